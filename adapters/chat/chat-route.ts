@@ -1,0 +1,31 @@
+import { mapUpstreamHttpError } from "../errors/map-upstream-http-error.ts";
+import { joinUpstreamUrl } from "../upstream/join-upstream-url.ts";
+import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
+import { convertResponsesRequestToChat } from "./convert-responses-request-to-chat.ts";
+import { ChatStreamTranslator } from "./translate-chat-stream-to-responses.ts";
+import { encodeChatReasoning } from "./chat-reasoning-carrier.ts";
+
+/** Upstream headers: extra_headers first, then Authorization unless extra_headers set it. */
+export function chatHeaders(ctx: RouteContext): Record<string, string> {
+  const h: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
+  for (const [k, v] of Object.entries(ctx.model.extraHeaders)) h[k.toLowerCase()] = v;
+  if (ctx.apiKey && !("authorization" in h)) h.authorization = `Bearer ${ctx.apiKey}`;
+  return h;
+}
+
+/** Providers `openai`, `generic-chat-completion-api` and `ollama`: `{base}/chat/completions`. */
+export const chatRoute: UpstreamRoute = {
+  kind: "chat",
+  prepare(ctx) {
+    const { body, tools } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes);
+    const model = ctx.model.model;
+    return {
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
+      createTranslator: (writer) => new ChatStreamTranslator(writer, tools),
+      encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null),
+    };
+  },
+  mapHttpError(_ctx, failure) {
+    return mapUpstreamHttpError(failure);
+  },
+};

@@ -1,0 +1,101 @@
+// OpenAI chat-completions wire shapes (the subset gateways and compatible providers use).
+
+export interface ChatTextPart {
+  type: "text";
+  text: string;
+}
+export interface ChatImagePart {
+  type: "image_url";
+  image_url: { url: string; detail?: "auto" | "low" | "high" };
+}
+export type ChatContentPart = ChatTextPart | ChatImagePart;
+
+export interface ChatToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+export interface ChatSystemMessage {
+  role: "system";
+  content: string;
+}
+export interface ChatUserMessage {
+  role: "user";
+  content: string | ChatContentPart[];
+}
+export interface ChatAssistantMessage {
+  role: "assistant";
+  content: string | null;
+  tool_calls?: ChatToolCall[];
+  /** DeepSeek-style thinking, replayed on tool-call turns. */
+  reasoning_content?: string;
+}
+export interface ChatToolMessage {
+  role: "tool";
+  tool_call_id: string;
+  content: string | ChatContentPart[];
+}
+export type ChatMessage = ChatSystemMessage | ChatUserMessage | ChatAssistantMessage | ChatToolMessage;
+
+export interface ChatFunctionTool {
+  type: "function";
+  function: { name: string; description?: string; parameters: Record<string, unknown>; strict?: boolean };
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  stream: boolean;
+  stream_options?: { include_usage: boolean };
+  tools?: ChatFunctionTool[];
+  tool_choice?: "auto" | "none" | "required" | { type: "function"; function: { name: string } };
+  parallel_tool_calls?: boolean;
+  reasoning_effort?: string;
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  response_format?: { type: "json_schema"; json_schema: { name: string; schema: Record<string, unknown>; strict?: boolean } } | { type: "json_object" };
+  verbosity?: string;
+}
+
+export interface ChatUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+  /** DeepSeek */
+  prompt_cache_hit_tokens?: number;
+  /** Moonshot and others */
+  cached_tokens?: number;
+}
+
+export interface ChatToolCallDelta {
+  index?: number;
+  id?: string | null;
+  type?: "function";
+  function?: { name?: string | null; arguments?: string | null };
+}
+
+export interface ChatChunkChoice {
+  index?: number;
+  delta?: {
+    role?: string;
+    content?: string | null;
+    reasoning_content?: string | null;
+    reasoning?: string | null;
+    refusal?: string | null;
+    tool_calls?: ChatToolCallDelta[] | null;
+  };
+  /** Non-streaming responses use `message` instead of `delta`. */
+  message?: ChatChunkChoice["delta"];
+  finish_reason?: string | null;
+}
+
+export interface ChatChunk {
+  id?: string;
+  choices?: ChatChunkChoice[];
+  usage?: ChatUsage | null;
+  error?: { message?: string; code?: string | number; type?: string } | string;
+}

@@ -1,0 +1,38 @@
+import type { ResponsesRequest } from "../responses/responses-types.ts";
+import type { ModelConfig } from "../settings/settings-types.ts";
+import type { ChatRequest } from "./chat-types.ts";
+import { convertResponsesInputToChatMessages } from "./convert-responses-input-to-chat-messages.ts";
+import { convertResponsesToolsToChat, type ToolNameMap } from "./convert-responses-tools-to-chat.ts";
+
+export interface ChatConversion {
+  body: ChatRequest;
+  tools: ToolNameMap;
+}
+
+/**
+ * Responses request → chat-completions request. Only fields chat providers understand are
+ * sent; `store`, `include`, `prompt_cache_key`, `client_metadata` and the like are dropped
+ * because strict providers reject unknown fields.
+ */
+export function convertResponsesRequestToChat(req: ResponsesRequest, model: ModelConfig, notes: string[]): ChatConversion {
+  const tools = convertResponsesToolsToChat(req.tools ?? [], notes);
+  const body: ChatRequest = {
+    model: model.model,
+    messages: convertResponsesInputToChatMessages(req, { noImages: model.noImageSupport, notes }),
+    stream: true,
+    stream_options: { include_usage: true },
+  };
+  if (tools.chatTools.length) {
+    body.tools = tools.chatTools;
+    const choice = tools.mapToolChoice(req.tool_choice);
+    if (choice) body.tool_choice = choice;
+    if (typeof req.parallel_tool_calls === "boolean") body.parallel_tool_calls = req.parallel_tool_calls;
+  }
+  const effort = req.reasoning?.effort;
+  if (effort && model.reasoning !== false && effort !== "none") body.reasoning_effort = effort === "xhigh" ? "high" : effort === "minimal" ? "low" : effort;
+  const maxOut = req.max_output_tokens ?? model.maxOutputTokens;
+  if (typeof maxOut === "number" && maxOut > 0) body.max_tokens = maxOut;
+  if (typeof req.temperature === "number") body.temperature = req.temperature;
+  if (typeof req.top_p === "number") body.top_p = req.top_p;
+  return { body, tools };
+}

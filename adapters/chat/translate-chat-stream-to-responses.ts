@@ -1,0 +1,161 @@
+import type { FunctionCallHandle, ResponsesEventWriter } from "../responses/responses-event-writer.ts";
+import type { ResponsesUsage } from "../responses/responses-types.ts";
+import type { StreamTranslator } from "../routes/upstream-route.ts";
+import type { ChatChunk, ChatChunkChoice, ChatToolCallDelta } from "./chat-types.ts";
+import type { ToolNameMap } from "./convert-responses-tools-to-chat.ts";
+import { mapChatFinishReason } from "./map-chat-finish-reason.ts";
+import { mapChatUsage } from "./map-chat-usage.ts";
+import { extractCustomToolInput } from "./extract-custom-tool-input.ts";
+import { classifyUpstreamStreamError } from "../errors/classify-stream-error.ts";
+
+interface PendingCall {
+  index: number;
+  id: string;
+  name: string;
+  /** Arguments that arrived before the name was known, or all arguments of a custom tool. */
+  buffered: string[];
+  handle: FunctionCallHandle | null;
+  custom: boolean;
+}
+
+/**
+ * Chat-completions SSE → Responses events, in one pass per chunk. Tool calls are keyed by
+ * `index` and `id` (a new id at an index starts a new call); deltas-only, one-shot and mixed
+ * providers all work.
+ */
+export class ChatStreamTranslator implements StreamTranslator {
+  private readonly calls: PendingCall[] = [];
+  private finish: string | null = null;
+  private usage: ResponsesUsage | null = null;
+  private done = false;
+  private callSeq = 0;
+
+  private readonly writer: ResponsesEventWriter;
+  private readonly tools: ToolNameMap;
+
+  constructor(writer: ResponsesEventWriter, tools: ToolNameMap) {
+    this.writer = writer;
+    this.tools = tools;
+  }
+
+  onEvent(data: string): void {
+    if (this.writer.finished) return;
+    if (data === "[DONE]") {
+      this.done = true;
+      this.finalize();
+      return;
+    }
+    let chunk: ChatChunk;
+    try {
+      chunk = JSON.parse(data) as ChatChunk;
+    } catch {
+      return; // a garbage line between valid events: skip it, the end-of-stream check still applies
+    }
+    if (chunk === null || typeof chunk !== "object") return;
+    if (chunk.error) {
+      const { code, message } = classifyUpstreamStreamError(chunk.error);
+      this.writer.fail(code, message);
+      return;
+    }
+    if (chunk.usage) this.usage = mapChatUsage(chunk.usage);
+    const choices = chunk.choices;
+    if (choices) for (let i = 0; i < choices.length; i++) this.onChoice(choices[i], false);
+  }
+
+  onJsonBody(body: unknown): void {
+    const b = body as ChatChunk;
+    if (b && typeof b === "object" && b.error) {
+      const { code, message } = classifyUpstreamStreamError(b.error);
+      this.writer.fail(code, message);
+      return;
+    }
+    if (b?.usage) this.usage = mapChatUsage(b.usage);
+    for (const c of b?.choices ?? []) this.onChoice(c, true);
+    this.done = true;
+    this.finalize();
+  }
+
+  onEnd(): void {
+    if (this.writer.finished) return;
+    // No [DONE]: a finish_reason still shows the answer is whole; without one it was cut off.
+    if (this.finish !== null) this.finalize();
+    else this.writer.fail("server_error", "The upstream stream ended before the response was complete.");
+  }
+
+  private onChoice(c: ChatChunkChoice, whole: boolean): void {
+    if ((c.index ?? 0) !== 0) return; // n > 1 is never requested
+    const d = whole ? c.message : c.delta;
+    if (d) {
+      const reasoning = d.reasoning_content ?? d.reasoning;
+      if (typeof reasoning === "string" && reasoning) this.writer.appendReasoning(reasoning);
+      if (typeof d.content === "string" && d.content) this.writer.appendText(d.content);
+      if (typeof d.refusal === "string" && d.refusal) this.writer.appendRefusal(d.refusal);
+      if (d.tool_calls) for (let i = 0; i < d.tool_calls.length; i++) this.onToolCallDelta(d.tool_calls[i], i);
+    }
+    if (c.finish_reason) this.finish = c.finish_reason;
+  }
+
+  private onToolCallDelta(t: ChatToolCallDelta, position: number): void {
+    const id = t.id || undefined;
+    let call: PendingCall | undefined;
+    if (typeof t.index === "number") {
+      // Same index: same call, unless a different id arrives (some providers reuse index 0).
+      for (let i = this.calls.length - 1; i >= 0; i--) {
+        const c = this.calls[i];
+        if (c.index === t.index) {
+          if (!id || c.id === id) call = c;
+          break;
+        }
+      }
+    } else if (id) {
+      call = this.calls.find((c) => c.id === id);
+    } else {
+      call = this.calls[this.calls.length - 1];
+    }
+    if (!call) {
+      call = { index: t.index ?? this.calls.length + position, id: id ?? `call_${++this.callSeq}`, name: "", buffered: [], handle: null, custom: false };
+      this.calls.push(call);
+    }
+    const fn = t.function;
+    if (fn?.name && !call.handle && !call.custom) call.name += fn.name;
+    const args = fn?.arguments;
+    if (!call.handle && !call.custom && call.name) {
+      const resolved = this.tools.resolve(call.name);
+      if (resolved.kind === "custom") call.custom = true;
+      else {
+        call.handle = this.writer.openFunctionCall(call.id, resolved.name, resolved.namespace);
+        if (call.buffered.length) {
+          this.writer.appendFunctionArgs(call.handle, call.buffered.join(""));
+          call.buffered.length = 0;
+        }
+      }
+    }
+    if (typeof args === "string" && args) {
+      if (call.handle) this.writer.appendFunctionArgs(call.handle, args);
+      else call.buffered.push(args);
+    }
+  }
+
+  private finalize(): void {
+    if (this.writer.finished) return;
+    for (const c of this.calls) {
+      if (c.handle) {
+        this.writer.closeFunctionCall(c.handle, normalizeArguments(c.handle.args.join("")));
+      } else if (c.custom) {
+        const resolved = this.tools.resolve(c.name);
+        this.writer.emitCustomToolCall(c.id, resolved.name, extractCustomToolInput(c.buffered.join("")));
+      } else if (c.name || c.buffered.length) {
+        const h = this.writer.openFunctionCall(c.id, c.name || "unknown_tool");
+        this.writer.closeFunctionCall(h, normalizeArguments(c.buffered.join("")));
+      }
+    }
+    const f = mapChatFinishReason(this.finish);
+    if (f.status === "incomplete") this.writer.incomplete(f.reason, this.usage);
+    else this.writer.complete(this.usage);
+  }
+}
+
+/** Codex needs a JSON string; an empty argument string means "no arguments". */
+function normalizeArguments(args: string): string {
+  return args.trim() === "" ? "{}" : args;
+}

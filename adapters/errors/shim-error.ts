@@ -1,0 +1,34 @@
+/**
+ * An error answered before the SSE stream starts (an HTTP status Codex acts on: codex-protocol §7)
+ * or, once streaming, turned into `response.failed` with `code`.
+ */
+export class ShimError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly type: string;
+  /** Seconds, sent as `Retry-After`. */
+  readonly retryAfter?: number;
+
+  constructor(opts: { status: number; code: string; message: string; type?: string; retryAfter?: number }) {
+    super(opts.message);
+    this.name = "ShimError";
+    this.status = opts.status;
+    this.code = opts.code;
+    this.type = opts.type ?? (opts.status >= 500 ? "server_error" : "invalid_request_error");
+    this.retryAfter = opts.retryAfter;
+  }
+
+  toJSON(): { error: { message: string; type: string; code: string } } {
+    return { error: { message: this.message, type: this.type, code: this.code } };
+  }
+
+  toResponse(extraHeaders?: Record<string, string>): Response {
+    const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8", ...extraHeaders };
+    if (this.retryAfter !== undefined) headers["retry-after"] = String(Math.max(0, Math.ceil(this.retryAfter)));
+    return new Response(JSON.stringify(this.toJSON()), { status: this.status, headers });
+  }
+}
+
+export function badRequest(message: string, code = "invalid_request"): ShimError {
+  return new ShimError({ status: 400, code, message });
+}

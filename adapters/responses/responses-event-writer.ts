@@ -1,0 +1,312 @@
+import type {
+  OutputCustomToolCallItem,
+  OutputFunctionCallItem,
+  OutputItem,
+  OutputMessageItem,
+  OutputReasoningItem,
+  ResponseObject,
+  ResponseStatus,
+  ResponsesErrorBody,
+  ResponsesUsage,
+} from "./responses-types.ts";
+import { newItemId } from "./new-id.ts";
+import { zeroUsage } from "./normalize-usage.ts";
+
+/**
+ * Writes one Responses SSE stream (codex-protocol §6): every event carries a strictly increasing
+ * `sequence_number`, every item gets `output_item.added`/`.done`, and exactly one terminal event
+ * (`response.completed` / `.incomplete` / `.failed`) ends it. Events accumulate as text in a buffer
+ * that the pump drains once per upstream chunk, so one upstream chunk costs one write downstream.
+ *
+ * Hot-path events (text/argument deltas) are assembled by string concatenation rather than
+ * building an object and calling JSON.stringify on it.
+ */
+export interface FunctionCallHandle {
+  item: OutputFunctionCallItem;
+  index: number;
+  args: string[];
+}
+
+interface OpenMessage {
+  item: OutputMessageItem;
+  index: number;
+  text: string[];
+  prefix: string;
+}
+interface OpenReasoning {
+  item: OutputReasoningItem;
+  index: number;
+  text: string[];
+  prefix: string;
+}
+
+export interface WriterOptions {
+  responseId: string;
+  model: string;
+  createdAt?: number;
+  /** Opaque state for a finished reasoning item (e.g. the text tagged with the model), or null. */
+  encodeReasoning?: (text: string) => string | null;
+}
+
+export class ResponsesEventWriter {
+  readonly responseId: string;
+  readonly model: string;
+  readonly createdAt: number;
+  private seq = 0;
+  private buf = "";
+  private readonly output: OutputItem[] = [];
+  private message: OpenMessage | null = null;
+  private reasoning: OpenReasoning | null = null;
+  private readonly openCalls = new Set<FunctionCallHandle>();
+  private readonly encodeReasoning?: (text: string) => string | null;
+  status: ResponseStatus = "in_progress";
+  error: ResponsesErrorBody | null = null;
+  incompleteReason: string | null = null;
+  usage: ResponsesUsage | null = null;
+  /** Number of tool calls emitted (custom and function), for the request log. */
+  toolCallCount = 0;
+  /** True once any output (text, reasoning, tool call) has been written. */
+  hasOutput = false;
+
+  constructor(opts: WriterOptions) {
+    this.responseId = opts.responseId;
+    this.model = opts.model;
+    this.createdAt = opts.createdAt ?? Math.floor(Date.now() / 1000);
+    this.encodeReasoning = opts.encodeReasoning;
+  }
+
+  get finished(): boolean {
+    return this.status !== "in_progress";
+  }
+
+  /** Drains the buffered SSE text. */
+  take(): string {
+    const out = this.buf;
+    this.buf = "";
+    return out;
+  }
+
+  private emit(type: string, rest: string): void {
+    // rest is a JSON fragment beginning with "," or empty.
+    this.buf += `event: ${type}\ndata: {"type":"${type}","sequence_number":${this.seq++}${rest}}\n\n`;
+  }
+
+  private emitObject(type: string, fields: Record<string, unknown>): void {
+    const json = JSON.stringify(fields);
+    this.emit(type, json.length > 2 ? "," + json.slice(1, -1) : "");
+  }
+
+  private snapshot(status: ResponseStatus, withOutput: boolean): ResponseObject {
+    return {
+      id: this.responseId,
+      object: "response",
+      created_at: this.createdAt,
+      status,
+      model: this.model,
+      output: withOutput ? this.output.slice() : [],
+      usage: status === "in_progress" ? null : (this.usage ?? zeroUsage()),
+      error: status === "failed" ? this.error : null,
+      incomplete_details: status === "incomplete" ? { reason: this.incompleteReason ?? "max_output_tokens" } : null,
+    };
+  }
+
+  start(): void {
+    this.emitObject("response.created", { response: this.snapshot("in_progress", false) });
+    this.emitObject("response.in_progress", { response: this.snapshot("in_progress", false) });
+  }
+
+  /** A real (parsed, ignored) event that resets Codex's idle timer without producing output. */
+  keepAlive(): void {
+    if (this.finished) return;
+    this.emit("response.in_progress", `,"response":{"id":"${this.responseId}","object":"response","status":"in_progress"}`);
+  }
+
+  // ---- text -------------------------------------------------------------------------------
+
+  appendText(delta: string): void {
+    if (!delta || this.finished) return;
+    if (this.reasoning) this.closeReasoning();
+    let m = this.message;
+    if (!m) m = this.openMessage();
+    m.text.push(delta);
+    this.buf += `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${this.seq++}${m.prefix},"content_index":0,"delta":${JSON.stringify(delta)},"logprobs":[]}\n\n`;
+  }
+
+  private openMessage(): OpenMessage {
+    const item: OutputMessageItem = { type: "message", id: newItemId("msg"), role: "assistant", status: "in_progress", content: [] };
+    const index = this.output.length;
+    this.output.push(item);
+    this.hasOutput = true;
+    const m: OpenMessage = { item, index, text: [], prefix: `,"item_id":"${item.id}","output_index":${index}` };
+    this.message = m;
+    this.emitObject("response.output_item.added", { output_index: index, item });
+    this.emitObject("response.content_part.added", {
+      item_id: item.id,
+      output_index: index,
+      content_index: 0,
+      part: { type: "output_text", text: "", annotations: [] },
+    });
+    return m;
+  }
+
+  closeMessage(): void {
+    const m = this.message;
+    if (!m) return;
+    this.message = null;
+    const text = m.text.join("");
+    const part = { type: "output_text" as const, text, annotations: [] };
+    this.emitObject("response.output_text.done", { item_id: m.item.id, output_index: m.index, content_index: 0, text, logprobs: [] });
+    this.emitObject("response.content_part.done", { item_id: m.item.id, output_index: m.index, content_index: 0, part });
+    const done: OutputMessageItem = { ...m.item, status: "completed", content: [part] };
+    this.output[m.index] = done;
+    this.emitObject("response.output_item.done", { output_index: m.index, item: done });
+  }
+
+  /** A refusal part (Anthropic `refusal`, chat `refusal`): surfaced as text so the user sees it. */
+  appendRefusal(text: string): void {
+    this.appendText(text);
+  }
+
+  // ---- reasoning --------------------------------------------------------------------------
+
+  appendReasoning(delta: string): void {
+    if (!delta || this.finished) return;
+    let r = this.reasoning;
+    if (!r) r = this.openReasoning();
+    r.text.push(delta);
+    this.buf += `event: response.reasoning_summary_text.delta\ndata: {"type":"response.reasoning_summary_text.delta","sequence_number":${this.seq++}${r.prefix},"summary_index":0,"delta":${JSON.stringify(delta)}}\n\n`;
+  }
+
+  get reasoningOpen(): boolean {
+    return this.reasoning !== null;
+  }
+
+  openReasoning(): OpenReasoning {
+    if (this.message) this.closeMessage();
+    const item: OutputReasoningItem = { type: "reasoning", id: newItemId("rs"), summary: [] };
+    const index = this.output.length;
+    this.output.push(item);
+    this.hasOutput = true;
+    const r: OpenReasoning = { item, index, text: [], prefix: `,"item_id":"${item.id}","output_index":${index}` };
+    this.reasoning = r;
+    this.emitObject("response.output_item.added", { output_index: index, item: { ...item, encrypted_content: null } });
+    this.emitObject("response.reasoning_summary_part.added", {
+      item_id: item.id,
+      output_index: index,
+      summary_index: 0,
+      part: { type: "summary_text", text: "" },
+    });
+    return r;
+  }
+
+  /**
+   * Closes the open reasoning item. `encryptedContent` overrides the writer's encoder (used by
+   * routes that must carry signed blocks, e.g. Anthropic thinking).
+   */
+  closeReasoning(encryptedContent?: string | null): void {
+    const r = this.reasoning;
+    if (!r) return;
+    this.reasoning = null;
+    const text = r.text.join("");
+    const part = { type: "summary_text" as const, text };
+    this.emitObject("response.reasoning_summary_text.done", { item_id: r.item.id, output_index: r.index, summary_index: 0, text });
+    this.emitObject("response.reasoning_summary_part.done", { item_id: r.item.id, output_index: r.index, summary_index: 0, part });
+    const enc = encryptedContent !== undefined ? encryptedContent : (this.encodeReasoning?.(text) ?? null);
+    const done: OutputReasoningItem = { type: "reasoning", id: r.item.id, summary: text ? [part] : [], encrypted_content: enc };
+    this.output[r.index] = done;
+    this.emitObject("response.output_item.done", { output_index: r.index, item: done });
+  }
+
+  // ---- function calls ---------------------------------------------------------------------
+
+  openFunctionCall(callId: string, name: string, namespace?: string): FunctionCallHandle {
+    if (this.message) this.closeMessage();
+    if (this.reasoning) this.closeReasoning();
+    const item: OutputFunctionCallItem = { type: "function_call", id: newItemId("fc"), status: "in_progress", call_id: callId, name, arguments: "" };
+    if (namespace) item.namespace = namespace;
+    const index = this.output.length;
+    this.output.push(item);
+    this.hasOutput = true;
+    const h: FunctionCallHandle = { item, index, args: [] };
+    this.openCalls.add(h);
+    this.emitObject("response.output_item.added", { output_index: index, item });
+    return h;
+  }
+
+  appendFunctionArgs(h: FunctionCallHandle, delta: string): void {
+    if (!delta || this.finished) return;
+    h.args.push(delta);
+    this.buf += `event: response.function_call_arguments.delta\ndata: {"type":"response.function_call_arguments.delta","sequence_number":${this.seq++},"item_id":"${h.item.id}","output_index":${h.index},"delta":${JSON.stringify(delta)}}\n\n`;
+  }
+
+  /** Closes a call; `finalArguments` replaces the streamed text when the route had to repair it. */
+  closeFunctionCall(h: FunctionCallHandle, finalArguments?: string): void {
+    if (!this.openCalls.delete(h)) return;
+    const args = finalArguments ?? h.args.join("");
+    this.emitObject("response.function_call_arguments.done", { item_id: h.item.id, output_index: h.index, arguments: args });
+    const done: OutputFunctionCallItem = { ...h.item, status: "completed", arguments: args };
+    this.output[h.index] = done;
+    this.toolCallCount++;
+    this.emitObject("response.output_item.done", { output_index: h.index, item: done });
+  }
+
+  /** Emits a complete custom (freeform) tool call such as apply_patch. */
+  emitCustomToolCall(callId: string, name: string, input: string): void {
+    if (this.finished) return;
+    if (this.message) this.closeMessage();
+    if (this.reasoning) this.closeReasoning();
+    const id = newItemId("ctc");
+    const index = this.output.length;
+    const added: OutputCustomToolCallItem = { type: "custom_tool_call", id, status: "in_progress", call_id: callId, name, input: "" };
+    this.output.push(added);
+    this.hasOutput = true;
+    this.emitObject("response.output_item.added", { output_index: index, item: added });
+    if (input) this.emitObject("response.custom_tool_call_input.delta", { item_id: id, output_index: index, delta: input });
+    this.emitObject("response.custom_tool_call_input.done", { item_id: id, output_index: index, input });
+    const done: OutputCustomToolCallItem = { ...added, status: "completed", input };
+    this.output[index] = done;
+    this.toolCallCount++;
+    this.emitObject("response.output_item.done", { output_index: index, item: done });
+  }
+
+  // ---- terminal events --------------------------------------------------------------------
+
+  private closeAll(): void {
+    if (this.reasoning) this.closeReasoning();
+    if (this.message) this.closeMessage();
+    for (const h of [...this.openCalls].sort((a, b) => a.index - b.index)) this.closeFunctionCall(h);
+  }
+
+  complete(usage?: ResponsesUsage | null): void {
+    if (this.finished) return;
+    this.closeAll();
+    if (usage) this.usage = usage;
+    this.status = "completed";
+    this.emitObject("response.completed", { response: this.snapshot("completed", true) });
+  }
+
+  incomplete(reason: string, usage?: ResponsesUsage | null): void {
+    if (this.finished) return;
+    this.closeAll();
+    if (usage) this.usage = usage;
+    this.incompleteReason = reason;
+    this.status = "incomplete";
+    this.emitObject("response.incomplete", { response: this.snapshot("incomplete", true) });
+  }
+
+  /**
+   * Ends the stream as failed. Open items are deliberately left open: Codex would otherwise
+   * execute a half-streamed tool call or keep a truncated answer in history.
+   */
+  fail(code: string, message: string): void {
+    if (this.finished) return;
+    this.error = { code, message };
+    this.status = "failed";
+    this.emitObject("response.failed", { response: this.snapshot("failed", true) });
+  }
+
+  /** The final Responses object (for non-streaming clients). */
+  responseObject(): ResponseObject {
+    return this.snapshot(this.status, true);
+  }
+}

@@ -1,0 +1,30 @@
+import { readFileSync } from "node:fs";
+import { parseJSONC } from "confbox";
+import { parseSettings, SettingsError } from "./parse-settings.ts";
+import type { Settings } from "./settings-types.ts";
+
+/**
+ * Reads and validates a settings file. A missing file is an error only when the user named it
+ * (`--settings`); the default file may be absent, which means zero models.
+ */
+export function loadSettingsFile(file: string, opts: { required: boolean }): Settings {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" && !opts.required) return { file: null, models: [] };
+    if (code === "ENOENT")
+      throw new SettingsError([`Settings file not found: ${file}\nCreate ~/.codex-shim/models.json, or pass --settings /path/to/models.json.`]);
+    throw new SettingsError([`${file}: cannot read settings file: ${(e as Error).message}`]);
+  }
+  if (!text.trim()) return { file, models: [] };
+  let raw: unknown;
+  try {
+    // JSONC: comments and trailing commas are common in hand-edited files.
+    raw = parseJSONC(text, { allowTrailingComma: true } as never);
+  } catch (e) {
+    throw new SettingsError([`Settings file is not valid JSON: ${file}: ${(e as Error).message}`]);
+  }
+  return parseSettings(raw, file);
+}

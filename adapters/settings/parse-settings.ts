@@ -1,0 +1,291 @@
+import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal, validate, type Struct, type Failure } from "superstruct";
+import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
+import { deriveSlugs } from "./derive-slug.ts";
+
+/** Thrown for a settings file that cannot be used; `problems` holds one line per problem. */
+export class SettingsError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.join("\n"));
+    this.name = "SettingsError";
+    this.problems = problems;
+  }
+}
+
+// canonical snake_case name -> accepted spellings (first is canonical)
+const ROW_ALIASES: Record<string, string[]> = {
+  model: ["model"],
+  provider: ["provider"],
+  slug: ["slug"],
+  index: ["index"],
+  base_url: ["base_url", "baseUrl", "baseURL"],
+  display_name: ["display_name", "displayName", "name"],
+  api_key: ["api_key", "apiKey", "bearerToken"],
+  api_key_env: ["api_key_env", "apiKeyEnv"],
+  max_context_limit: ["max_context_limit", "maxContextLimit"],
+  max_output_tokens: ["max_output_tokens", "maxOutputTokens"],
+  no_image_support: ["no_image_support", "noImageSupport"],
+  extra_headers: ["extra_headers", "extraHeaders"],
+  timeouts: ["timeouts"],
+  prompt_caching: ["prompt_caching", "promptCaching"],
+  reasoning: ["reasoning"],
+  default_reasoning_effort: ["default_reasoning_effort", "defaultReasoningEffort"],
+  description: ["description"],
+  // written by `codex-shim opencode-go refresh`; kept, not used for routing
+  generated_by: ["generated_by", "generatedBy"],
+  opencode_go_endpoint: ["opencode_go_endpoint", "opencodeGoEndpoint"],
+};
+const TIMEOUT_ALIASES: Record<string, string[]> = {
+  connect_ms: ["connect_ms", "connectMs"],
+  headers_ms: ["headers_ms", "headersMs"],
+  idle_ms: ["idle_ms", "idleMs"],
+};
+
+const httpUrl = refine(string(), "http-url", (v) => {
+  const t = v.trim();
+  if (/^https?:\/\//i.test(t) && URL.canParse(t)) return true;
+  return `expected an http(s) URL, got ${JSON.stringify(v)}`;
+});
+const nonEmpty = refine(string(), "non-empty", (v) => v.trim() !== "" || "expected a non-empty string");
+const positiveInt = min(integer(), 1);
+const ms = refine(integer(), "ms", (v) => (v >= 100 && v <= 3_600_000) || `expected milliseconds between 100 and 3600000, got ${v}`);
+const providerStruct = refine(string(), "provider", (v) =>
+  [...PROVIDERS, "ollama"].includes(v.toLowerCase()) || `expected one of ${[...PROVIDERS, "ollama"].map((p) => JSON.stringify(p)).join(", ")}; got ${JSON.stringify(v)}`,
+);
+const effort = enums(["none", "minimal", "low", "medium", "high", "xhigh"]);
+
+const RowStruct = object({
+  model: nonEmpty,
+  provider: providerStruct,
+  slug: optional(nonEmpty),
+  index: optional(integer()),
+  base_url: httpUrl,
+  display_name: optional(string()),
+  api_key: optional(string()),
+  api_key_env: optional(nonEmpty),
+  max_context_limit: optional(union([positiveInt, literal(null)])),
+  max_output_tokens: optional(union([positiveInt, literal(null)])),
+  no_image_support: optional(boolean()),
+  extra_headers: optional(record(string(), union([string(), literal(null)]))),
+  timeouts: optional(object({ connect_ms: optional(ms), headers_ms: optional(ms), idle_ms: optional(ms) })),
+  prompt_caching: optional(boolean()),
+  reasoning: optional(boolean()),
+  default_reasoning_effort: optional(effort),
+  description: optional(string()),
+  generated_by: optional(string()),
+  opencode_go_endpoint: optional(string()),
+});
+
+type Path = (string | number)[];
+function fmtPath(path: Path): string {
+  let s = "";
+  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${p}` : p;
+  return s || "(top level)";
+}
+
+const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434/v1";
+
+interface NormalizedRow {
+  value: Record<string, unknown>;
+  /** canonical key -> the spelling the user wrote, for error paths */
+  spelling: Record<string, string>;
+}
+
+function normalizeKeys(
+  raw: Record<string, unknown>,
+  aliases: Record<string, string[]>,
+  path: Path,
+  problems: string[],
+): NormalizedRow {
+  const value: Record<string, unknown> = {};
+  const spelling: Record<string, string> = {};
+  const known = new Map<string, string>();
+  for (const [canon, names] of Object.entries(aliases)) for (const n of names) known.set(n, canon);
+  for (const [key, v] of Object.entries(raw)) {
+    const canon = known.get(key);
+    if (!canon) {
+      const hint = suggest(key, [...known.keys()]);
+      problems.push(`${fmtPath([...path, key])}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
+      continue;
+    }
+    if (canon in value) {
+      problems.push(`${fmtPath([...path, key])}: both "${spelling[canon]}" and "${key}" are set; use one`);
+      continue;
+    }
+    value[canon] = v;
+    spelling[canon] = key;
+  }
+  return { value, spelling };
+}
+
+function suggest(key: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const k = key.toLowerCase();
+  for (const c of candidates) {
+    const d = editDistance(k, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}
+
+function explain(f: Failure): string {
+  if (f.refinement && f.message && !f.message.startsWith("Expected")) return f.message;
+  if (f.value === undefined) return `is required (${describeType(f.type)})`;
+  if (f.type === "never") return "is not a known setting (typo?)";
+  if (f.type === "enums") return f.message.replace(/^Expected one of /, "expected one of ").replace(/, but received: (.*)$/, "; got $1");
+  if (f.refinement === "min" || f.type === "integer") return `expected a positive integer, got ${JSON.stringify(f.value)}`;
+  return `expected ${describeType(f.type)}, got ${JSON.stringify(f.value)}`;
+}
+function describeType(t: string): string {
+  if (t === "string") return "a string";
+  if (t === "boolean") return "true or false";
+  if (t === "integer" || t === "number") return "an integer";
+  if (t === "object" || t === "record" || t === "type") return "an object";
+  if (t === "union") return "an integer or null";
+  return t;
+}
+
+function validateInto<T>(value: unknown, struct: Struct<T>, path: Path, spelling: Record<string, string>, problems: string[]): T | undefined {
+  const [err, out] = validate(value, struct);
+  if (!err) return out;
+  for (const f of err.failures()) {
+    const userPath = f.path.map((p, i) => (i === 0 && typeof p === "string" ? (spelling[p] ?? p) : p));
+    problems.push(`${fmtPath([...path, ...userPath])}: ${explain(f)}`);
+  }
+  return undefined;
+}
+
+function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: string } {
+  if (Array.isArray(raw)) return { rows: raw, key: "" };
+  if (raw && typeof raw === "object") {
+    const o = raw as Record<string, unknown>;
+    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "$schema"];
+    for (const k of Object.keys(o)) {
+      if (!allowedTop.includes(k)) {
+        const hint = suggest(k, allowedTop);
+        problems.push(`${k}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
+      }
+    }
+    for (const key of ["models", "customModels", "launchModels", "launch_models"]) {
+      const v = o[key];
+      if (v === undefined || v === null) continue;
+      if (!Array.isArray(v)) {
+        problems.push(`${key}: expected an array of model rows, got ${typeof v}`);
+        return { rows: [], key };
+      }
+      return { rows: v, key };
+    }
+    return { rows: [], key: "models" };
+  }
+  problems.push(`(top level): expected an object with "models" or an array of model rows, got ${JSON.stringify(raw)}`);
+  return { rows: [], key: "" };
+}
+
+function isOllama(provider: unknown, baseUrl: unknown): boolean {
+  if (typeof provider === "string" && provider.toLowerCase() === "ollama") return true;
+  // The URL heuristic only applies when no provider was given (the original let it override an
+  // explicit provider: reference-behavior §12.2).
+  return provider === undefined && typeof baseUrl === "string" && /11434|ollama/i.test(baseUrl);
+}
+
+/**
+ * Parses the settings JSON value (all shapes of reference-behavior §3) into models.
+ * Throws SettingsError listing every problem as `file: path: what was expected`.
+ */
+export function parseSettings(raw: unknown, file: string | null): Settings {
+  const problems: string[] = [];
+  const { rows, key } = rowsOf(raw, problems);
+  const drafts: Omit<ModelConfig, "slug">[] = [];
+  const explicitSlugs: (string | undefined)[] = [];
+  rows.forEach((row, i) => {
+    const path: Path = key ? [key, i] : [i];
+    if (typeof row === "string") {
+      if (!row.trim()) {
+        problems.push(`${fmtPath(path)}: expected a model name, got an empty string`);
+        return;
+      }
+      drafts.push({
+        model: row.trim(),
+        provider: "generic-chat-completion-api",
+        baseUrl: OLLAMA_DEFAULT_URL,
+        displayName: row.trim(),
+        noImageSupport: false,
+        extraHeaders: {},
+        index: i,
+        timeouts: { ...DEFAULT_TIMEOUTS },
+      });
+      explicitSlugs.push(undefined);
+      return;
+    }
+    if (!row || typeof row !== "object" || Array.isArray(row)) {
+      problems.push(`${fmtPath(path)}: expected a model object or a model name string, got ${JSON.stringify(row)}`);
+      return;
+    }
+    const before = problems.length;
+    const { value, spelling } = normalizeKeys(row as Record<string, unknown>, ROW_ALIASES, path, problems);
+    if (value.timeouts && typeof value.timeouts === "object" && !Array.isArray(value.timeouts)) {
+      const t = normalizeKeys(value.timeouts as Record<string, unknown>, TIMEOUT_ALIASES, [...path, spelling.timeouts ?? "timeouts"], problems);
+      value.timeouts = t.value;
+    }
+    if (isOllama(value.provider, value.base_url)) {
+      value.provider = "generic-chat-completion-api";
+      if (value.base_url === undefined) value.base_url = OLLAMA_DEFAULT_URL;
+    }
+    const parsed = validateInto(value, RowStruct, path, spelling, problems);
+    if (!parsed || problems.length > before) return;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(parsed.extra_headers ?? {})) if (v !== null) headers[k] = String(v);
+    drafts.push({
+      model: parsed.model.trim(),
+      provider: parsed.provider.toLowerCase() as Provider,
+      baseUrl: parsed.base_url.trim().replace(/\/+$/, ""),
+      displayName: parsed.display_name?.trim() || parsed.model.trim(),
+      apiKey: parsed.api_key,
+      apiKeyEnv: parsed.api_key_env?.trim(),
+      maxContextLimit: parsed.max_context_limit ?? undefined,
+      maxOutputTokens: parsed.max_output_tokens ?? undefined,
+      noImageSupport: parsed.no_image_support ?? false,
+      extraHeaders: headers,
+      index: parsed.index ?? i,
+      timeouts: {
+        connectMs: parsed.timeouts?.connect_ms ?? DEFAULT_TIMEOUTS.connectMs,
+        headersMs: parsed.timeouts?.headers_ms ?? DEFAULT_TIMEOUTS.headersMs,
+        idleMs: parsed.timeouts?.idle_ms ?? DEFAULT_TIMEOUTS.idleMs,
+      },
+      promptCaching: parsed.prompt_caching,
+      reasoning: parsed.reasoning,
+      defaultReasoningEffort: parsed.default_reasoning_effort,
+      description: parsed.description,
+    });
+    explicitSlugs.push(parsed.slug);
+  });
+
+  let router: Record<string, unknown> | undefined;
+  if (raw && typeof raw === "object" && !Array.isArray(raw) && "router" in raw) {
+    const r = (raw as Record<string, unknown>).router;
+    if (r !== null && (typeof r !== "object" || Array.isArray(r))) problems.push(`router: expected an object, got ${JSON.stringify(r)}`);
+    else if (r) router = r as Record<string, unknown>;
+  }
+
+  if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
+  const slugs = deriveSlugs(drafts.map((d, i) => ({ model: d.model, displayName: d.displayName, slug: explicitSlugs[i], index: d.index })));
+  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router };
+}

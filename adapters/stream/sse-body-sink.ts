@@ -1,0 +1,63 @@
+/** Where translated SSE bytes go. `write` returns a promise only when the reader is behind. */
+export interface ByteSink {
+  write(chunk: Uint8Array): void | Promise<void>;
+  close(): void;
+  readonly closed: boolean;
+}
+
+/**
+ * A ReadableStream body for the HTTP response plus the sink the pump writes into. Backpressure:
+ * once a chunk is queued and unread, `write` waits for the consumer's next pull. Cancellation (the
+ * client went away) releases any waiting writer and calls `onCancel` once.
+ */
+export function createSseBody(onCancel: () => void): { body: ReadableStream<Uint8Array>; sink: ByteSink } {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let drain: (() => void) | null = null;
+  let closed = false;
+  const release = () => {
+    const d = drain;
+    drain = null;
+    d?.();
+  };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+      },
+      pull() {
+        release();
+      },
+      cancel() {
+        if (closed) return;
+        closed = true;
+        release();
+        onCancel();
+      },
+    },
+    { highWaterMark: 1 },
+  );
+  const sink: ByteSink = {
+    get closed() {
+      return closed;
+    },
+    write(chunk) {
+      if (closed) return;
+      controller.enqueue(chunk);
+      if ((controller.desiredSize ?? 1) <= 0) return new Promise<void>((r) => (drain = r));
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      release();
+      try {
+        controller.close();
+      } catch {
+        // already cancelled
+      }
+    },
+  };
+  return { body, sink };
+}
+
+/** A sink that discards bytes (non-streaming clients read the final response object instead). */
+export const discardSink: ByteSink = { closed: false, write() {}, close() {} };

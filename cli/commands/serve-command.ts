@@ -1,0 +1,57 @@
+import { Command } from "clipanion";
+import { BaseCommand } from "./base-command.ts";
+import { startServer, PortInUseError } from "../../server/start-server.ts";
+import { SettingsError } from "../../adapters/settings/parse-settings.ts";
+import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
+
+export class ServeCommand extends BaseCommand {
+  static paths = [["serve"]];
+  static usage = Command.Usage({
+    description: "Run the shim in the foreground (what `npm start` runs)",
+    details: "Serves the Responses API for Codex on 127.0.0.1. Settings are re-read when the file changes; stop with Ctrl-C.",
+    examples: [
+      ["Serve on the default port", "codex-shim serve"],
+      ["Use a settings file and another port", "codex-shim --settings ./models.json serve --port 9000"],
+    ],
+  });
+
+  async execute(): Promise<number> {
+    const { file, required } = this.settingsFile;
+    let server;
+    try {
+      server = await startServer({ settingsFile: file, settingsRequired: required, port: this.portNumber, log: (l) => this.context.stdout.write(`${l}\n`) });
+    } catch (e) {
+      if (e instanceof SettingsError) {
+        this.context.stderr.write(`codex-shim: the settings file has problems:\n${e.problems.map((p) => `  ${p}`).join("\n")}\n`);
+        return 1;
+      }
+      if (e instanceof PortInUseError) {
+        this.context.stderr.write(`codex-shim: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+    const s = server.ctx.store.current;
+    const out = this.context.stdout;
+    out.write(`codex-shim ${server.ctx.version} listening on ${server.url} (node ${process.version})\n`);
+    out.write(`  settings: ${file}${s.file ? "" : " (not found: starting with no models)"}\n`);
+    const usable = s.models.filter((m) => keyStatus(m).usable);
+    if (!s.models.length) {
+      out.write(
+        `  no models configured yet. Add one to ${file}, for example:\n` +
+          `    {"models":[{"model":"qwen2.5-coder:7b","provider":"ollama"}]}\n` +
+          `  It is picked up without a restart. Then point Codex at ${server.url}/v1 (see README "Quick start").\n`,
+      );
+    } else {
+      for (const m of s.models) out.write(`  model ${m.slug} -> ${m.provider} ${m.baseUrl} (${m.model})${usable.includes(m) ? "" : " [missing API key]"}\n`);
+    }
+    out.write(`  health: ${server.url}/health\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    await server.close();
+    return 0;
+  }
+}

@@ -1,0 +1,262 @@
+import { assign, fromPromise, setup } from "xstate";
+import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
+import { ResponsesEventWriter } from "../adapters/responses/responses-event-writer.ts";
+import { newResponseId } from "../adapters/responses/new-id.ts";
+import type { ModelConfig, Settings } from "../adapters/settings/settings-types.ts";
+import { findModel } from "../adapters/settings/settings-store.ts";
+import { keyStatus } from "../adapters/settings/resolve-api-key.ts";
+import type { PreparedUpstream, RouteContext, UpstreamRoute } from "../adapters/routes/upstream-route.ts";
+import { routeForModel } from "../adapters/routes/select-route.ts";
+import type { Transport } from "../adapters/upstream/upstream-transport.ts";
+import { ShimError } from "../adapters/errors/shim-error.ts";
+import { mapUpstreamNetworkError } from "../adapters/errors/map-upstream-http-error.ts";
+import { pumpUpstreamToResponses, type PumpOutcome } from "../adapters/stream/pump-upstream-to-responses.ts";
+import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
+import { rememberToolCalls, type ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+
+/** Everything with side effects comes in through here, so tests can swap any of it. */
+export interface RequestDeps {
+  transport: Transport;
+  toolCallCache: ToolCallCache;
+  env: NodeJS.ProcessEnv;
+  /** Seconds of silence towards Codex before a keep-alive event (0 = off). */
+  keepAliveMs: number;
+  /** Picks the concrete model for a request (the auto-router); pass-through by default. */
+  classify?: (req: ResponsesRequest, settings: Settings) => Promise<string>;
+}
+
+export interface RequestInput {
+  requestId: string;
+  body: ResponsesRequest;
+  /** The settings snapshot this request runs on, start to finish. */
+  settings: Settings;
+  deps: RequestDeps;
+  /** The SSE body sink; a discarding sink for non-streaming clients. */
+  sink: ByteSink;
+}
+
+export interface Selection {
+  model: ModelConfig;
+  route: UpstreamRoute;
+  ctx: RouteContext;
+}
+
+export interface RequestTimings {
+  start: number;
+  /** Upstream request handed to the transport. */
+  sent?: number;
+  headers?: number;
+  firstOutput?: number;
+  end?: number;
+}
+
+export interface RequestContext extends RequestInput {
+  slug: string;
+  selection: Selection | null;
+  prepared: PreparedUpstream | null;
+  upstream: Response | null;
+  upstreamStatus: number | null;
+  writer: ResponsesEventWriter | null;
+  error: ShimError | null;
+  abort: AbortController;
+  timings: RequestTimings;
+}
+
+export type RequestEvent = { type: "CLIENT_ABORT" };
+
+function selectUpstream(ctx: RequestContext): { selection: Selection | null; error: ShimError | null } {
+  const slug = ctx.slug;
+  const model = findModel(ctx.settings, slug);
+  if (!model) {
+    const known = ctx.settings.models.map((m) => m.slug);
+    return {
+      selection: null,
+      error: new ShimError({
+        status: 404,
+        code: "model_not_found",
+        message: `Unknown model slug/model: ${slug || "(none)"}.${known.length ? ` Configured models: ${known.join(", ")}.` : " No models are configured: add one to ~/.codex-shim/models.json (see README)."}`,
+      }),
+    };
+  }
+  const key = keyStatus(model, ctx.deps.env);
+  if (!key.usable) return { selection: null, error: new ShimError({ status: 401, code: "missing_api_key", type: "authentication_error", message: key.reason ?? "missing API key" }) };
+  const route = routeForModel(model);
+  if (!route) return { selection: null, error: new ShimError({ status: 502, code: "unsupported_provider", message: `Unsupported model provider: ${model.provider}` }) };
+  return { selection: { model, route, ctx: { request: ctx.body, model, apiKey: key.key, requestedSlug: slug, notes: [] } }, error: null };
+}
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+async function readErrorBody(res: Response): Promise<string> {
+  try {
+    const text = await res.text();
+    return text.length > MAX_ERROR_BODY ? text.slice(0, MAX_ERROR_BODY) : text;
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * One request, as an actor: classify (auto-router) → select upstream → connect → stream →
+ * remember tool calls → done; or failed / aborted. Events are per phase, never per chunk: the
+ * bytes flow through the pump, which runs inside the `streaming` state's invoked actor.
+ */
+export const requestMachine = setup({
+  types: {
+    context: {} as RequestContext,
+    events: {} as RequestEvent,
+    input: {} as RequestInput,
+  },
+  actors: {
+    classify: fromPromise<string, { body: ResponsesRequest; settings: Settings; deps: RequestDeps }>(async ({ input }) =>
+      input.deps.classify ? input.deps.classify(input.body, input.settings) : input.body.model,
+    ),
+    connect: fromPromise<{ response: Response; prepared: PreparedUpstream }, { selection: Selection; deps: RequestDeps; signal: AbortSignal; timings: RequestTimings }>(async ({ input }) => {
+      const { selection, deps, signal } = input;
+      const prepared = selection.route.prepare(selection.ctx);
+      input.timings.sent = performance.now();
+      let response: Response;
+      try {
+        response = await deps.transport.send(prepared.request, signal);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        throw mapUpstreamNetworkError(err, prepared.request.url, selection.model.slug);
+      }
+      if (!response.ok) {
+        const bodyText = await readErrorBody(response);
+        throw selection.route.mapHttpError(selection.ctx, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers,
+          bodyText,
+          url: prepared.request.url,
+          modelSlug: selection.model.slug,
+          secrets: [selection.ctx.apiKey],
+        });
+      }
+      return { response, prepared };
+    }),
+    pump: fromPromise<PumpOutcome, { context: RequestContext }>(async ({ input }) => {
+      const c = input.context;
+      const writer = c.writer!;
+      try {
+        return await pumpUpstreamToResponses({
+          body: c.upstream!.body,
+          contentType: c.upstream!.headers.get("content-type") ?? "",
+          translator: c.prepared!.createTranslator(writer),
+          writer,
+          sink: c.sink,
+          signal: c.abort.signal,
+          keepAliveMs: c.deps.keepAliveMs,
+          onFirstOutput: () => (c.timings.firstOutput = performance.now()),
+        });
+      } finally {
+        c.sink.close();
+      }
+    }),
+    cacheToolCalls: fromPromise<void, { writer: ResponsesEventWriter; cache: ToolCallCache; model: string }>(async ({ input }) => {
+      rememberToolCalls(input.cache, input.model, input.writer.responseObject().output);
+    }),
+  },
+  guards: {
+    hasSelection: ({ context }) => context.selection !== null,
+    streamFailed: ({ context }) => context.writer?.status === "failed",
+    pumpAborted: ({ event }) => (event as unknown as { output: PumpOutcome }).output === "aborted",
+  },
+  actions: {
+    abortUpstream: ({ context }) => context.abort.abort(),
+    markEnd: ({ context }) => {
+      context.timings.end = performance.now();
+    },
+  },
+}).createMachine({
+  id: "request",
+  context: ({ input }) => ({
+    ...input,
+    slug: input.body.model ?? "",
+    selection: null,
+    prepared: null,
+    upstream: null,
+    upstreamStatus: null,
+    writer: null,
+    error: null,
+    abort: new AbortController(),
+    timings: { start: performance.now() },
+  }),
+  initial: "classifying",
+  on: { CLIENT_ABORT: ".aborted" },
+  states: {
+    classifying: {
+      invoke: {
+        id: "classify",
+        src: "classify",
+        input: ({ context }) => ({ body: context.body, settings: context.settings, deps: context.deps }),
+        onDone: { target: "selecting", actions: assign({ slug: ({ event }) => event.output }) },
+        // A router failure never fails the request: keep the requested slug.
+        onError: { target: "selecting" },
+      },
+    },
+    selecting: {
+      entry: assign(({ context }) => selectUpstream(context)),
+      always: [{ guard: "hasSelection", target: "connecting" }, { target: "failed" }],
+    },
+    connecting: {
+      invoke: {
+        id: "connect",
+        src: "connect",
+        input: ({ context }) => ({ selection: context.selection!, deps: context.deps, signal: context.abort.signal, timings: context.timings }),
+        onDone: {
+          target: "streaming",
+          actions: assign(({ context, event }) => ({
+            upstream: event.output.response,
+            prepared: event.output.prepared,
+            upstreamStatus: event.output.response.status,
+            timings: Object.assign(context.timings, { headers: performance.now() }),
+            writer: new ResponsesEventWriter({
+              responseId: newResponseId(),
+              model: context.slug,
+              encodeReasoning: event.output.prepared.encodeReasoning,
+            }),
+          })),
+        },
+        onError: {
+          target: "failed",
+          actions: assign({
+            error: ({ event }) =>
+              event.error instanceof ShimError
+                ? event.error
+                : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
+            upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
+          }),
+        },
+      },
+    },
+    streaming: {
+      invoke: {
+        id: "pump",
+        src: "pump",
+        input: ({ context }) => ({ context }),
+        onDone: [
+          { guard: "pumpAborted", target: "aborted" },
+          { guard: "streamFailed", target: "failed" },
+          { target: "caching" },
+        ],
+        onError: { target: "failed" },
+      },
+    },
+    caching: {
+      invoke: {
+        id: "cacheToolCalls",
+        src: "cacheToolCalls",
+        input: ({ context }) => ({ writer: context.writer!, cache: context.deps.toolCallCache, model: context.selection!.model.model }),
+        onDone: { target: "done" },
+        onError: { target: "done" },
+      },
+    },
+    done: { type: "final", entry: "markEnd" },
+    failed: { type: "final", entry: ["abortUpstream", "markEnd"] },
+    aborted: { type: "final", entry: ["abortUpstream", "markEnd"] },
+  },
+});
+
+export type RequestMachine = typeof requestMachine;

@@ -1,0 +1,62 @@
+import { H3, HTTPError } from "h3";
+import type { ServerContext } from "./server-context.ts";
+import { allowedHosts, checkRequest } from "./request-guard.ts";
+import { readJsonBody, maxBodyBytes } from "./read-json-body.ts";
+import { healthBody } from "./routes/health.ts";
+import { modelsBody } from "./routes/models.ts";
+import { handleResponses } from "./routes/responses.ts";
+import { ShimError } from "../adapters/errors/shim-error.ts";
+import { toDirectedGraph } from "@xstate/graph";
+import { requestMachine } from "../machines/request.machine.ts";
+
+/** Expected failures (bad input, upstream errors) become their HTTP answer, not an h3 "unhandled" error. */
+export function answerShimErrors<E>(fn: (event: E) => Promise<Response>): (event: E) => Promise<Response> {
+  return async (event) => {
+    try {
+      return await fn(event);
+    } catch (e) {
+      if (e instanceof ShimError) return e.toResponse();
+      throw e;
+    }
+  };
+}
+
+/** The h3 app: guard first, then the routes. Errors never leak a stack trace to the client. */
+export function createApp(ctx: ServerContext): H3 {
+  const hosts = allowedHosts(ctx.bindHost, ctx.env);
+  const bodyLimit = maxBodyBytes(ctx.env);
+  const app = new H3({
+    onError(error) {
+      const cause = (error as HTTPError).cause ?? error;
+      if (cause instanceof ShimError) return cause.toResponse();
+      const status = (error as HTTPError).status ?? 500;
+      if (status >= 500) ctx.log(`[err] ${(cause as Error)?.stack ?? String(cause)}`);
+      return new ShimError({ status, code: status === 404 ? "not_found" : "internal_error", message: status === 404 ? "Not found" : status >= 500 ? "Internal error in codex-shim (see its log)." : (error as Error).message }).toResponse();
+    },
+  });
+
+  app.use((event) => {
+    const verdict = checkRequest(event.req, hosts);
+    if (!verdict.ok) return new Response(verdict.message, { status: verdict.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+  });
+
+  app.get("/health", () => healthBody(ctx));
+  app.get("/v1/models", () => modelsBody(ctx));
+  app.get("/models", () => modelsBody(ctx));
+  app.post(
+    "/v1/responses",
+    answerShimErrors(async (event) => handleResponses(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
+  );
+  app.get("/debug/requests", () => ctx.traces.list());
+  app.get("/debug/machine", () => {
+    const g = toDirectedGraph(requestMachine);
+    const edges: { from: string; to: string; on: string }[] = [];
+    const walk = (n: typeof g) => {
+      for (const e of n.edges) edges.push({ from: e.source.id, to: e.target.id, on: e.label.text });
+      n.children.forEach(walk);
+    };
+    walk(g);
+    return { id: g.id, edges };
+  });
+  return app;
+}

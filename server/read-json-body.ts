@@ -1,0 +1,51 @@
+import { ShimError } from "../adapters/errors/shim-error.ts";
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+export function maxBodyBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.CODEX_SHIM_MAX_BODY_MB);
+  return Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1024 * 1024) : DEFAULT_MAX_BODY_BYTES;
+}
+
+/** Reads a JSON object body with a size limit: 413 above it, 400 for anything that is not JSON. */
+export async function readJsonBody(req: Request, limit: number): Promise<Record<string, unknown>> {
+  const declared = Number(req.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!req.body) throw new ShimError({ status: 400, code: "invalid_json", message: "Request body is empty: expected a JSON object." });
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ShimError({ status: 400, code: "invalid_json", message: "Request body is not valid UTF-8." });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ShimError({ status: 400, code: "invalid_json", message: `Request body is not valid JSON: ${(e as Error).message}` });
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    throw new ShimError({ status: 400, code: "invalid_json", message: "Request body must be a JSON object." });
+  return value as Record<string, unknown>;
+}
+
+function tooLarge(limit: number): ShimError {
+  return new ShimError({
+    status: 413,
+    code: "request_too_large",
+    message: `Request body is larger than ${Math.round(limit / 1024 / 1024)} MiB. Raise CODEX_SHIM_MAX_BODY_MB to allow bigger requests.`,
+  });
+}

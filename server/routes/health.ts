@@ -1,0 +1,26 @@
+import type { ServerContext } from "../server-context.ts";
+import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
+import { routeForModel } from "../../adapters/routes/select-route.ts";
+
+export function healthBody(ctx: ServerContext) {
+  const s = ctx.store.current;
+  const usable = s.models.filter((m) => keyStatus(m, ctx.env).usable);
+  const kinds = new Set(usable.map((m) => routeForModel(m)?.kind).filter(Boolean));
+  return {
+    ok: true,
+    status: "ok",
+    version: ctx.version,
+    uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000),
+    models: usable.length,
+    configured_models: s.models.length,
+    settings: { file: ctx.store.file, loaded: s.file !== null, error: ctx.store.lastError?.problems ?? null },
+    routes: {
+      chat_completions: kinds.has("chat"),
+      anthropic: kinds.has("anthropic"),
+      chatgpt_passthrough: false,
+      cursor_passthrough: false,
+      auto_router: false,
+    },
+    hint: usable.length ? undefined : `No usable models. Add one to ${ctx.store.file} (see README "Settings"), then it is picked up without a restart.`,
+  };
+}

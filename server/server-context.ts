@@ -1,0 +1,21 @@
+import type { SettingsStore } from "../adapters/settings/settings-store.ts";
+import type { Transport } from "../adapters/upstream/upstream-transport.ts";
+import type { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
+import type { Settings } from "../adapters/settings/settings-types.ts";
+import type { RequestTraceStore } from "./request-trace-store.ts";
+
+export interface ServerContext {
+  store: SettingsStore;
+  transport: Transport;
+  toolCallCache: ToolCallCache;
+  env: NodeJS.ProcessEnv;
+  version: string;
+  startedAt: number;
+  bindHost: string;
+  port: number;
+  keepAliveMs: number;
+  log: (line: string) => void;
+  traces: RequestTraceStore;
+  classify?: (req: ResponsesRequest, settings: Settings) => Promise<string>;
+}
