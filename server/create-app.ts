@@ -1,4 +1,4 @@
-import { H3, HTTPError } from "h3";
+import { H3, HTTPError, type H3Event } from "h3";
 import type { ServerContext } from "./server-context.ts";
 import { allowedHosts, checkRequest } from "./request-guard.ts";
 import { readJsonBody, maxBodyBytes } from "./read-json-body.ts";
@@ -10,7 +10,7 @@ import { toDirectedGraph } from "@xstate/graph";
 import { requestMachine } from "../machines/request.machine.ts";
 
 /** Expected failures (bad input, upstream errors) become their HTTP answer, not an h3 "unhandled" error. */
-export function answerShimErrors<E>(fn: (event: E) => Promise<Response>): (event: E) => Promise<Response> {
+export function answerShimErrors(fn: (event: H3Event) => Promise<Response>): (event: H3Event) => Promise<Response> {
   return async (event) => {
     try {
       return await fn(event);

@@ -24,7 +24,7 @@ export function convertResponsesRequestToChat(req: ResponsesRequest, model: Mode
   };
   if (tools.chatTools.length) {
     body.tools = tools.chatTools;
-    const choice = tools.mapToolChoice(req.tool_choice);
+    const choice = tools.mapChatToolChoice(req.tool_choice);
     if (choice) body.tool_choice = choice;
     if (typeof req.parallel_tool_calls === "boolean") body.parallel_tool_calls = req.parallel_tool_calls;
   }
