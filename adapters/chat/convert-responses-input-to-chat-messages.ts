@@ -1,10 +1,25 @@
 import type { ContentPart, InputItem, MessageItem, ResponsesRequest, ToolOutput } from "../responses/responses-types.ts";
-import type { ChatAssistantMessage, ChatContentPart, ChatMessage, ChatToolCall } from "./chat-types.ts";
+import type { UpstreamToolSet } from "../tools/upstream-tool-set.ts";
+import { CUSTOM_TOOL_PARAM, toUpstreamName } from "../tools/upstream-tool-set.ts";
+import { clampImageDetail, imageUrlOf, IMAGE_OMITTED_NOTE } from "../tools/image-parts.ts";
+import { decodeCompactionSummary, summaryAsUserText } from "../compaction/compaction-carrier.ts";
+import type { ChatAssistantMessage, ChatContentPart, ChatMessage, ChatToolCall, ChatToolMessage } from "./chat-types.ts";
+import { decodeChatReasoning } from "./chat-reasoning-carrier.ts";
+
+export { clampImageDetail };
 
 export interface InputConversionOptions {
   /** Replace images with a short note (models without vision). */
   noImages: boolean;
   notes: string[];
+  /** Upstream function names for replayed calls (flattened namespaces, custom tools). */
+  toolNames?: Pick<UpstreamToolSet, "upstreamNameFor">;
+  /**
+   * The upstream model of this request. Reasoning this same model produced (carried in the
+   * reasoning item's `encrypted_content`) is sent back as `reasoning_content` on the assistant
+   * tool-call message that follows it; reasoning from any other model is never replayed.
+   */
+  upstreamModel?: string;
 }
 
 /** Strips NUL and other C0 controls (except tab, CR, LF) that strict providers reject. */
@@ -13,21 +28,10 @@ export function sanitizeText(s: string): string {
   return /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s) ? s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "") : s;
 }
 
-const IMAGE_OMITTED = "[image omitted: this model does not accept images]";
-
-export function clampImageDetail(d: unknown): "auto" | "low" | "high" {
-  return d === "low" || d === "high" ? d : d === "original" || d === "xhigh" ? "high" : "auto";
-}
-
-function imageUrlOf(p: { image_url?: unknown; url?: unknown }): string | undefined {
-  const u = p.image_url;
-  if (typeof u === "string") return u;
-  if (u && typeof u === "object" && typeof (u as { url?: unknown }).url === "string") return (u as { url: string }).url;
-  return typeof p.url === "string" ? p.url : undefined;
-}
+const IMAGE_OMITTED = IMAGE_OMITTED_NOTE;
 
 /** Responses content parts → chat parts (text joined to a string when there is no image). */
-export function convertContent(content: string | ContentPart[] | undefined | null, opts: InputConversionOptions): string | ChatContentPart[] {
+export function convertContent(content: string | ContentPart[] | undefined | null, opts: Pick<InputConversionOptions, "noImages">): string | ChatContentPart[] {
   if (content == null) return "";
   if (typeof content === "string") return sanitizeText(content);
   const parts: ChatContentPart[] = [];
@@ -59,6 +63,7 @@ export function convertContent(content: string | ContentPart[] | undefined | nul
 export function toolOutputText(output: ToolOutput | undefined): { text: string; images: ChatContentPart[] } {
   if (output == null) return { text: "", images: [] };
   if (typeof output === "string") return { text: sanitizeText(output), images: [] };
+  if (!Array.isArray(output)) return { text: sanitizeText(JSON.stringify(output)), images: [] };
   const texts: string[] = [];
   const images: ChatContentPart[] = [];
   for (const p of output) {
@@ -77,9 +82,23 @@ function roleOf(m: MessageItem): "system" | "user" | "assistant" {
   return m.role === "developer" || m.role === "system" ? "system" : m.role === "assistant" ? "assistant" : "user";
 }
 
+function textOf(content: string | ChatContentPart[]): string {
+  return typeof content === "string" ? content : content.map((p) => (p.type === "text" ? p.text : "")).filter(Boolean).join("\n");
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" && v ? v : undefined;
+}
+
 /**
- * Responses input → chat messages. Consecutive function calls (and text before them) become one
- * assistant message with N tool_calls, followed by the N tool messages in call order.
+ * Responses input → chat messages.
+ * - Consecutive calls (function, custom, local_shell; and any text/reasoning before them) become
+ *   one assistant message with N `tool_calls`, followed by the N `tool` messages in call order.
+ * - `custom_tool_call` (apply_patch) replays as a call of the exposed function with `{"input": raw}`.
+ * - Namespaced calls replay under their flattened upstream name.
+ * - Images in tool outputs are lifted into a user message after the tool messages.
+ * - Hosted-tool history (web search, image generation, tool search) becomes a short text note.
+ * - A shim `compaction` item becomes a user message carrying the summary.
  */
 export function convertResponsesInputToChatMessages(req: ResponsesRequest, opts: InputConversionOptions): ChatMessage[] {
   const out: ChatMessage[] = [];
@@ -89,70 +108,224 @@ export function convertResponsesInputToChatMessages(req: ResponsesRequest, opts:
     out.push({ role: "user", content: sanitizeText(input) });
     return out;
   }
+  const nameFor = (name: string, namespace?: string) =>
+    opts.toolNames ? opts.toolNames.upstreamNameFor({ name, namespace }) : toUpstreamName(namespace ? `${namespace}__${name}` : name);
+  const noted = new Set<string>();
+  const note = (n: string) => {
+    if (!noted.has(n)) {
+      noted.add(n);
+      opts.notes.push(n);
+    }
+  };
+
   let pendingAssistant: ChatAssistantMessage | null = null;
+  let pendingReasoning: string | null = null;
   const pendingImages: ChatContentPart[] = [];
   const flushAssistant = () => {
-    if (pendingAssistant) out.push(pendingAssistant);
+    const a = pendingAssistant;
     pendingAssistant = null;
+    if (!a) return;
+    // Thinking goes back only with tool calls (DeepSeek/Kimi require it there; some reject it elsewhere).
+    if (!a.tool_calls?.length) delete a.reasoning_content;
+    out.push(a);
   };
-  const assistant = (): ChatAssistantMessage => (pendingAssistant ??= { role: "assistant", content: null });
+  const assistant = (): ChatAssistantMessage => {
+    if (!pendingAssistant) {
+      pendingAssistant = { role: "assistant", content: null };
+      if (pendingReasoning !== null) pendingAssistant.reasoning_content = pendingReasoning;
+      pendingReasoning = null;
+    }
+    return pendingAssistant;
+  };
   const flushImages = () => {
     if (!pendingImages.length) return;
     out.push({ role: "user", content: [{ type: "text", text: "Images returned by the tool calls above:" }, ...pendingImages.splice(0)] });
   };
+  const addCall = (id: string, name: string, args: string) => {
+    flushImages();
+    const cur = assistant();
+    const call: ChatToolCall = { id: sanitizeText(id), type: "function", function: { name, arguments: sanitizeText(args) || "{}" } };
+    (cur.tool_calls ??= []).push(call);
+  };
+  const addOutput = (callId: string, output: ToolOutput | undefined) => {
+    flushAssistant();
+    const { text, images } = toolOutputText(output);
+    out.push({ role: "tool", tool_call_id: sanitizeText(callId), content: text || (images.length ? "(see the image below)" : "(no output)") });
+    if (images.length) {
+      if (opts.noImages) out.push({ role: "user", content: IMAGE_OMITTED });
+      else pendingImages.push(...images);
+    }
+  };
+  const addAssistantText = (text: string) => {
+    if (!text) return;
+    const a = pendingAssistant as ChatAssistantMessage | null;
+    if (a && a.tool_calls?.length) flushAssistant();
+    flushImages();
+    const cur = assistant();
+    cur.content = cur.content ? `${cur.content}\n\n${text}` : text;
+  };
+  const addUser = (content: string | ChatContentPart[]) => {
+    flushAssistant();
+    flushImages();
+    pendingReasoning = null;
+    out.push({ role: "user", content });
+  };
 
-  for (const item of input ?? []) {
-    const type = (item as { type?: string }).type ?? "message";
+  for (const raw of input ?? []) {
+    if (typeof raw === "string") {
+      addUser(sanitizeText(raw));
+      continue;
+    }
+    const item = raw as InputItem & Record<string, unknown>;
+    const type = (item.type as string | undefined) ?? "message";
     switch (type) {
       case "message": {
         const m = item as MessageItem;
         const role = roleOf(m);
         const content = convertContent(m.content, opts);
         if (role === "assistant") {
-          const a = pendingAssistant as ChatAssistantMessage | null;
-          if (a && a.tool_calls?.length) flushAssistant();
-          flushImages();
-          const cur = assistant();
-          const text = typeof content === "string" ? content : content.map((p) => (p.type === "text" ? p.text : "")).join("\n");
-          cur.content = cur.content ? `${cur.content}\n\n${text}` : text || cur.content;
+          addAssistantText(textOf(content));
           continue;
         }
         flushAssistant();
         flushImages();
-        out.push(role === "system" ? { role: "system", content: typeof content === "string" ? content : content.map((p) => (p.type === "text" ? p.text : "")).join("\n") } : { role: "user", content });
+        pendingReasoning = null;
+        out.push(role === "system" ? { role: "system", content: textOf(content) } : { role: "user", content });
         continue;
       }
-      case "function_call": {
-        const fc = item as { call_id: string; name: string; arguments?: string };
-        flushImages();
-        const cur = assistant();
-        const call: ChatToolCall = { id: sanitizeText(fc.call_id), type: "function", function: { name: fc.name, arguments: sanitizeText(fc.arguments ?? "") || "{}" } };
-        (cur.tool_calls ??= []).push(call);
+      case "input_text":
+      case "input_image":
+        addUser(convertContent([item as ContentPart], opts));
         continue;
-      }
-      case "function_call_output": {
-        const o = item as { call_id: string; output: ToolOutput };
-        flushAssistant();
-        const { text, images } = toolOutputText(o.output);
-        out.push({ role: "tool", tool_call_id: sanitizeText(o.call_id), content: text || (images.length ? "(see the image below)" : "") });
-        if (images.length) {
-          if (opts.noImages) out.push({ role: "user", content: IMAGE_OMITTED });
-          else pendingImages.push(...images);
+      case "reasoning": {
+        const carried = decodeChatReasoning(item.encrypted_content);
+        if (carried && opts.upstreamModel && carried.model === opts.upstreamModel) {
+          // Reasoning belongs to the assistant turn that follows it.
+          const a = pendingAssistant as ChatAssistantMessage | null;
+          if (a && (a.tool_calls?.length || a.content)) flushAssistant();
+          pendingReasoning = pendingReasoning ? pendingReasoning + carried.text : carried.text;
+        } else if (carried || item.encrypted_content) {
+          note("reasoning from another model not replayed");
         }
         continue;
       }
-      case "reasoning":
-        // Replaying reasoning is route- and model-specific (see the agent-loop converters).
+      case "function_call": {
+        const fc = item as unknown as { call_id?: string; id?: string; name: string; namespace?: string; arguments?: string };
+        addCall(fc.call_id ?? fc.id ?? "call_0", nameFor(fc.name, fc.namespace), fc.arguments ?? "");
         continue;
+      }
+      case "custom_tool_call": {
+        const c = item as unknown as { call_id?: string; id?: string; name: string; input?: string };
+        addCall(c.call_id ?? c.id ?? "call_0", nameFor(c.name), JSON.stringify({ [CUSTOM_TOOL_PARAM]: c.input ?? "" }));
+        continue;
+      }
+      case "local_shell_call": {
+        const action = (item.action ?? {}) as { command?: unknown; working_directory?: unknown; timeout_ms?: unknown };
+        const args: Record<string, unknown> = { command: Array.isArray(action.command) ? action.command : [] };
+        if (typeof action.working_directory === "string") args.workdir = action.working_directory;
+        if (typeof action.timeout_ms === "number") args.timeout_ms = action.timeout_ms;
+        addCall(str(item.call_id) ?? str(item.id) ?? "call_0", "local_shell", JSON.stringify(args));
+        continue;
+      }
+      case "tool_search_call": {
+        const args = item.arguments;
+        addCall(str(item.call_id) ?? str(item.id) ?? "call_0", "tool_search", typeof args === "string" ? args : JSON.stringify(args ?? {}));
+        continue;
+      }
+      case "function_call_output":
+      case "custom_tool_call_output":
+      case "local_shell_call_output": {
+        addOutput(str(item.call_id) ?? str(item.id) ?? "call_0", item.output as ToolOutput);
+        continue;
+      }
+      case "tool_search_output": {
+        const tools = Array.isArray(item.tools) ? (item.tools as { name?: unknown }[]).map((t) => t?.name).filter((n) => typeof n === "string") : [];
+        addOutput(str(item.call_id) ?? "call_0", tools.length ? `Tools now available: ${tools.join(", ")}` : "No tools found.");
+        continue;
+      }
+      case "web_search_call": {
+        const action = (item.action ?? {}) as { query?: unknown; url?: unknown };
+        const what = typeof action.query === "string" ? `searched the web for "${action.query}"` : typeof action.url === "string" ? `opened ${action.url}` : "used web search";
+        addAssistantText(`[${what}]`);
+        continue;
+      }
+      case "image_generation_call": {
+        const prompt = str(item.revised_prompt);
+        addAssistantText(prompt ? `[generated an image: ${prompt}]` : "[generated an image]");
+        continue;
+      }
+      case "compaction":
+      case "compaction_summary": {
+        const c = decodeCompactionSummary(item.encrypted_content);
+        if (c) addUser(summaryAsUserText(c.summary));
+        else note("foreign compaction item not replayed (it can only be read by the provider that made it)");
+        continue;
+      }
       default:
-        opts.notes.push(`dropped input item ${type}`);
+        note(`dropped input item ${type}`);
         continue;
     }
   }
   flushAssistant();
   flushImages();
   if (!out.length) out.push({ role: "user", content: "" });
-  return mergeSameRole(out);
+  return mergeSameRole(repairToolPairs(out, opts.notes));
+}
+
+/**
+ * Strict providers reject a `tool_calls` message not followed by a tool message for each call, and
+ * tool messages that answer nothing. Codex history can contain both (a turn interrupted mid-call,
+ * outputs finished in a different order, history trimmed by compaction): put tool messages in call
+ * order, add "no output" answers for missing ones, and turn orphan outputs into user text.
+ */
+function repairToolPairs(msgs: ChatMessage[], notes: string[]): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  let i = 0;
+  while (i < msgs.length) {
+    const m = msgs[i];
+    if (m.role === "assistant" && m.tool_calls?.length) {
+      out.push(m);
+      i++;
+      const answers = new Map<string, ChatToolMessage>();
+      const trailing: ChatMessage[] = [];
+      // Tool messages directly after the call (images lifted into a user message may sit between them).
+      while (i < msgs.length && (msgs[i].role === "tool" || isLiftedImages(msgs[i]))) {
+        const t = msgs[i] as ChatToolMessage;
+        if (t.role === "tool") {
+          if (m.tool_calls.some((c) => c.id === t.tool_call_id) && !answers.has(t.tool_call_id)) answers.set(t.tool_call_id, t);
+          else trailing.push(orphanToUser(t));
+        } else trailing.push(msgs[i]);
+        i++;
+      }
+      for (const c of m.tool_calls) {
+        const t = answers.get(c.id);
+        if (t) out.push(t);
+        else {
+          notes.push(`tool call ${c.id} had no output in history`);
+          out.push({ role: "tool", tool_call_id: c.id, content: "(no output: the call was not executed)" });
+        }
+      }
+      out.push(...trailing);
+      continue;
+    }
+    if (m.role === "tool") {
+      out.push(orphanToUser(m));
+      i++;
+      continue;
+    }
+    out.push(m);
+    i++;
+  }
+  return out;
+}
+
+function isLiftedImages(m: ChatMessage): boolean {
+  return m.role === "user" && Array.isArray(m.content) && m.content[0]?.type === "text" && m.content[0].text === "Images returned by the tool calls above:";
+}
+
+function orphanToUser(t: ChatToolMessage): ChatMessage {
+  const text = typeof t.content === "string" ? t.content : textOf(t.content);
+  return { role: "user", content: `Output of an earlier tool call (${t.tool_call_id}):\n${text}` };
 }
 
 /** Strict providers reject consecutive system/user messages in some positions; merge them. */

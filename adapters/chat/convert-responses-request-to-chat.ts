@@ -3,6 +3,7 @@ import type { ModelConfig } from "../settings/settings-types.ts";
 import type { ChatRequest } from "./chat-types.ts";
 import { convertResponsesInputToChatMessages } from "./convert-responses-input-to-chat-messages.ts";
 import { convertResponsesToolsToChat, type ToolNameMap } from "./convert-responses-tools-to-chat.ts";
+import { mapTextFormatToChat, mapVerbosityToChat } from "./map-text-format-to-chat.ts";
 
 export interface ChatConversion {
   body: ChatRequest;
@@ -18,7 +19,7 @@ export function convertResponsesRequestToChat(req: ResponsesRequest, model: Mode
   const tools = convertResponsesToolsToChat(req.tools ?? [], notes);
   const body: ChatRequest = {
     model: model.model,
-    messages: convertResponsesInputToChatMessages(req, { noImages: model.noImageSupport, notes }),
+    messages: convertResponsesInputToChatMessages(req, { noImages: model.noImageSupport, notes, toolNames: tools, upstreamModel: model.model }),
     stream: true,
     stream_options: { include_usage: true },
   };
@@ -34,5 +35,9 @@ export function convertResponsesRequestToChat(req: ResponsesRequest, model: Mode
   if (typeof maxOut === "number" && maxOut > 0) body.max_tokens = maxOut;
   if (typeof req.temperature === "number") body.temperature = req.temperature;
   if (typeof req.top_p === "number") body.top_p = req.top_p;
+  const format = mapTextFormatToChat(req.text);
+  if (format) body.response_format = format;
+  const verbosity = mapVerbosityToChat(req.text, model);
+  if (verbosity) body.verbosity = verbosity;
   return { body, tools };
 }

@@ -5,7 +5,8 @@ import type { ChatChunk, ChatChunkChoice, ChatToolCallDelta } from "./chat-types
 import type { ToolNameMap } from "./convert-responses-tools-to-chat.ts";
 import { mapChatFinishReason } from "./map-chat-finish-reason.ts";
 import { mapChatUsage } from "./map-chat-usage.ts";
-import { extractCustomToolInput } from "./extract-custom-tool-input.ts";
+import { extractCustomToolInput } from "../tools/extract-custom-tool-input.ts";
+import { ThinkTagSplitter } from "./split-think-tags.ts";
 import { classifyUpstreamStreamError } from "../errors/classify-stream-error.ts";
 
 interface PendingCall {
@@ -31,11 +32,16 @@ export class ChatStreamTranslator implements StreamTranslator {
   private callSeq = 0;
 
   private readonly writer: ResponsesEventWriter;
-  private readonly tools: ToolNameMap;
+  private readonly tools: Pick<ToolNameMap, "resolve">;
+  private readonly content: ThinkTagSplitter;
 
-  constructor(writer: ResponsesEventWriter, tools: ToolNameMap) {
+  constructor(writer: ResponsesEventWriter, tools: Pick<ToolNameMap, "resolve">) {
     this.writer = writer;
     this.tools = tools;
+    this.content = new ThinkTagSplitter(
+      (r) => writer.appendReasoning(r),
+      (t) => writer.appendText(t),
+    );
   }
 
   onEvent(data: string): void {
@@ -88,9 +94,12 @@ export class ChatStreamTranslator implements StreamTranslator {
     if (d) {
       const reasoning = d.reasoning_content ?? d.reasoning;
       if (typeof reasoning === "string" && reasoning) this.writer.appendReasoning(reasoning);
-      if (typeof d.content === "string" && d.content) this.writer.appendText(d.content);
+      if (typeof d.content === "string" && d.content) this.content.feed(d.content);
       if (typeof d.refusal === "string" && d.refusal) this.writer.appendRefusal(d.refusal);
-      if (d.tool_calls) for (let i = 0; i < d.tool_calls.length; i++) this.onToolCallDelta(d.tool_calls[i], i);
+      if (d.tool_calls) {
+        if (this.calls.length === 0) this.content.flush();
+        for (let i = 0; i < d.tool_calls.length; i++) this.onToolCallDelta(d.tool_calls[i], i);
+      }
     }
     if (c.finish_reason) this.finish = c.finish_reason;
   }
@@ -118,7 +127,9 @@ export class ChatStreamTranslator implements StreamTranslator {
     }
     const fn = t.function;
     if (fn?.name && !call.handle && !call.custom) call.name += fn.name;
-    const args = fn?.arguments;
+    // Some servers (Ollama and friends) send the arguments as an object instead of a JSON string.
+    const rawArgs = fn?.arguments as unknown;
+    const args = rawArgs !== null && typeof rawArgs === "object" ? JSON.stringify(rawArgs) : rawArgs;
     if (!call.handle && !call.custom && call.name) {
       const resolved = this.tools.resolve(call.name);
       if (resolved.kind === "custom") call.custom = true;
@@ -138,6 +149,7 @@ export class ChatStreamTranslator implements StreamTranslator {
 
   private finalize(): void {
     if (this.writer.finished) return;
+    this.content.flush();
     for (const c of this.calls) {
       if (c.handle) {
         this.writer.closeFunctionCall(c.handle, normalizeArguments(c.handle.args.join("")));
@@ -150,12 +162,58 @@ export class ChatStreamTranslator implements StreamTranslator {
       }
     }
     const f = mapChatFinishReason(this.finish);
+    if (!this.writer.hasOutput && f.status === "completed") {
+      // Nothing at all (seen with some providers under many tools): fail so Codex retries, instead
+      // of ending the turn with an empty answer.
+      this.writer.fail("server_error", "The upstream returned an empty response (no text, no tool call).");
+      return;
+    }
     if (f.status === "incomplete") this.writer.incomplete(f.reason, this.usage);
     else this.writer.complete(this.usage);
   }
 }
 
-/** Codex needs a JSON string; an empty argument string means "no arguments". */
-function normalizeArguments(args: string): string {
-  return args.trim() === "" ? "{}" : args;
+/**
+ * Codex needs a JSON string; an empty argument string means "no arguments". Arguments cut short
+ * (unclosed strings/brackets, a trailing comma) are closed when that makes them valid JSON;
+ * anything else is passed on as is, and Codex reports the parse error to the model.
+ */
+export function normalizeArguments(args: string): string {
+  const t = args.trim();
+  if (t === "") return "{}";
+  try {
+    JSON.parse(t);
+    return args;
+  } catch {
+    const repaired = closeJson(t);
+    if (repaired !== null) return repaired;
+    return args;
+  }
+}
+
+function closeJson(s: string): string | null {
+  const stack: string[] = [];
+  let inString = false;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === "{") stack.push("}");
+    else if (ch === "[") stack.push("]");
+    else if (ch === "}" || ch === "]") {
+      if (stack.pop() !== ch) return null;
+    }
+  }
+  let out = s;
+  if (inString) out += '"';
+  out = out.replace(/,\s*$/, "");
+  out += stack.reverse().join("");
+  try {
+    JSON.parse(out);
+    return out;
+  } catch {
+    return null;
+  }
 }
