@@ -6,7 +6,7 @@ import type { ModelConfig, Settings } from "../adapters/settings/settings-types.
 import { findModel } from "../adapters/settings/settings-store.ts";
 import { keyStatus } from "../adapters/settings/resolve-api-key.ts";
 import type { PreparedUpstream, RouteContext, UpstreamRoute } from "../adapters/routes/upstream-route.ts";
-import { routeForModel } from "../adapters/routes/select-route.ts";
+import { routeForModel, resolveSlugRoute } from "../adapters/routes/select-route.ts";
 import type { Transport } from "../adapters/upstream/upstream-transport.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { mapUpstreamNetworkError } from "../adapters/errors/map-upstream-http-error.ts";
@@ -33,6 +33,26 @@ export interface RequestInput {
   deps: RequestDeps;
   /** The SSE body sink; a discarding sink for non-streaming clients. */
   sink: ByteSink;
+  /**
+   * Another endpoint's route table (e.g. `/v1/messages`): replaces the provider → route map, and
+   * slug routes (ChatGPT/Cursor passthroughs, which speak only the Responses API) are skipped.
+   */
+  routeFor?: (model: ModelConfig) => UpstreamRoute | undefined;
+}
+
+/** What the pump, the machine and the handlers use of a writer; the Responses writer by default. */
+export type OutputWriter = Pick<
+  ResponsesEventWriter,
+  "start" | "take" | "keepAlive" | "finished" | "hasOutput" | "fail" | "status" | "error" | "usage" | "toolCallCount" | "responseObject"
+>;
+
+/**
+ * Optional extras on a route's PreparedUpstream: a different output writer (a verbatim relay, an
+ * Anthropic SSE writer) and a different way to open the upstream (a local subprocess).
+ */
+export interface PreparedExtras {
+  createWriter?(opts: { responseId: string; model: string }): OutputWriter;
+  open?(signal: AbortSignal): Promise<Response>;
 }
 
 export interface Selection {
@@ -56,7 +76,7 @@ export interface RequestContext extends RequestInput {
   prepared: PreparedUpstream | null;
   upstream: Response | null;
   upstreamStatus: number | null;
-  writer: ResponsesEventWriter | null;
+  writer: OutputWriter | null;
   error: ShimError | null;
   abort: AbortController;
   timings: RequestTimings;
@@ -64,8 +84,16 @@ export interface RequestContext extends RequestInput {
 
 export type RequestEvent = { type: "CLIENT_ABORT" };
 
+/** How the pump ended: the answer finished (completed/incomplete), failed mid-stream, or the client left. */
+export type StreamOutcome = "finished" | "failed" | "aborted";
+
 function selectUpstream(ctx: RequestContext): { selection: Selection | null; error: ShimError | null } {
   const slug = ctx.slug;
+  if (!ctx.routeFor) {
+    const special = resolveSlugRoute(slug, ctx.settings, ctx.deps.env);
+    if (special instanceof ShimError) return { selection: null, error: special };
+    if (special) return { selection: { model: special.model, route: special.route, ctx: { request: ctx.body, model: special.model, apiKey: special.apiKey, requestedSlug: slug, notes: [] } }, error: null };
+  }
   const model = findModel(ctx.settings, slug);
   if (!model) {
     const known = ctx.settings.models.map((m) => m.slug);
@@ -80,7 +108,7 @@ function selectUpstream(ctx: RequestContext): { selection: Selection | null; err
   }
   const key = keyStatus(model, ctx.deps.env);
   if (!key.usable) return { selection: null, error: new ShimError({ status: 401, code: "missing_api_key", type: "authentication_error", message: key.reason ?? "missing API key" }) };
-  const route = routeForModel(model);
+  const route = (ctx.routeFor ?? routeForModel)(model);
   if (!route) return { selection: null, error: new ShimError({ status: 502, code: "unsupported_provider", message: `Unsupported model provider: ${model.provider}` }) };
   return { selection: { model, route, ctx: { request: ctx.body, model, apiKey: key.key, requestedSlug: slug, notes: [] } }, error: null };
 }
@@ -113,13 +141,13 @@ export const requestMachine = setup({
     ),
     connect: fromPromise<{ response: Response; prepared: PreparedUpstream }, { selection: Selection; deps: RequestDeps; signal: AbortSignal; timings: RequestTimings }>(async ({ input }) => {
       const { selection, deps, signal } = input;
-      const prepared = selection.route.prepare(selection.ctx);
+      const prepared: PreparedUpstream & PreparedExtras = selection.route.prepare(selection.ctx);
       input.timings.sent = performance.now();
       let response: Response;
       try {
-        response = await deps.transport.send(prepared.request, signal);
+        response = prepared.open ? await prepared.open(signal) : await deps.transport.send(prepared.request, signal);
       } catch (err) {
-        if (signal.aborted) throw err;
+        if (signal.aborted || err instanceof ShimError) throw err;
         throw mapUpstreamNetworkError(err, prepared.request.url, selection.model.slug);
       }
       if (!response.ok) {
@@ -136,11 +164,13 @@ export const requestMachine = setup({
       }
       return { response, prepared };
     }),
-    pump: fromPromise<PumpOutcome, { context: RequestContext }>(async ({ input }) => {
+    /** Runs the data plane; reports only how the stream ended. */
+    pump: fromPromise<StreamOutcome, { context: RequestContext }>(async ({ input }) => {
       const c = input.context;
-      const writer = c.writer!;
+      // A custom writer (PreparedExtras) has the surface the pump uses; the pump's type names the default one.
+      const writer = c.writer! as ResponsesEventWriter;
       try {
-        return await pumpUpstreamToResponses({
+        const outcome: PumpOutcome = await pumpUpstreamToResponses({
           body: c.upstream!.body,
           contentType: c.upstream!.headers.get("content-type") ?? "",
           translator: c.prepared!.createTranslator(writer),
@@ -150,18 +180,19 @@ export const requestMachine = setup({
           keepAliveMs: c.deps.keepAliveMs,
           onFirstOutput: () => (c.timings.firstOutput = performance.now()),
         });
+        return outcome === "aborted" ? "aborted" : writer.status === "failed" ? "failed" : "finished";
       } finally {
         c.sink.close();
       }
     }),
-    cacheToolCalls: fromPromise<void, { writer: ResponsesEventWriter; cache: ToolCallCache; model: string }>(async ({ input }) => {
+    cacheToolCalls: fromPromise<void, { writer: OutputWriter; cache: ToolCallCache; model: string }>(async ({ input }) => {
       rememberToolCalls(input.cache, input.model, input.writer.responseObject().output);
     }),
   },
   guards: {
     hasSelection: ({ context }) => context.selection !== null,
-    streamFailed: ({ context }) => context.writer?.status === "failed",
-    pumpAborted: ({ event }) => (event as unknown as { output: PumpOutcome }).output === "aborted",
+    streamFailed: ({ event }) => (event as unknown as { output: StreamOutcome }).output === "failed",
+    pumpAborted: ({ event }) => (event as unknown as { output: StreamOutcome }).output === "aborted",
   },
   actions: {
     abortUpstream: ({ context }) => context.abort.abort(),
@@ -212,11 +243,13 @@ export const requestMachine = setup({
             prepared: event.output.prepared,
             upstreamStatus: event.output.response.status,
             timings: Object.assign(context.timings, { headers: performance.now() }),
-            writer: new ResponsesEventWriter({
-              responseId: newResponseId(),
-              model: context.slug,
-              encodeReasoning: event.output.prepared.encodeReasoning,
-            }),
+            writer:
+              (event.output.prepared as PreparedExtras).createWriter?.({ responseId: newResponseId(), model: context.slug }) ??
+              new ResponsesEventWriter({
+                responseId: newResponseId(),
+                model: context.slug,
+                encodeReasoning: event.output.prepared.encodeReasoning,
+              }),
           })),
         },
         onError: {
