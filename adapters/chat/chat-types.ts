@@ -82,7 +82,8 @@ export interface ChatChunkChoice {
   index?: number;
   delta?: {
     role?: string;
-    content?: string | null;
+    /** A string; Mistral/Magistral send an array of `text` and `thinking` parts instead. */
+    content?: string | ChatDeltaContentPart[] | null;
     reasoning_content?: string | null;
     reasoning?: string | null;
     refusal?: string | null;
@@ -93,9 +94,16 @@ export interface ChatChunkChoice {
   finish_reason?: string | null;
 }
 
+export type ChatDeltaContentPart =
+  | { type: "text"; text?: string }
+  | { type: "thinking"; thinking?: string | { type?: string; text?: string }[] }
+  | { type: string; [k: string]: unknown };
+
 export interface ChatChunk {
   id?: string;
   choices?: ChatChunkChoice[];
   usage?: ChatUsage | null;
+  /** Groq puts usage here. */
+  x_groq?: { usage?: ChatUsage | null } | null;
   error?: { message?: string; code?: string | number; type?: string } | string;
 }

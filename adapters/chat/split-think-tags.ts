@@ -8,7 +8,7 @@ const CLOSE = "</think>";
  * handled; once plain text has started every delta passes straight through.
  */
 export class ThinkTagSplitter {
-  private state: "start" | "think" | "text" = "start";
+  private state: "start" | "think" | "gap" | "text" = "start";
   private buf = "";
   private readonly onReasoning: (s: string) => void;
   private readonly onText: (s: string) => void;
@@ -21,6 +21,14 @@ export class ThinkTagSplitter {
   feed(delta: string): void {
     if (this.state === "text") {
       this.onText(delta);
+      return;
+    }
+    if (this.state === "gap") {
+      // Whitespace between </think> and the answer is dropped, whichever chunk it arrives in.
+      const t = delta.replace(/^\s+/, "");
+      if (!t) return;
+      this.state = "text";
+      this.onText(t);
       return;
     }
     this.buf += delta;
@@ -42,7 +50,7 @@ export class ThinkTagSplitter {
       const reasoning = this.buf.slice(0, end);
       const rest = this.buf.slice(end + CLOSE.length).replace(/^\s+/, "");
       this.buf = "";
-      this.state = "text";
+      this.state = rest ? "text" : "gap";
       if (reasoning) this.onReasoning(reasoning);
       if (rest) this.onText(rest);
       return;

@@ -1,7 +1,7 @@
 import type { FunctionCallHandle, ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 import type { ResponsesUsage } from "../responses/responses-types.ts";
 import type { StreamTranslator } from "../routes/upstream-route.ts";
-import type { ChatChunk, ChatChunkChoice, ChatToolCallDelta } from "./chat-types.ts";
+import type { ChatChunk, ChatChunkChoice, ChatDeltaContentPart, ChatToolCallDelta } from "./chat-types.ts";
 import type { ToolNameMap } from "./convert-responses-tools-to-chat.ts";
 import { mapChatFinishReason } from "./map-chat-finish-reason.ts";
 import { mapChatUsage } from "./map-chat-usage.ts";
@@ -64,6 +64,7 @@ export class ChatStreamTranslator implements StreamTranslator {
       return;
     }
     if (chunk.usage) this.usage = mapChatUsage(chunk.usage);
+    else if (chunk.x_groq?.usage) this.usage = mapChatUsage(chunk.x_groq.usage);
     const choices = chunk.choices;
     if (choices) for (let i = 0; i < choices.length; i++) this.onChoice(choices[i], false);
   }
@@ -94,7 +95,10 @@ export class ChatStreamTranslator implements StreamTranslator {
     if (d) {
       const reasoning = d.reasoning_content ?? d.reasoning;
       if (typeof reasoning === "string" && reasoning) this.writer.appendReasoning(reasoning);
-      if (typeof d.content === "string" && d.content) this.content.feed(d.content);
+      const content = d.content;
+      if (typeof content === "string") {
+        if (content) this.content.feed(content);
+      } else if (Array.isArray(content)) this.onContentParts(content);
       if (typeof d.refusal === "string" && d.refusal) this.writer.appendRefusal(d.refusal);
       if (d.tool_calls) {
         if (this.calls.length === 0) this.content.flush();
@@ -102,6 +106,18 @@ export class ChatStreamTranslator implements StreamTranslator {
       }
     }
     if (c.finish_reason) this.finish = c.finish_reason;
+  }
+
+  /** Mistral-style array content: `text` parts and `thinking` parts (themselves text or text parts). */
+  private onContentParts(parts: ChatDeltaContentPart[]): void {
+    for (const p of parts) {
+      if (p.type === "text" && typeof p.text === "string" && p.text) this.content.feed(p.text);
+      else if (p.type === "thinking") {
+        const t = (p as { thinking?: unknown }).thinking;
+        if (typeof t === "string") this.writer.appendReasoning(t);
+        else if (Array.isArray(t)) for (const x of t) if (typeof x?.text === "string" && x.text) this.writer.appendReasoning(x.text);
+      }
+    }
   }
 
   private onToolCallDelta(t: ChatToolCallDelta, position: number): void {

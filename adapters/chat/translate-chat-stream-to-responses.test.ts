@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
+import { ChatStreamTranslator, normalizeArguments } from "./translate-chat-stream-to-responses.ts";
+import { buildUpstreamToolSet } from "../tools/upstream-tool-set.ts";
+import { assertCodexStream } from "../../test/helpers/check-codex-stream.ts";
+import { codexRequestBody } from "../../test/helpers/shared-fixtures.ts";
+
+const TOOLS = codexRequestBody("mcp-turn1").tools;
+const PATCH = "*** Begin Patch\n*** Update File: out.txt\n@@\n-hello\n+hello world\n*** End Patch\n";
+
+function run(chunks: unknown[], opts: { done?: boolean } = {}) {
+  const w = new ResponsesEventWriter({ responseId: "resp_t", model: "m" });
+  const t = new ChatStreamTranslator(w, buildUpstreamToolSet(TOOLS, []));
+  w.start();
+  for (const c of chunks) t.onEvent(typeof c === "string" ? c : JSON.stringify(c));
+  if (opts.done !== false) t.onEvent("[DONE]");
+  else t.onEnd();
+  return assertCodexStream(w.take());
+}
+const delta = (d: object, finish: string | null = null) => ({ choices: [{ index: 0, delta: d, finish_reason: finish }] });
+const call = (index: number, id: string | undefined, name: string | undefined, args: string | object | undefined) => delta({ tool_calls: [{ index, ...(id ? { id } : {}), function: { ...(name !== undefined ? { name } : {}), ...(args !== undefined ? { arguments: args } : {}) } }] });
+
+describe("ChatStreamTranslator", () => {
+  it.each([
+    ["{input}", JSON.stringify({ input: PATCH })],
+    ["{patch}", JSON.stringify({ patch: PATCH })],
+    ["fenced", JSON.stringify({ input: "```diff\n" + PATCH + "```" })],
+    ["heredoc", JSON.stringify({ input: "apply_patch <<'EOF'\n" + PATCH + "EOF" })],
+    ["raw", PATCH],
+  ])("apply_patch arrives as a custom_tool_call with the raw patch (%s)", (_n, args) => {
+    const pieces = args.match(/[\s\S]{1,9}/g)!;
+    const r = run([call(0, "call_p", "apply_patch", ""), ...pieces.map((p) => call(0, undefined, undefined, p)), delta({}, "tool_calls")]);
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0]).toMatchObject({ type: "custom_tool_call", call_id: "call_p", name: "apply_patch" });
+    expect(r.items[0].input.trimEnd()).toBe(PATCH.trimEnd());
+    expect(r.events.some((e) => e.type === "response.custom_tool_call_input.done")).toBe(true);
+  });
+
+  it("a flattened MCP call goes back with its namespace", () => {
+    const r = run([call(0, "call_m", "mcp__calc__add", '{"a":2,'), call(0, undefined, undefined, '"b":3}'), delta({}, "tool_calls")]);
+    expect(r.items[0]).toMatchObject({ type: "function_call", namespace: "mcp__calc", name: "add", arguments: '{"a":2,"b":3}' });
+  });
+
+  it("a new id at the same index starts a new call; one-shot and deltas-only both work", () => {
+    const r = run([
+      call(0, "c1", "exec_command", '{"cmd":"echo one"}'),
+      call(0, "c2", "exec_command", ""),
+      call(0, undefined, undefined, '{"cmd":"echo two"}'),
+      delta({}, "tool_calls"),
+    ]);
+    expect(r.items.map((i) => [i.call_id, i.arguments])).toEqual([
+      ["c1", '{"cmd":"echo one"}'],
+      ["c2", '{"cmd":"echo two"}'],
+    ]);
+  });
+
+  it("arguments sent as an object (Ollama) become a JSON string", () => {
+    const r = run([call(0, "c1", "exec_command", { cmd: "ls" }), delta({}, "tool_calls")]);
+    expect(r.items[0].arguments).toBe('{"cmd":"ls"}');
+  });
+
+  it("arguments cut short are closed into valid JSON", () => {
+    expect(normalizeArguments('{"cmd":"ls')).toBe('{"cmd":"ls"}');
+    expect(normalizeArguments('{"a":[1,2,')).toBe('{"a":[1,2]}');
+    expect(normalizeArguments("")).toBe("{}");
+    expect(normalizeArguments("not json")).toBe("not json");
+  });
+
+  it("splits a leading <think> block into reasoning at every chunk boundary", () => {
+    const content = "<think>Let me think.\nOK.</think>\n\nThe answer is 4. <think>not reasoning</think>";
+    for (let cut = 1; cut < content.length; cut++) {
+      const r = run([delta({ content: content.slice(0, cut) }), delta({ content: content.slice(cut) }), delta({}, "stop")]);
+      expect(r.reasoning).toBe("Let me think.\nOK.");
+      expect(r.text).toBe("The answer is 4. <think>not reasoning</think>");
+    }
+  });
+
+  it("leaves text that does not start with <think> alone", () => {
+    const r = run([delta({ content: "  <thin" }), delta({ content: "king> is a word" }), delta({}, "stop")]);
+    expect(r.reasoning).toBe("");
+    expect(r.text).toBe("  <thinking> is a word");
+  });
+
+  it("reasoning_content then a tool call: reasoning item first, then the call", () => {
+    const r = run([delta({ reasoning_content: "need ls" }), call(0, "c1", "exec_command", '{"cmd":"ls"}'), delta({}, "tool_calls")]);
+    expect(r.items.map((i) => i.type)).toEqual(["reasoning", "function_call"]);
+  });
+
+  it("an empty answer fails (Codex retries) instead of completing with nothing", () => {
+    const r = run([delta({ role: "assistant", content: "" }), delta({}, "stop")]);
+    expect(r.terminal.type).toBe("response.failed");
+    expect(r.terminal.response.error.code).toBe("server_error");
+  });
+
+  it("an error chunk mid-stream becomes response.failed", () => {
+    const r = run([delta({ content: "par" }), { error: { message: "overloaded", code: 529 } }], { done: false });
+    expect(r.terminal.type).toBe("response.failed");
+  });
+});
