@@ -2,12 +2,14 @@ import type { ModelConfig, Settings } from "../settings/settings-types.ts";
 import type { UpstreamRoute } from "./upstream-route.ts";
 import type { ShimError } from "../errors/shim-error.ts";
 import { chatRoute } from "../chat/chat-route.ts";
+import { anthropicRoute } from "../anthropic/anthropic-route.ts";
 import { resolveChatgptSlug } from "../passthrough/resolve-chatgpt-slug.ts";
 import { resolveCursorSlug } from "../cursor/resolve-cursor-slug.ts";
 
 const byProvider: Partial<Record<ModelConfig["provider"], UpstreamRoute>> = {
   openai: chatRoute,
   "generic-chat-completion-api": chatRoute,
+  anthropic: anthropicRoute,
 };
 
 /** Registers the route serving a provider (the Anthropic adapter registers itself here). */

@@ -1,0 +1,36 @@
+import { joinUpstreamUrl } from "../upstream/join-upstream-url.ts";
+import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
+import { convertResponsesRequestToAnthropic } from "./convert-responses-request-to-anthropic.ts";
+import { AnthropicStreamTranslator } from "./translate-anthropic-stream-to-responses.ts";
+import { mapAnthropicHttpError } from "./map-anthropic-http-error.ts";
+
+export const ANTHROPIC_VERSION = "2023-06-01";
+
+/**
+ * Upstream headers: `x-api-key` and `anthropic-version`, then extra_headers (which may override
+ * either, or add `authorization` / `anthropic-beta` for compatible servers that want them).
+ * No `Authorization` header is sent unless extra_headers sets one.
+ */
+export function anthropicHeaders(ctx: RouteContext): Record<string, string> {
+  const h: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream", "anthropic-version": ANTHROPIC_VERSION };
+  if (ctx.apiKey) h["x-api-key"] = ctx.apiKey;
+  for (const [k, v] of Object.entries(ctx.model.extraHeaders)) h[k.toLowerCase()] = v;
+  return h;
+}
+
+/** Provider `anthropic`: Claude and Anthropic-compatible servers at `{base}/messages`. */
+export const anthropicRoute: UpstreamRoute = {
+  kind: "anthropic",
+  prepare(ctx) {
+    const { body, tools } = convertResponsesRequestToAnthropic(ctx.request, ctx.model, ctx.notes);
+    const url = joinUpstreamUrl(ctx.model.baseUrl, "/messages");
+    const where = `model ${ctx.model.slug} at ${url}`;
+    return {
+      request: { url, headers: anthropicHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
+      createTranslator: (writer) => new AnthropicStreamTranslator(writer, tools, { model: ctx.model.model, where, notes: ctx.notes }),
+    };
+  },
+  mapHttpError(_ctx, failure) {
+    return mapAnthropicHttpError(failure);
+  },
+};

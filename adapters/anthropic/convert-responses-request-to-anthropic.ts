@@ -1,0 +1,76 @@
+import type { ResponsesRequest } from "../responses/responses-types.ts";
+import type { ModelConfig } from "../settings/settings-types.ts";
+import { buildUpstreamToolSet, type UpstreamToolSet } from "../tools/upstream-tool-set.ts";
+import type { AnthropicMessage, AnthropicRequest, AnthropicTool, AnthropicToolChoice } from "./anthropic-types.ts";
+import { convertResponsesInputToAnthropic } from "./convert-responses-input-to-anthropic.ts";
+import { defaultMaxTokens, planThinking } from "./anthropic-model-capabilities.ts";
+import { placeCacheBreakpoints, promptCachingEnabled } from "./place-cache-breakpoints.ts";
+
+export interface AnthropicConversion {
+  body: AnthropicRequest;
+  tools: UpstreamToolSet;
+}
+
+function inputSchema(parameters: Record<string, unknown>): Record<string, unknown> {
+  return parameters.type === "object" ? parameters : { ...parameters, type: "object", properties: parameters.properties ?? {} };
+}
+
+function mapToolChoice(tools: UpstreamToolSet, req: ResponsesRequest): AnthropicToolChoice | undefined {
+  const c = tools.mapToolChoice(req.tool_choice);
+  if (c?.mode === "none") return { type: "none" };
+  const noParallel = req.parallel_tool_calls === false;
+  const choice: AnthropicToolChoice | undefined =
+    c?.mode === "required" ? { type: "any" } : c?.mode === "tool" ? { type: "tool", name: c.name } : c || noParallel ? { type: "auto" } : undefined;
+  if (choice && noParallel) choice.disable_parallel_tool_use = true;
+  return choice;
+}
+
+/**
+ * With thinking on, the assistant turn that a tool result answers must start with its thinking
+ * block (the API rejects it otherwise). When that block is not available — the turn came from
+ * another model, or it was produced without thinking — thinking is turned off for this request.
+ */
+function toolLoopLacksThinking(messages: AnthropicMessage[]): boolean {
+  const last = messages[messages.length - 1];
+  if (!last || last.role !== "user" || !last.content.some((b) => b.type === "tool_result")) return false;
+  const prev = messages[messages.length - 2];
+  if (!prev || prev.role !== "assistant") return false;
+  const first = prev.content[0];
+  return !first || (first.type !== "thinking" && first.type !== "redacted_thinking");
+}
+
+/**
+ * Responses request → Anthropic Messages request. Only fields the Messages API defines are
+ * sent (`store`, `include`, `prompt_cache_key`, `client_metadata` … are dropped).
+ */
+export function convertResponsesRequestToAnthropic(req: ResponsesRequest, model: ModelConfig, notes: string[]): AnthropicConversion {
+  const tools = buildUpstreamToolSet(req.tools ?? [], notes);
+  const { system, messages } = convertResponsesInputToAnthropic(req, { model: model.model, noImages: model.noImageSupport, tools, notes });
+  const maxTokens = req.max_output_tokens ?? model.maxOutputTokens ?? defaultMaxTokens(model.model);
+  const body: AnthropicRequest = { model: model.model, max_tokens: maxTokens, messages, stream: true };
+  if (system.length) body.system = system;
+  if (tools.functions.length) {
+    body.tools = tools.functions.map((f): AnthropicTool => ({ name: f.name, description: f.description, input_schema: inputSchema(f.parameters) }));
+    const choice = mapToolChoice(tools, req);
+    if (choice) body.tool_choice = choice;
+  }
+
+  let thinking = model.reasoning === false ? null : planThinking(model.model, req.reasoning?.effort, maxTokens);
+  if (thinking && (body.tool_choice?.type === "any" || body.tool_choice?.type === "tool")) {
+    notes.push("thinking off: a forced tool_choice cannot be combined with thinking");
+    thinking = null;
+  }
+  if (thinking && toolLoopLacksThinking(messages)) {
+    notes.push("thinking off: the tool call being answered has no thinking block from this model");
+    thinking = null;
+  }
+  if (thinking) {
+    Object.assign(body, thinking);
+    if (typeof req.temperature === "number" || typeof req.top_p === "number") notes.push("temperature/top_p not sent: thinking requires the defaults");
+  } else {
+    if (typeof req.temperature === "number") body.temperature = req.temperature;
+    if (typeof req.top_p === "number") body.top_p = req.top_p;
+  }
+  if (promptCachingEnabled(model.promptCaching, model.baseUrl)) placeCacheBreakpoints(body);
+  return { body, tools };
+}
