@@ -1,0 +1,111 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { setupServer } from "msw/node";
+import { http, HttpResponse } from "msw";
+import { createApp } from "../create-app.ts";
+import type { ServerContext } from "../server-context.ts";
+import { SettingsStore } from "../../adapters/settings/settings-store.ts";
+import { createFetchTransport } from "../../adapters/upstream/upstream-transport.ts";
+import { ToolCallCache } from "../../adapters/responses/tool-call-cache.ts";
+import { RequestTraceStore } from "../request-trace-store.ts";
+import { parseSseEvents } from "../../test/helpers/parse-sse.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+// MSW intercepts the transport's globalThis.fetch: the upstream address is never contacted.
+const UP = "http://127.0.0.1:59998/v1";
+const mock = setupServer();
+const transport = createFetchTransport();
+let ctx: ServerContext;
+let logs: string[];
+
+beforeAll(() => {
+  mock.listen({ onUnhandledFrame: "error" });
+  const dir = mkdtempSync(join(tmpdir(), "responses-unit-"));
+  const file = join(dir, "models.json");
+  writeFileSync(file, JSON.stringify({ models: [{ model: "up", slug: "m", provider: "openai", base_url: UP, api_key: "sk-unit-secret-abcdef" }] }));
+  logs = [];
+  ctx = {
+    store: new SettingsStore({ file, required: true }),
+    transport,
+    toolCallCache: new ToolCallCache(),
+    env: {},
+    version: "test",
+    startedAt: Date.now(),
+    bindHost: "127.0.0.1",
+    port: 0,
+    keepAliveMs: 0,
+    log: (l) => logs.push(l),
+    traces: new RequestTraceStore(),
+  };
+});
+afterEach(() => mock.resetHandlers());
+afterAll(async () => {
+  mock.close();
+  await transport.close();
+});
+
+const app = () => createApp(ctx);
+const post = (body: unknown, headers: Record<string, string> = {}) =>
+  app().request("http://127.0.0.1/v1/responses", { method: "POST", headers: { host: "127.0.0.1:8765", "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+const sse = (...lines: unknown[]) => lines.map((l) => `data: ${typeof l === "string" ? l : JSON.stringify(l)}\n\n`).join("");
+
+describe("POST /v1/responses (MSW-mocked upstream)", () => {
+  it("streams, logs one summary line without prompt text or key, and sets the overhead header", async () => {
+    mock.use(
+      http.post(`${UP}/chat/completions`, () =>
+        new HttpResponse(sse({ choices: [{ index: 0, delta: { content: "yo" } }] }, { choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 } }, "[DONE]"), {
+          headers: { "content-type": "text/event-stream" },
+        }),
+      ),
+    );
+    const res = await post({ model: "m", stream: true, input: "a secret prompt" });
+    expect(res.status).toBe(200);
+    expect(Number(res.headers.get("x-codex-shim-overhead-ms"))).toBeGreaterThanOrEqual(0);
+    const events = parseSseEvents(await res.text());
+    expect(events.at(-1).type).toBe("response.completed");
+    await new Promise((r) => setTimeout(r, 10));
+    const line = logs.find((l) => l.startsWith("[req]"))!;
+    expect(line).toMatch(/model=m route=chat upstream=200 .*tokens=3\/1 tools=0 outcome=completed/);
+    expect(logs.join("\n")).not.toContain("secret prompt");
+    expect(logs.join("\n")).not.toContain("sk-unit-secret-abcdef");
+  });
+
+  it("handles an upstream that ignores stream:true and answers JSON", async () => {
+    mock.use(http.post(`${UP}/chat/completions`, () => HttpResponse.json({ id: "x", choices: [{ index: 0, message: { role: "assistant", content: "json answer" }, finish_reason: "stop" }], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } })));
+    const res = await post({ model: "m", stream: false, input: "hi" });
+    const body = await res.json();
+    expect(body.status).toBe("completed");
+    expect(body.output[0].content[0].text).toBe("json answer");
+    expect(body.usage.total_tokens).toBe(3);
+  });
+
+  it("turns an HTML 200 into response.failed, not a silent success", async () => {
+    mock.use(http.post(`${UP}/chat/completions`, () => new HttpResponse("<html><body>proxy login</body></html>", { headers: { "content-type": "text/html" } })));
+    const events = parseSseEvents(await (await post({ model: "m", stream: true, input: "hi" })).text());
+    expect(events.at(-1).type).toBe("response.failed");
+  });
+
+  it("maps a network error to a retryable 502 naming the upstream", async () => {
+    mock.use(http.post(`${UP}/chat/completions`, () => HttpResponse.error()));
+    const res = await post({ model: "m", stream: true, input: "hi" });
+    expect(res.status).toBe(502);
+    expect((await res.json()).error.message).toContain("127.0.0.1:59998");
+  });
+
+  it("rejects a foreign Host (DNS rebinding) before any upstream call", async () => {
+    const res = await app().request("http://evil.example/v1/responses", { method: "POST", headers: { host: "evil.example", "content-type": "application/json" }, body: "{}" });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toBe("Forbidden: Host header not allowed");
+  });
+
+  it("answers 400 for a request without a model and 413 above the body limit", async () => {
+    expect((await post({ input: "x" })).status).toBe(400);
+    const big = await app().request("http://127.0.0.1/v1/responses", {
+      method: "POST",
+      headers: { host: "127.0.0.1", "content-type": "application/json", "content-length": String(100 * 1024 * 1024) },
+      body: "{}",
+    });
+    expect(big.status).toBe(413);
+  });
+});
