@@ -5,6 +5,7 @@ import { readJsonBody, maxBodyBytes } from "./read-json-body.ts";
 import { healthBody } from "./routes/health.ts";
 import { modelsBody } from "./routes/models.ts";
 import { handleResponses } from "./routes/responses.ts";
+import { handleCompact } from "./routes/compact.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { toDirectedGraph } from "@xstate/graph";
 import { requestMachine } from "../machines/request.machine.ts";
@@ -46,6 +47,10 @@ export function createApp(ctx: ServerContext): H3 {
   app.post(
     "/v1/responses",
     answerShimErrors(async (event) => handleResponses(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
+  );
+  app.post(
+    "/v1/responses/compact",
+    answerShimErrors(async (event) => handleCompact(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
   );
   app.get("/debug/requests", () => ctx.traces.list());
   app.get("/debug/machine", () => {
