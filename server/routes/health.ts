@@ -1,9 +1,13 @@
 import type { ServerContext } from "../server-context.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { routeForModel } from "../../adapters/routes/select-route.ts";
+import { availableChatgptSlugs } from "../../adapters/passthrough/chatgpt-availability.ts";
+import { cursorAvailable } from "../../adapters/cursor/cursor-status.ts";
 
-export function healthBody(ctx: ServerContext) {
+export async function healthBody(ctx: ServerContext) {
   const s = ctx.store.current;
+  const chatgptSlugs = availableChatgptSlugs(ctx.env);
+  const cursor = await cursorAvailable(ctx.env);
   const usable = s.models.filter((m) => keyStatus(m, ctx.env).usable);
   const kinds = new Set(usable.map((m) => routeForModel(m)?.kind).filter(Boolean));
   return {
@@ -11,16 +15,16 @@ export function healthBody(ctx: ServerContext) {
     status: "ok",
     version: ctx.version,
     uptime_s: Math.round((Date.now() - ctx.startedAt) / 1000),
-    models: usable.length,
+    models: usable.length + chatgptSlugs.length + (cursor ? 1 : 0),
     configured_models: s.models.length,
     settings: { file: ctx.store.file, loaded: s.file !== null, error: ctx.store.lastError?.problems ?? null },
     routes: {
       chat_completions: kinds.has("chat"),
       anthropic: kinds.has("anthropic"),
-      chatgpt_passthrough: false,
-      cursor_passthrough: false,
+      chatgpt_passthrough: chatgptSlugs.length > 0,
+      cursor_passthrough: cursor,
       auto_router: false,
     },
-    hint: usable.length ? undefined : `No usable models. Add one to ${ctx.store.file} (see README "Settings"), then it is picked up without a restart.`,
+    hint: usable.length || chatgptSlugs.length || cursor ? undefined : `No usable models. Add one to ${ctx.store.file} (see README "Settings"), then it is picked up without a restart.`,
   };
 }
