@@ -49,7 +49,7 @@ beforeEach(() => {
 
 describe("ChatGPT passthrough", () => {
   it("relays the native stream byte for byte when the slug is the upstream model", async () => {
-    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(upstreamStream))]);
+    up.setScript([(_r, res) => void (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(upstreamStream))]);
     const body = { model: "gpt-5.5", stream: true, input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "hi" }] }], store: false, include: ["reasoning.encrypted_content"], extra_field: { kept: true } };
     const res = await postResponses(shim, body);
     expect(res.status).toBe(200);
@@ -63,7 +63,7 @@ describe("ChatGPT passthrough", () => {
   });
 
   it("maps an openai-gpt-5-5 alias to gpt-5.5 and shows the alias as the model", async () => {
-    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(upstreamStream))]);
+    up.setScript([(_r, res) => void (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(upstreamStream))]);
     const res = await postResponses(shim, { model: "openai-gpt-5-5-codex-max", stream: true, input: "hi" });
     const events = parseSseEvents(await res.text());
     expect(up.requests[0].body.model).toBe("gpt-5.5");
@@ -74,7 +74,7 @@ describe("ChatGPT passthrough", () => {
   });
 
   it("wins over a settings row for the same model while logged in, and yields to it when logged out", async () => {
-    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(upstreamStream))]);
+    up.setScript([(_r, res) => void (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(upstreamStream))]);
     await (await postResponses(shim, { model: "gpt-5.5", stream: true, input: "hi" })).text();
     expect(up.requests[0].url).toBe("/cg/responses");
     rmSync(join(home, "auth.json"));
@@ -112,10 +112,25 @@ describe("ChatGPT passthrough", () => {
   });
 
   it("fails the stream when the upstream closes before response.completed", async () => {
-    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(upstreamStream.split("event: response.completed")[0]))]);
+    up.setScript([(_r, res) => void (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(upstreamStream.split("event: response.completed")[0]))]);
     const events = parseSseEvents(await (await postResponses(shim, { model: "gpt-5.5", stream: true, input: "hi" })).text());
     expect(events.at(-1).type).toBe("response.failed");
     expect(events.at(-1).response.error.code).toBe("server_error");
+  });
+
+  it("forwards /v1/responses/compact to the native compact endpoint without `stream`, rewriting the model back", async () => {
+    up.setScript([(_r, res) => void (res.writeHead(200, { "content-type": "application/json" }), res.end(JSON.stringify({ id: "c1", model: "gpt-5.5", output: [{ type: "compaction", encrypted_content: "x", model: "gpt-5.5" }, { model: "other" }] })))]);
+    const res = await fetch(`${shim.url}/v1/responses/compact`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "openai-gpt-5-5-codex-max", stream: true, input: [{ type: "message", role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: "c1", model: "openai-gpt-5-5-codex-max", output: [{ type: "compaction", encrypted_content: "x", model: "openai-gpt-5-5-codex-max" }, { model: "other" }] });
+    expect(up.requests[0].url).toBe("/cg/responses/compact");
+    expect(up.requests[0].body.model).toBe("gpt-5.5");
+    expect("stream" in up.requests[0].body).toBe(false);
+    expect(up.requests[0].headers.accept).toBe("application/json");
   });
 
   it("is advertised in /health and /v1/models only while logged in and not disabled", async () => {

@@ -9,6 +9,7 @@ import { trimInputForCompaction } from "../../adapters/compaction/trim-input-for
 import { buildCompactedWindow } from "../../adapters/compaction/build-compacted-window.ts";
 import type { ServerContext } from "../server-context.ts";
 import { handleResponses } from "./responses.ts";
+import { forwardChatgptCompact } from "../../adapters/passthrough/chatgpt-compact.ts";
 
 const DEFAULT_CONTEXT = 128_000;
 
@@ -21,6 +22,9 @@ const DEFAULT_CONTEXT = 128_000;
 export async function handleCompact(ctx: ServerContext, req: Request, raw: Record<string, unknown>): Promise<Response> {
   const model = typeof raw.model === "string" ? raw.model : "";
   if (!model) throw new ShimError({ status: 400, code: "invalid_request", message: "`model` is required." });
+  // ChatGPT passthrough slugs use ChatGPT's native compact endpoint (adapters/passthrough).
+  const native = await forwardChatgptCompact(raw, ctx.env, ctx.transport, req.signal);
+  if (native) return native;
   const input: InputItem[] = typeof raw.input === "string" ? [{ type: "message", role: "user", content: raw.input }] : Array.isArray(raw.input) ? (raw.input as InputItem[]) : [];
   if (!input.length) throw new ShimError({ status: 400, code: "invalid_request", message: "`input` must be a non-empty string or array of items." });
 
