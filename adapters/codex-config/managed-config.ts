@@ -32,6 +32,8 @@ export class ManagedConfigError extends Error {}
 interface TopMeta {
   /** Text inserted after the block (a blank line), removed with it. */
   after: string;
+  /** The file did not exist before `enable`: `disable` deletes it again. */
+  created?: boolean;
 }
 interface TablesMeta {
   /** Text inserted before the block (line end and blank line), removed with it. */
@@ -178,13 +180,14 @@ function topLevelKeysOf(text: string): string[] {
  * Installs (or refreshes) the managed blocks. The input may already contain them: they are
  * removed first, so installing twice gives the same bytes as installing once.
  */
-export function installManagedConfig(text: string, s: ShimCodexSettings): string {
+export function installManagedConfig(text: string, s: ShimCodexSettings, opts: { created?: boolean } = {}): string {
+  const created = opts.created || createdByShim(text);
   const original = removeManagedConfig(text);
   const eol = detectEol(original);
   const bom = original.startsWith("\uFEFF") ? "\uFEFF" : "";
   const body = displaceClashingLines(original.slice(bom.length));
   const after = body.length ? eol : "";
-  const top = [TOP_BEGIN, NOTE, META + JSON.stringify({ after } satisfies TopMeta), ...topLevelEntries(s).map(([k, v]) => `${k} = ${v}`), TOP_END]
+  const top = [TOP_BEGIN, NOTE, META + JSON.stringify((created ? { after, created } : { after }) satisfies TopMeta), ...topLevelEntries(s).map(([k, v]) => `${k} = ${v}`), TOP_END]
     .map((l) => l + eol)
     .join("");
   let before = "";
@@ -193,6 +196,16 @@ export function installManagedConfig(text: string, s: ShimCodexSettings): string
     .map((l) => l + eol)
     .join("");
   return bom + top + after + body + before + tables;
+}
+
+/** Whether `enable` created this file (so `disable` should delete it rather than leave it empty). */
+export function createdByShim(text: string): boolean {
+  const lines = splitLines(text.replace(/^\uFEFF/, ""));
+  const a = lines.findIndex((l) => l.text.trimEnd() === TOP_BEGIN);
+  if (a < 0) return false;
+  for (let i = a + 1; i < lines.length && lines[i].text.trimEnd() !== TOP_END; i++)
+    if (lines[i].text.startsWith(META)) return parseMeta<TopMeta>(lines[i].text, { after: "" }).created === true;
+  return false;
 }
 
 export interface ManagedState {

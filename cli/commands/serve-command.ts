@@ -1,8 +1,10 @@
-import { Command } from "clipanion";
+import { Command, Option } from "clipanion";
 import { BaseCommand } from "./base-command.ts";
 import { startServer, PortInUseError } from "../../server/start-server.ts";
 import { SettingsError } from "../../adapters/settings/parse-settings.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
+import { stateDir } from "../../adapters/settings/state-paths.ts";
+import { removeDaemonRecord, writeDaemonRecord } from "../daemon/daemon-files.ts";
 
 export class ServeCommand extends BaseCommand {
   static paths = [["serve"]];
@@ -14,6 +16,8 @@ export class ServeCommand extends BaseCommand {
       ["Use a settings file and another port", "codex-shim --settings ./models.json serve --port 9000"],
     ],
   });
+
+  daemonRecord = Option.Boolean("--daemon-record", false, { hidden: true, description: "Write daemon.json in the state dir (used by `codex-shim start`)" });
 
   async execute(): Promise<number> {
     const { file, required } = this.settingsFile;
@@ -46,11 +50,18 @@ export class ServeCommand extends BaseCommand {
       for (const m of s.models) out.write(`  model ${m.slug} -> ${m.provider} ${m.baseUrl} (${m.model})${usable.includes(m) ? "" : " [missing API key]"}\n`);
     }
     out.write(`  health: ${server.url}/health\n`);
+    const dir = stateDir();
+    if (this.daemonRecord) {
+      writeDaemonRecord(dir, { pid: process.pid, port: server.port, url: server.url, settingsFile: file, version: server.ctx.version, startedAt: new Date().toISOString() });
+      process.once("exit", () => removeDaemonRecord(dir, process.pid));
+    }
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
+      process.once("SIGHUP", stop);
     });
+    if (this.daemonRecord) removeDaemonRecord(dir, process.pid);
     await server.close();
     return 0;
   }
