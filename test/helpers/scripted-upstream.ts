@@ -9,7 +9,7 @@ export interface RecordedRequest {
   rawBody: string;
 }
 
-export type ScriptStep = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
+export type ScriptStep = (req: RecordedRequest, res: ServerResponse) => unknown;
 
 /**
  * A loopback HTTP server that plays a script: the n-th request gets the n-th step (the last step
