@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, lstatSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, lstatSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createActor, toPromise } from "xstate";
@@ -99,17 +99,15 @@ describe("config machine on real files", () => {
   });
 
   it("a failed write leaves the original in place and no temp file behind", async () => {
-    const t = tempConfig('approval_policy = "never"\n');
-    if (process.getuid?.() === 0) return; // root ignores directory permissions
-    chmodSync(t.dir, 0o500);
-    try {
-      const r = await run(t.file, enable, { ...fsConfigDeps(join(tmpdir(), "codex-shim-bk-" + process.pid)) });
-      expect(r).toMatchObject({ ok: false, stage: "writing" });
-    } finally {
-      chmodSync(t.dir, 0o700);
-    }
-    expect(readFileSync(t.file, "utf8")).toBe('approval_policy = "never"\n');
-    expect(readdirSync(t.dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    // a name so long that the temp file beside it cannot be created (ENAMETOOLONG), even as root
+    const dir = mkdtempSync(join(tmpdir(), "codex-shim-config-"));
+    const file = join(dir, `${"c".repeat(236)}.toml`);
+    writeFileSync(file, 'approval_policy = "never"\n');
+    const r = await run(file, enable, fsConfigDeps(join(dir, "backups")));
+    expect(r).toMatchObject({ ok: false, stage: "writing" });
+    expect(r.error).toMatch(/ENAMETOOLONG/);
+    expect(readFileSync(file, "utf8")).toBe('approval_policy = "never"\n');
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 });
 

@@ -45,7 +45,7 @@ export function writeFileAtomic(file: string, text: string): void {
  */
 export function backupFile(file: string, dir: string, keep = 10): string {
   mkdirSync(dir, { recursive: true });
-  const name = basename(file);
+  const name = basename(file).slice(0, 120);
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   let dest = join(dir, `${name}.${stamp}.bak`);
   for (let n = 1; exists(dest); n++) dest = join(dir, `${name}.${stamp}-${n}.bak`);
