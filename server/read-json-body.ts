@@ -16,7 +16,14 @@ export async function readJsonBody(req: Request, limit: number): Promise<Record<
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let step: ReadableStreamReadResult<Uint8Array>;
+    try {
+      step = await reader.read();
+    } catch {
+      // The client hung up mid-body; nobody will read this answer, but it must not be a 500.
+      throw new ShimError({ status: 400, code: "incomplete_body", message: "The request body ended before it was complete (client disconnected)." });
+    }
+    const { done, value } = step;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

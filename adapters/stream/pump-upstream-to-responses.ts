@@ -90,20 +90,30 @@ export async function pumpUpstreamToResponses(o: PumpOptions): Promise<PumpOutco
     }
 
     let sawEvent = false;
+    let overflow = false;
     let head = "";
     const parser = createParser({
       onEvent(ev) {
         sawEvent = true;
         translator.onEvent(ev.data, ev.event);
       },
+      onError(err) {
+        if (err.type === "max-buffer-size-exceeded") overflow = true;
+      },
       maxBufferSize: MAX_SSE_LINE,
-    } as Parameters<typeof createParser>[0]);
+    });
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
       const text = decoder.decode(value, { stream: true });
       if (!sawEvent && head.length < 512) head += text;
       parser.feed(text);
+      if (overflow) {
+        writer.fail("server_error", `The upstream sent an SSE line longer than ${MAX_SSE_LINE / 1024 / 1024} MiB; the stream was abandoned.`);
+        await flush();
+        reader.cancel().catch(() => {});
+        return "finished";
+      }
       if (writing) {
         await writing;
         writing = undefined;

@@ -51,7 +51,9 @@ export function createFetchTransport(): Transport {
     async close() {
       const all = [...agents.values()];
       agents.clear();
-      await Promise.all(all.map((e) => e.agent.close().catch(() => {})));
+      // Shutdown: in-flight upstream calls belong to clients the server is dropping anyway, and a
+      // graceful close() would wait for a stalled upstream forever.
+      await Promise.all(all.map((e) => e.agent.destroy().catch(() => {})));
     },
   };
 }
