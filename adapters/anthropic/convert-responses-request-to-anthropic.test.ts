@@ -69,10 +69,10 @@ describe("convertResponsesRequestToAnthropic", () => {
 
   it("replays apply_patch as tool_use {input} and namespaced MCP calls by their flattened name", () => {
     const t3 = convert(codexRequestBody("tool-loop-turn3")).body;
-    const patchUse = t3.messages.flatMap((m) => m.content).find((b: any) => b.type === "tool_use" && b.name === "apply_patch") as any;
+    const patchUse = t3.messages.flatMap((m) => m.content as any[]).find((b: any) => b.type === "tool_use" && b.name === "apply_patch") as any;
     expect(patchUse.input.input).toContain("*** Begin Patch");
     const mcp = convert(codexRequestBody("mcp-turn2")).body;
-    const use = mcp.messages.flatMap((m) => m.content).find((b: any) => b.type === "tool_use") as any;
+    const use = mcp.messages.flatMap((m) => m.content as any[]).find((b: any) => b.type === "tool_use") as any;
     expect(use.name).toBe("mcp__calc__add");
     expect(mcp.tools!.map((t) => t.name)).toContain("mcp__calc__add");
   });
