@@ -35,7 +35,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
   const requestId = newItemId("req");
   const trace = ctx.traces.start(requestId, body.model);
   let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
-  const { body: sseBody, sink } = streaming ? createSseBody(() => actorRef?.send({ type: "CLIENT_ABORT" })) : { body: null, sink: discardSink };
+  const { body: sseBody, sink } = streaming ? createSseBody(() => clientGone()) : { body: null, sink: discardSink };
   const actor = createActor(requestMachine, {
     input: {
       requestId,
@@ -52,6 +52,10 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     },
   });
   actorRef = actor;
+  // Both the SSE body's cancel and the request signal report a vanished client; the actor may already be final.
+  const clientGone = () => {
+    if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
+  };
   const settled = new Promise<Snap>((resolve) => {
     const sub = actor.subscribe((s) => {
       if (s.status === "done") {
@@ -66,7 +70,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
   });
 
   const signal = req.signal;
-  const onAbort = () => actor.send({ type: "CLIENT_ABORT" });
+  const onAbort = () => clientGone();
   if (signal.aborted) queueMicrotask(onAbort);
   else signal.addEventListener("abort", onAbort, { once: true });
   settled.then(() => signal.removeEventListener("abort", onAbort));
