@@ -61,7 +61,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     this.opts = opts;
   }
 
-  onEvent(data: string): void {
+  onEvent(data: string, _event?: string): void {
     if (this.writer.finished) return;
     let ev: AnthropicStreamEvent;
     try {
