@@ -8,6 +8,7 @@ import { handleResponses } from "./routes/responses.ts";
 import { handleCompact } from "./routes/compact.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { toDirectedGraph } from "@xstate/graph";
+import { debugPageHtml } from "./routes/debug-page.ts";
 import { requestMachine } from "../machines/request.machine.ts";
 
 /** Expected failures (bad input, upstream errors) become their HTTP answer, not an h3 "unhandled" error. */
@@ -52,6 +53,7 @@ export function createApp(ctx: ServerContext): H3 {
     "/v1/responses/compact",
     answerShimErrors(async (event) => handleCompact(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
   );
+  app.get("/debug", () => new Response(debugPageHtml(ctx.version), { headers: { "content-type": "text/html; charset=utf-8" } }));
   app.get("/debug/requests", () => ctx.traces.list());
   app.get("/debug/machine", () => {
     const g = toDirectedGraph(requestMachine);
