@@ -97,3 +97,21 @@ describe("ChatStreamTranslator", () => {
     expect(r.terminal.type).toBe("response.failed");
   });
 });
+
+describe("hosted tool fallbacks", () => {
+  it("a local_shell function call goes back to Codex as a local_shell_call item", () => {
+    const w = new ResponsesEventWriter({ responseId: "resp_t", model: "m" });
+    const notes: string[] = [];
+    const set = buildUpstreamToolSet([{ type: "local_shell" }, { type: "web_search" }], notes);
+    expect(set.functions.map((f) => f.name)).toEqual(["local_shell"]);
+    expect(notes).toEqual(["hosted tool web_search not sent (the upstream cannot run it)"]);
+    const t = new ChatStreamTranslator(w, set);
+    w.start();
+    t.onEvent(JSON.stringify(call(0, "call_ls", "local_shell", '{"command":["ls","-la"],')));
+    t.onEvent(JSON.stringify(call(0, undefined, undefined, '"workdir":"/tmp"}')));
+    t.onEvent(JSON.stringify(delta({}, "tool_calls")));
+    t.onEvent("[DONE]");
+    const r = assertCodexStream(w.take());
+    expect(r.items).toEqual([{ type: "local_shell_call", id: expect.any(String), call_id: "call_ls", status: "completed", action: { type: "exec", command: ["ls", "-la"], working_directory: "/tmp" } }]);
+  });
+});

@@ -7,6 +7,7 @@ import { mapChatFinishReason } from "./map-chat-finish-reason.ts";
 import { mapChatUsage } from "./map-chat-usage.ts";
 import { extractCustomToolInput } from "../tools/extract-custom-tool-input.ts";
 import { ThinkTagSplitter } from "./split-think-tags.ts";
+import { localShellActionFromArguments } from "../tools/upstream-tool-set.ts";
 import { classifyUpstreamStreamError } from "../errors/classify-stream-error.ts";
 
 interface PendingCall {
@@ -148,7 +149,8 @@ export class ChatStreamTranslator implements StreamTranslator {
     const args = rawArgs !== null && typeof rawArgs === "object" ? JSON.stringify(rawArgs) : rawArgs;
     if (!call.handle && !call.custom && call.name) {
       const resolved = this.tools.resolve(call.name);
-      if (resolved.kind === "custom") call.custom = true;
+      // Custom tools and hosted fallbacks need the whole input before Codex can get the item.
+      if (resolved.kind === "custom" || resolved.hosted) call.custom = true;
       else {
         call.handle = this.writer.openFunctionCall(call.id, resolved.name, resolved.namespace);
         if (call.buffered.length) {
@@ -171,7 +173,8 @@ export class ChatStreamTranslator implements StreamTranslator {
         this.writer.closeFunctionCall(c.handle, normalizeArguments(c.handle.args.join("")));
       } else if (c.custom) {
         const resolved = this.tools.resolve(c.name);
-        this.writer.emitCustomToolCall(c.id, resolved.name, extractCustomToolInput(c.buffered.join("")));
+        if (resolved.kind === "custom") this.writer.emitCustomToolCall(c.id, resolved.name, extractCustomToolInput(c.buffered.join("")));
+        else this.writer.emitLocalShellCall(c.id, localShellActionFromArguments(c.buffered.join("")));
       } else if (c.name || c.buffered.length) {
         const h = this.writer.openFunctionCall(c.id, c.name || "unknown_tool");
         this.writer.closeFunctionCall(h, normalizeArguments(c.buffered.join("")));

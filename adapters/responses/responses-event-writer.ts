@@ -2,6 +2,7 @@ import type {
   OutputCustomToolCallItem,
   OutputFunctionCallItem,
   OutputItem,
+  OutputLocalShellCallItem,
   OutputMessageItem,
   OutputReasoningItem,
   ResponseObject,
@@ -264,6 +265,22 @@ export class ResponsesEventWriter {
     if (input) this.emitObject("response.custom_tool_call_input.delta", { item_id: id, output_index: index, delta: input });
     this.emitObject("response.custom_tool_call_input.done", { item_id: id, output_index: index, input });
     const done: OutputCustomToolCallItem = { ...added, status: "completed", input };
+    this.output[index] = done;
+    this.toolCallCount++;
+    this.emitObject("response.output_item.done", { output_index: index, item: done });
+  }
+
+  /** Emits a complete `local_shell_call` (the chat fallback for the hosted `local_shell` tool). */
+  emitLocalShellCall(callId: string, action: OutputLocalShellCallItem["action"]): void {
+    if (this.finished) return;
+    if (this.message) this.closeMessage();
+    if (this.reasoning) this.closeReasoning();
+    const index = this.output.length;
+    const added: OutputLocalShellCallItem = { type: "local_shell_call", id: newItemId("lsh"), call_id: callId, status: "in_progress", action };
+    this.output.push(added);
+    this.hasOutput = true;
+    this.emitObject("response.output_item.added", { output_index: index, item: added });
+    const done: OutputLocalShellCallItem = { ...added, status: "completed" };
     this.output[index] = done;
     this.toolCallCount++;
     this.emitObject("response.output_item.done", { output_index: index, item: done });

@@ -170,7 +170,15 @@ export interface OutputCustomToolCallItem {
   name: string;
   input: string;
 }
-export type OutputItem = OutputMessageItem | OutputReasoningItem | OutputFunctionCallItem | OutputCustomToolCallItem;
+/** A hosted `local_shell` call, executed by the Codex client (codex-rs `ResponseItem::LocalShellCall`). */
+export interface OutputLocalShellCallItem {
+  type: "local_shell_call";
+  id: string;
+  call_id: string;
+  status: "in_progress" | "completed";
+  action: { type: "exec"; command: string[]; working_directory?: string; timeout_ms?: number; env?: Record<string, string> };
+}
+export type OutputItem = OutputMessageItem | OutputReasoningItem | OutputFunctionCallItem | OutputCustomToolCallItem | OutputLocalShellCallItem;
 
 export type ResponseStatus = "in_progress" | "completed" | "incomplete" | "failed";
 

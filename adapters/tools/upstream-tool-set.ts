@@ -10,8 +10,44 @@ export interface UpstreamFunction {
 
 /** What an upstream function name stands for on the Codex side. */
 export type ResolvedToolCall =
-  | { kind: "function"; name: string; namespace?: string }
+  | { kind: "function"; name: string; namespace?: string; hosted?: HostedFallback }
   | { kind: "custom"; name: string };
+
+/**
+ * Hosted tools the Codex client can execute itself are exposed upstream as plain functions; a call
+ * of one must go back to Codex as its own item type (`local_shell` → `local_shell_call`).
+ */
+export type HostedFallback = "local_shell";
+
+/** The function a `local_shell` hosted tool is exposed as. */
+export const LOCAL_SHELL_FUNCTION: Omit<UpstreamFunction, "name"> = {
+  description: "Run a shell command on the user's machine and return its output. `command` is the argv array, e.g. [\"bash\", \"-lc\", \"ls -la\"].",
+  parameters: {
+    type: "object",
+    properties: {
+      command: { type: "array", items: { type: "string" }, description: "The command and its arguments." },
+      workdir: { type: "string", description: "Working directory (optional)." },
+      timeout_ms: { type: "number", description: "Timeout in milliseconds (optional)." },
+    },
+    required: ["command"],
+  },
+};
+
+/** The `local_shell_call` action from the arguments a model gave the `local_shell` function. */
+export function localShellActionFromArguments(args: string): { type: "exec"; command: string[]; working_directory?: string; timeout_ms?: number } {
+  let v: { command?: unknown; workdir?: unknown; working_directory?: unknown; timeout_ms?: unknown } = {};
+  try {
+    v = JSON.parse(args || "{}");
+  } catch {
+    v = { command: ["bash", "-lc", args] };
+  }
+  const command = Array.isArray(v.command) ? v.command.map(String) : typeof v.command === "string" ? ["bash", "-lc", v.command] : [];
+  const action: { type: "exec"; command: string[]; working_directory?: string; timeout_ms?: number } = { type: "exec", command };
+  const wd = v.workdir ?? v.working_directory;
+  if (typeof wd === "string") action.working_directory = wd;
+  if (typeof v.timeout_ms === "number") action.timeout_ms = v.timeout_ms;
+  return action;
+}
 
 export type UpstreamToolChoice = { mode: "auto" | "none" | "required" } | { mode: "tool"; name: string };
 
@@ -87,7 +123,11 @@ export function buildUpstreamToolSet(tools: readonly Tool[], notes: string[]): U
           notes.push(`custom tool ${inner.name} inside namespace ${ns.name} not sent`);
         }
       }
+    } else if (t.type === "local_shell") {
+      add("local_shell", undefined, { kind: "function", name: "local_shell", hosted: "local_shell" }, LOCAL_SHELL_FUNCTION);
     } else {
+      // web_search, image_generation, computer_use*, file_search, tool_search…: run by OpenAI's
+      // servers (or deferred by Codex), nothing here could execute them.
       notes.push(`hosted tool ${t.type} not sent (the upstream cannot run it)`);
     }
   }

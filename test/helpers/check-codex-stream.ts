@@ -184,6 +184,11 @@ function checkItem(item: any, where: string, errors: string[], opts: CheckOption
       if (item.encrypted_content != null && typeof item.encrypted_content !== "string") errors.push(`${where}: encrypted_content is not a string`);
       if (item.content != null && !Array.isArray(item.content)) errors.push(`${where}: reasoning.content is not an array`);
       break;
+    case "local_shell_call":
+      if (typeof item.call_id !== "string" || !item.call_id) errors.push(`${where}: local_shell_call.call_id is not a non-empty string`);
+      if (item.action?.type !== "exec" || !Array.isArray(item.action.command) || !item.action.command.every((c: unknown) => typeof c === "string"))
+        errors.push(`${where}: local_shell_call.action is not {type:"exec", command: string[]}`);
+      break;
     case "compaction":
       if (typeof item.encrypted_content !== "string") errors.push(`${where}: compaction without encrypted_content`);
       break;
