@@ -17,11 +17,11 @@ export function chatHeaders(ctx: RouteContext): Record<string, string> {
 export const chatRoute: UpstreamRoute = {
   kind: "chat",
   prepare(ctx) {
-    const { body, tools } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes);
+    const { body, tools, remoteCompaction } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes);
     const model = ctx.model.model;
     return {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
-      createTranslator: (writer) => new ChatStreamTranslator(writer, tools),
+      createTranslator: (writer) => new ChatStreamTranslator(writer, tools, remoteCompaction ? { compactionFor: ctx.requestedSlug } : {}),
       encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null),
     };
   },

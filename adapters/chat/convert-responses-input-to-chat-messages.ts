@@ -3,6 +3,7 @@ import type { UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { CUSTOM_TOOL_PARAM, toUpstreamName } from "../tools/upstream-tool-set.ts";
 import { clampImageDetail, imageUrlOf, IMAGE_OMITTED_NOTE } from "../tools/image-parts.ts";
 import { decodeCompactionSummary, summaryAsUserText } from "../compaction/compaction-carrier.ts";
+import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
 import type { ChatAssistantMessage, ChatContentPart, ChatMessage, ChatToolCall, ChatToolMessage } from "./chat-types.ts";
 import { decodeChatReasoning } from "./chat-reasoning-carrier.ts";
 
@@ -261,6 +262,10 @@ export function convertResponsesInputToChatMessages(req: ResponsesRequest, opts:
         else note("foreign compaction item not replayed (it can only be read by the provider that made it)");
         continue;
       }
+      case "compaction_trigger":
+        // Remote compaction v2 (provider named "OpenAI"): ask this model for the summary.
+        addUser(COMPACTION_PROMPT);
+        continue;
       default:
         note(`dropped input item ${type}`);
         continue;

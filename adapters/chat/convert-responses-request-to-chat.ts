@@ -8,6 +8,13 @@ import { mapTextFormatToChat, mapVerbosityToChat } from "./map-text-format-to-ch
 export interface ChatConversion {
   body: ChatRequest;
   tools: ToolNameMap;
+  /** The input ends with `compaction_trigger`: answer with one `compaction` item (remote compaction v2). */
+  remoteCompaction: boolean;
+}
+
+export function isRemoteCompaction(req: ResponsesRequest): boolean {
+  const input = req.input;
+  return Array.isArray(input) && (input[input.length - 1] as { type?: string } | undefined)?.type === "compaction_trigger";
 }
 
 /**
@@ -23,7 +30,9 @@ export function convertResponsesRequestToChat(req: ResponsesRequest, model: Mode
     stream: true,
     stream_options: { include_usage: true },
   };
-  if (tools.chatTools.length) {
+  const remoteCompaction = isRemoteCompaction(req);
+  // A summary is wanted, not tool calls: the tools stay out of a compaction request.
+  if (tools.chatTools.length && !remoteCompaction) {
     body.tools = tools.chatTools;
     const choice = tools.mapChatToolChoice(req.tool_choice);
     if (choice) body.tool_choice = choice;
@@ -39,5 +48,5 @@ export function convertResponsesRequestToChat(req: ResponsesRequest, model: Mode
   if (format) body.response_format = format;
   const verbosity = mapVerbosityToChat(req.text, model);
   if (verbosity) body.verbosity = verbosity;
-  return { body, tools };
+  return { body, tools, remoteCompaction };
 }

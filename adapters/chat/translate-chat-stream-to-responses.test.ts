@@ -115,3 +115,18 @@ describe("hosted tool fallbacks", () => {
     expect(r.items).toEqual([{ type: "local_shell_call", id: expect.any(String), call_id: "call_ls", status: "completed", action: { type: "exec", command: ["ls", "-la"], working_directory: "/tmp" } }]);
   });
 });
+
+describe("remote compaction (v2) mode", () => {
+  it("answers with exactly one compaction item carrying the summary", async () => {
+    const { decodeCompactionSummary } = await import("../compaction/compaction-carrier.ts");
+    const w = new ResponsesEventWriter({ responseId: "resp_t", model: "m" });
+    const t = new ChatStreamTranslator(w, buildUpstreamToolSet([], []), { compactionFor: "m" });
+    w.start();
+    for (const c of [delta({ reasoning_content: "hmm" }), delta({ content: "<think>x</think>SUM" }), delta({ content: "MARY" }), delta({}, "stop")]) t.onEvent(JSON.stringify(c));
+    t.onEvent("[DONE]");
+    const r = assertCodexStream(w.take());
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0].type).toBe("compaction");
+    expect(decodeCompactionSummary(r.items[0].encrypted_content)).toEqual({ summary: "SUMMARY", model: "m" });
+  });
+});

@@ -8,7 +8,13 @@ import { mapChatUsage } from "./map-chat-usage.ts";
 import { extractCustomToolInput } from "../tools/extract-custom-tool-input.ts";
 import { ThinkTagSplitter } from "./split-think-tags.ts";
 import { localShellActionFromArguments } from "../tools/upstream-tool-set.ts";
+import { encodeCompactionSummary } from "../compaction/compaction-carrier.ts";
 import { classifyUpstreamStreamError } from "../errors/classify-stream-error.ts";
+
+export interface ChatTranslatorOptions {
+  /** Set for a remote-compaction (v2) request: the requested slug the summary is tagged with. */
+  compactionFor?: string;
+}
 
 interface PendingCall {
   index: number;
@@ -36,13 +42,23 @@ export class ChatStreamTranslator implements StreamTranslator {
   private readonly tools: Pick<ToolNameMap, "resolve">;
   private readonly content: ThinkTagSplitter;
 
-  constructor(writer: ResponsesEventWriter, tools: Pick<ToolNameMap, "resolve">) {
+  /** Remote-compaction mode: the answer text is the summary, handed back as one `compaction` item. */
+  private readonly compaction: { model: string; text: string[] } | null;
+
+  constructor(writer: ResponsesEventWriter, tools: Pick<ToolNameMap, "resolve">, opts: ChatTranslatorOptions = {}) {
     this.writer = writer;
     this.tools = tools;
-    this.content = new ThinkTagSplitter(
-      (r) => writer.appendReasoning(r),
-      (t) => writer.appendText(t),
-    );
+    const compaction = opts.compactionFor !== undefined ? { model: opts.compactionFor, text: [] as string[] } : null;
+    this.compaction = compaction;
+    this.content = compaction
+      ? new ThinkTagSplitter(
+          () => {},
+          (t) => compaction.text.push(t),
+        )
+      : new ThinkTagSplitter(
+          (r) => writer.appendReasoning(r),
+          (t) => writer.appendText(t),
+        );
   }
 
   onEvent(data: string): void {
@@ -95,7 +111,7 @@ export class ChatStreamTranslator implements StreamTranslator {
     const d = whole ? c.message : c.delta;
     if (d) {
       const reasoning = d.reasoning_content ?? d.reasoning;
-      if (typeof reasoning === "string" && reasoning) this.writer.appendReasoning(reasoning);
+      if (typeof reasoning === "string" && reasoning && !this.compaction) this.writer.appendReasoning(reasoning);
       const content = d.content;
       if (typeof content === "string") {
         if (content) this.content.feed(content);
@@ -168,6 +184,16 @@ export class ChatStreamTranslator implements StreamTranslator {
   private finalize(): void {
     if (this.writer.finished) return;
     this.content.flush();
+    if (this.compaction) {
+      // Codex needs exactly one compaction item; tool calls and reasoning are left out.
+      const summary = this.compaction.text.join("").trim();
+      if (!summary) this.writer.fail("server_error", "Compaction failed: the upstream returned an empty summary.");
+      else {
+        this.writer.emitCompaction(encodeCompactionSummary(summary, this.compaction.model));
+        this.writer.complete(this.usage);
+      }
+      return;
+    }
     for (const c of this.calls) {
       if (c.handle) {
         this.writer.closeFunctionCall(c.handle, normalizeArguments(c.handle.args.join("")));

@@ -1,6 +1,7 @@
 import type {
   OutputCustomToolCallItem,
   OutputFunctionCallItem,
+  OutputCompactionItem,
   OutputItem,
   OutputLocalShellCallItem,
   OutputMessageItem,
@@ -284,6 +285,19 @@ export class ResponsesEventWriter {
     this.output[index] = done;
     this.toolCallCount++;
     this.emitObject("response.output_item.done", { output_index: index, item: done });
+  }
+
+  /** Emits the single `compaction` item a remote-compaction (v2) request must answer with. */
+  emitCompaction(encryptedContent: string): void {
+    if (this.finished) return;
+    if (this.message) this.closeMessage();
+    if (this.reasoning) this.closeReasoning();
+    const index = this.output.length;
+    const item: OutputCompactionItem = { type: "compaction", id: newItemId("cmp"), encrypted_content: encryptedContent };
+    this.output.push(item);
+    this.hasOutput = true;
+    this.emitObject("response.output_item.added", { output_index: index, item });
+    this.emitObject("response.output_item.done", { output_index: index, item });
   }
 
   // ---- terminal events --------------------------------------------------------------------

@@ -178,7 +178,13 @@ export interface OutputLocalShellCallItem {
   status: "in_progress" | "completed";
   action: { type: "exec"; command: string[]; working_directory?: string; timeout_ms?: number; env?: Record<string, string> };
 }
-export type OutputItem = OutputMessageItem | OutputReasoningItem | OutputFunctionCallItem | OutputCustomToolCallItem | OutputLocalShellCallItem;
+/** A compacted-context item (remote compaction v2 answer); Codex replays it verbatim. */
+export interface OutputCompactionItem {
+  type: "compaction";
+  id: string;
+  encrypted_content: string;
+}
+export type OutputItem = OutputMessageItem | OutputReasoningItem | OutputFunctionCallItem | OutputCustomToolCallItem | OutputLocalShellCallItem | OutputCompactionItem;
 
 export type ResponseStatus = "in_progress" | "completed" | "incomplete" | "failed";
 
