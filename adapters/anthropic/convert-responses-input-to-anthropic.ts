@@ -66,16 +66,17 @@ function imageBlock(p: ContentPart, opts: AnthropicInputOptions): AnthropicImage
 
 function contentBlocks(content: string | ContentPart[] | undefined | null, opts: AnthropicInputOptions, allowImages: boolean): (AnthropicTextBlock | AnthropicImageBlock)[] {
   if (content == null) return [];
-  if (typeof content === "string") return content ? [{ type: "text", text: sanitizeText(content) }] : [];
+  // The API rejects text blocks that are empty or only whitespace.
+  if (typeof content === "string") return content.trim() ? [{ type: "text", text: sanitizeText(content) }] : [];
   const out: (AnthropicTextBlock | AnthropicImageBlock)[] = [];
   for (const p of content) {
     const t = p.type;
     if (t === "input_text" || t === "output_text" || t === "text") {
       const text = (p as { text?: unknown }).text;
-      if (typeof text === "string" && text !== "") out.push({ type: "text", text: sanitizeText(text) });
+      if (typeof text === "string" && text.trim() !== "") out.push({ type: "text", text: sanitizeText(text) });
     } else if (t === "refusal") {
       const r = (p as { refusal?: unknown }).refusal;
-      if (typeof r === "string" && r) out.push({ type: "text", text: r });
+      if (typeof r === "string" && r.trim()) out.push({ type: "text", text: r });
     } else if ((t === "input_image" || t === "image_url") && allowImages) {
       const b = imageBlock(p, opts);
       if (b) out.push(b);
@@ -242,7 +243,7 @@ function repairTurns(input: AnthropicMessage[], notes: string[]): AnthropicMessa
   }
   for (const m of out) {
     if (m.role !== "user") continue;
-    for (const b of m.content) if (b.type === "tool_result" && (b.content === "" || (Array.isArray(b.content) && !b.content.length))) b.content = "(no output)";
+    for (const b of m.content) if (b.type === "tool_result" && ((typeof b.content === "string" && !b.content.trim()) || (Array.isArray(b.content) && !b.content.length))) b.content = "(no output)";
   }
   return out;
 }

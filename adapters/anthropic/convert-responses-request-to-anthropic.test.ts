@@ -181,6 +181,19 @@ describe("convertResponsesRequestToAnthropic", () => {
     expect(convert({ input: [] }).body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "(no input)" }] }]);
   });
 
+  it("drops empty and whitespace-only text blocks the API would reject", () => {
+    const { body } = convert({
+      input: [
+        { type: "message", role: "developer", content: [{ type: "input_text", text: "  \n" }] },
+        { type: "message", role: "user", content: [{ type: "input_text", text: " " }, { type: "input_text", text: "real" }] },
+        { type: "message", role: "assistant", content: [{ type: "output_text", text: "\n\n" }] },
+        { type: "message", role: "user", content: "\t" },
+      ],
+    });
+    expect(body.system).toBeUndefined();
+    expect(body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "real" }] }]);
+  });
+
   it("sanitizes tool ids the same way in tool_use and tool_result", () => {
     const { body } = convert({
       input: [user("x"), { type: "function_call", call_id: "call:1/2", name: "f", arguments: "{}" }, { type: "function_call_output", call_id: "call:1/2", output: "" }],

@@ -41,7 +41,7 @@ describe("AnthropicStreamTranslator", () => {
 
   it("carries thinking blocks byte-exact with signatures, in order, tagged with the model", () => {
     const thinking = [
-      { thinking: 'First "quoted" \\ thought\n with unicode ✓ and \u2028 separators', signature: "EsECCokBCBAYAipA+/=sig1" },
+      { thinking: '  First "quoted" \\ thought\n with unicode ✓ and \u2028 separators\n', signature: "EsECCokBCBAYAipA+/=sig1" },
       { thinking: "second thought", signature: "sig2==" },
     ];
     const { sse } = run(anthropicTurnEvents({ thinking, redacted: ["REDACTED-DATA-1"], text: "answer" }));
