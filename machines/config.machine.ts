@@ -94,16 +94,17 @@ interface Ctx {
 
 const message = (e: unknown) => (e instanceof ManagedConfigError ? `${(e as Error).message}` : e instanceof ConfigParseError ? e.message : e instanceof Error ? e.message : String(e));
 
-const fail = (stage: NonNullable<ConfigResult["stage"]>) =>
-  assign(({ context, event }: { context: Ctx; event: { error?: unknown } }) => ({
+function failure(context: Ctx, stage: NonNullable<ConfigResult["stage"]>, error: unknown): { result: ConfigResult } {
+  return {
     result: {
       ok: false,
       file: context.file,
       backup: context.backup,
       stage,
-      error: stage === "planning" && event.error instanceof ManagedConfigError ? `${context.file}: ${message(event.error)}` : message(event.error),
-    } satisfies ConfigResult,
-  }));
+      error: stage === "planning" && error instanceof ManagedConfigError ? `${context.file}: ${message(error)}` : message(error),
+    },
+  };
+}
 
 export const configMachine = setup({
   types: {} as { context: Ctx; input: { file: string; action: ConfigAction; deps: ConfigDeps }; output: ConfigResult },
@@ -133,7 +134,7 @@ export const configMachine = setup({
         src: "read",
         input: ({ context }) => context,
         onDone: { target: "planning", actions: assign({ current: ({ event }) => event.output }) },
-        onError: { target: "failed", actions: fail("reading") },
+        onError: { target: "failed", actions: assign(({ context, event }) => failure(context, "reading", event.error)) },
       },
     },
     planning: {
@@ -142,7 +143,7 @@ export const configMachine = setup({
         src: "plan",
         input: ({ context }) => context,
         onDone: { target: "deciding", actions: assign({ plan: ({ event }) => event.output }) },
-        onError: { target: "failed", actions: fail("planning") },
+        onError: { target: "failed", actions: assign(({ context, event }) => failure(context, "planning", event.error)) },
       },
     },
     deciding: {
@@ -164,7 +165,7 @@ export const configMachine = setup({
         src: "backup",
         input: ({ context }) => context,
         onDone: { target: "writing", actions: assign({ backup: ({ event }) => event.output }) },
-        onError: { target: "failed", actions: fail("backingUp") },
+        onError: { target: "failed", actions: assign(({ context, event }) => failure(context, "backingUp", event.error)) },
       },
     },
     writing: {
@@ -173,7 +174,7 @@ export const configMachine = setup({
         src: "write",
         input: ({ context }) => context,
         onDone: "confirming",
-        onError: { target: "failed", actions: fail("writing") },
+        onError: { target: "failed", actions: assign(({ context, event }) => failure(context, "writing", event.error)) },
       },
     },
     confirming: {
@@ -187,7 +188,7 @@ export const configMachine = setup({
             result: { ok: true, outcome: context.plan!.next === null ? "removed-file" : "written", file: context.file, backup: context.backup } satisfies ConfigResult,
           })),
         },
-        onError: { target: "failed", actions: fail("confirming") },
+        onError: { target: "failed", actions: assign(({ context, event }) => failure(context, "confirming", event.error)) },
       },
     },
     done: { type: "final" },

@@ -1,0 +1,78 @@
+import { Command, Option } from "clipanion";
+import { ShimCommand } from "./base-command.ts";
+import { controlDaemon, describeDaemonRun, type DaemonRun } from "../shared/daemon-control.ts";
+import { prepareShim } from "../shared/prepare-shim.ts";
+import type { DaemonCommand } from "../../machines/daemon.machine.ts";
+
+abstract class DaemonCommandBase extends ShimCommand {
+  json = Option.Boolean("--json", false, { description: "Print the result as JSON" });
+
+  protected async control(command: DaemonCommand): Promise<{ run: DaemonRun; code: number }> {
+    const o = this.options;
+    const run = await controlDaemon(o, command);
+    const d = describeDaemonRun(o, run);
+    if (this.json) this.out(JSON.stringify({ ...run.result, url: run.url, port: run.port, message: d.text }, null, 2));
+    else if (d.error) this.err(d.text);
+    else this.out(d.text);
+    return { run, code: run.result.ok ? 0 : 1 };
+  }
+}
+
+export class StartCommand extends DaemonCommandBase {
+  static paths = [["start"]];
+  static usage = Command.Usage({
+    description: "Start the shim in the background (regenerates the catalog first)",
+    details: "Runs `codex-shim serve` detached; pid file `daemon.json` and log `shim.log` live in ~/.codex-shim. Does nothing if it already runs. A stale pid file is cleaned up; a port used by another program is reported.",
+    examples: [
+      ["Start on the default port", "codex-shim start"],
+      ["Start on another port with another settings file", "codex-shim --port 8766 --settings ./models.json start"],
+    ],
+  });
+
+  async run(): Promise<number> {
+    prepareShim(this.options, this.portNumber);
+    return (await this.control("start")).code;
+  }
+}
+
+export class StopCommand extends DaemonCommandBase {
+  static paths = [["stop"]];
+  static usage = Command.Usage({
+    description: "Stop the background shim",
+    details: "Sends SIGTERM and waits up to 5 s (then SIGKILL). Succeeds when it is not running.",
+    examples: [["Stop it", "codex-shim stop"]],
+  });
+
+  async run(): Promise<number> {
+    return (await this.control("stop")).code;
+  }
+}
+
+export class RestartCommand extends DaemonCommandBase {
+  static paths = [["restart"]];
+  static usage = Command.Usage({
+    description: "Stop and start the background shim (picks up a new port or settings file)",
+    examples: [["Restart", "codex-shim restart"]],
+  });
+
+  async run(): Promise<number> {
+    prepareShim(this.options, this.portNumber);
+    return (await this.control("restart")).code;
+  }
+}
+
+export class StatusCommand extends DaemonCommandBase {
+  static paths = [["status"]];
+  static usage = Command.Usage({
+    description: "Tell whether the shim runs (health probe); exit 0 only when it does",
+    details: "States: running, stopped, stale pid file, process alive but unhealthy, port owned by another program.",
+    examples: [
+      ["Check", "codex-shim status"],
+      ["For scripts", "codex-shim status --json"],
+    ],
+  });
+
+  async run(): Promise<number> {
+    return (await this.control("status")).code;
+  }
+}

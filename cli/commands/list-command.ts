@@ -1,0 +1,70 @@
+import { Command, Option } from "clipanion";
+import { ShimCommand } from "./base-command.ts";
+import { loadCliSettings, ADD_MODEL_HINT } from "../shared/load-cli-settings.ts";
+import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
+import { managedModel } from "../shared/prepare-shim.ts";
+
+export interface ListRow {
+  slug: string;
+  display_name: string;
+  model: string;
+  provider: string;
+  route: string;
+  base_url: string;
+  usable: boolean;
+  reason?: string;
+  active: boolean;
+}
+
+export class ListCommand extends ShimCommand {
+  static paths = [["list"], ["model", "list"]];
+  static usage = Command.Usage({
+    description: "List the configured models, their upstream routes, and which are usable now",
+    details: "A model is usable when its API key is present (or it runs on this machine). Exits 1 when none is usable. `*` marks the model chosen with `codex-shim model use`.",
+    examples: [
+      ["List models", "codex-shim list"],
+      ["As JSON", "codex-shim model list --json"],
+    ],
+  });
+  json = Option.Boolean("--json", false, { description: "Print JSON" });
+
+  async run(): Promise<number> {
+    const o = this.options;
+    const settings = loadCliSettings(o);
+    const active = managedModel(o);
+    const rows: ListRow[] = settings.models.map((m) => {
+      const k = keyStatus(m, o.env);
+      return {
+        slug: m.slug,
+        display_name: m.displayName,
+        model: m.model,
+        provider: m.provider,
+        route: m.provider === "anthropic" ? "anthropic-messages" : "chat-completions",
+        base_url: m.baseUrl,
+        usable: k.usable,
+        ...(k.reason ? { reason: k.reason } : {}),
+        active: m.slug === active,
+      };
+    });
+    const usable = rows.filter((r) => r.usable).length;
+    if (this.json) {
+      this.out(JSON.stringify({ settings: settings.file ?? o.settings.file, models: rows, usable }, null, 2));
+      return usable ? 0 : 1;
+    }
+    if (!rows.length) {
+      this.err(`No models configured in ${o.settings.file}.\n${ADD_MODEL_HINT(o.settings.file)}`);
+      return 1;
+    }
+    const w = Math.max(...rows.map((r) => r.slug.length));
+    for (const r of rows) {
+      const mark = r.active ? "*" : " ";
+      this.out(`${mark} ${r.slug.padEnd(w)}  ${r.display_name}  ->  ${r.model} (${r.provider}, ${r.route})${r.usable ? "" : "  [not usable: missing API key]"}`);
+    }
+    for (const r of rows.filter((x) => !x.usable)) this.out(`  ${r.reason}`);
+    if (!usable) {
+      this.err(`None of the ${rows.length} configured models is usable now: set their API keys (see above).`);
+      return 1;
+    }
+    return 0;
+  }
+}

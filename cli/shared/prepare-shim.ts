@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { writeGeneratedFiles, type GeneratedFiles } from "../../adapters/catalog/write-generated-files.ts";
+import type { Settings } from "../../adapters/settings/settings-types.ts";
+import { readManagedState } from "../../adapters/codex-config/managed-config.ts";
+import { shimProviderTable, type ShimCodexSettings } from "../../adapters/codex-config/provider-values.ts";
+import type { CliOptions } from "./cli-options.ts";
+import { loadCliSettings, ADD_MODEL_HINT } from "./load-cli-settings.ts";
+import { CliError } from "./cli-error.ts";
+import { defaultModel, resolveModel } from "./resolve-model.ts";
+
+export interface PreparedShim {
+  settings: Settings;
+  files: GeneratedFiles;
+}
+
+/** Loads settings and (re)writes the catalog + opt-in config in the state dir. */
+export function prepareShim(o: CliOptions, port: number): PreparedShim {
+  const settings = loadCliSettings(o);
+  const files = writeGeneratedFiles({ stateDir: o.stateDir, settings, port, env: o.env });
+  return { settings, files };
+}
+
+/** The model chosen with `model use` (the managed block's `model`), if any. */
+export function managedModel(o: CliOptions): string | undefined {
+  try {
+    return readManagedState(readFileSync(o.codexConfigFile, "utf8")).model;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Picks the model (requested, else managed, else default) or explains how to add one. */
+export function pickModel(o: CliOptions, p: PreparedShim, requested?: string): string {
+  if (requested) return resolveModel(requested, p.files.catalog, p.settings, o.env);
+  const m = defaultModel(p.files.catalog, managedModel(o));
+  if (m) return m;
+  const skipped = p.files.skipped.map((s) => `  ${s.reason}`).join("\n");
+  throw new CliError(`No usable codex-shim models.${skipped ? `\n${skipped}` : ""}\n${ADD_MODEL_HINT(o.settings.file)}`);
+}
+
+export function shimSettingsFor(p: PreparedShim, model: string, port: number): ShimCodexSettings {
+  return { model, catalogPath: p.files.catalogPath, provider: shimProviderTable(port) };
+}

@@ -1,0 +1,36 @@
+import type { Settings } from "../../adapters/settings/settings-types.ts";
+import type { ModelCatalog } from "../../adapters/catalog/build-catalog.ts";
+import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
+import { CliError } from "./cli-error.ts";
+import { nearest } from "./nearest.ts";
+
+/**
+ * Turns what the user typed into a catalog slug: exact slug, else a settings row's upstream
+ * `model` name (when unique), else a unique case-insensitive match in slugs/display names.
+ * Only models in the catalog (usable now) can be chosen; a keyless model gets its fix.
+ */
+export function resolveModel(requested: string, catalog: ModelCatalog, settings: Settings, env: NodeJS.ProcessEnv): string {
+  const entries = catalog.models;
+  const slugs = entries.map((e) => e.slug);
+  if (slugs.includes(requested)) return requested;
+  const row = settings.models.find((m) => m.slug === requested) ?? (settings.models.filter((m) => m.model === requested).length === 1 ? settings.models.find((m) => m.model === requested) : undefined);
+  if (row) {
+    if (slugs.includes(row.slug)) return row.slug;
+    throw new CliError(`Model '${requested}' cannot be used now. ${keyStatus(row, env).reason ?? ""}`.trim());
+  }
+  const q = requested.toLowerCase();
+  const hits = entries.filter((e) => e.slug.toLowerCase().includes(q) || e.display_name.toLowerCase().includes(q));
+  if (hits.length === 1) return hits[0].slug;
+  if (hits.length > 1) throw new CliError(`Ambiguous model '${requested}'. Matches: ${hits.map((h) => h.slug).join(", ")}`);
+  const near = nearest(requested, slugs);
+  throw new CliError(
+    `Unknown model '${requested}'.${near ? ` Did you mean '${near}'?` : ""} ` + (slugs.length ? `Usable models: ${slugs.join(", ")}. See: codex-shim list` : "No usable models yet: see codex-shim list"),
+  );
+}
+
+/** The model to use when none is named: the one chosen with `model use` if still usable, else the catalog default. */
+export function defaultModel(catalog: ModelCatalog, managed: string | undefined): string | null {
+  if (managed && catalog.models.some((e) => e.slug === managed)) return managed;
+  const sorted = [...catalog.models].sort((a, b) => a.priority - b.priority);
+  return sorted[0]?.slug ?? null;
+}
