@@ -16,7 +16,7 @@ const BILLING = /credit balance is too low|billing|insufficient[_ ]quota|payment
  */
 export function classifyAnthropicError(err: AnthropicErrorBody | undefined | null, where: string): { code: string; message: string } {
   const type = typeof err?.type === "string" ? err.type : "";
-  const raw = typeof err?.message === "string" && err.message ? err.message : type || "The upstream reported an error.";
+  const raw = redactSecrets(typeof err?.message === "string" && err.message ? err.message : type || "The upstream reported an error.");
   switch (type) {
     case "overloaded_error":
       return { code: "server_error", message: `Anthropic upstream overloaded (${where}): ${raw}` };
