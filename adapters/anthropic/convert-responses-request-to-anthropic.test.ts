@@ -194,6 +194,14 @@ describe("convertResponsesRequestToAnthropic", () => {
     expect(body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "real" }] }]);
   });
 
+  it("asks for JSON matching --output-schema in the system prompt", () => {
+    const req = codexRequestBody("output-schema");
+    const { body, notes } = convert(req);
+    expect(body.system!.at(-1)!.text).toContain(JSON.stringify(req.text.format.schema));
+    expect(notes).toContain("json_schema output format sent as a system instruction");
+    expect(body).not.toHaveProperty("text");
+  });
+
   it("sanitizes tool ids the same way in tool_use and tool_result", () => {
     const { body } = convert({
       input: [user("x"), { type: "function_call", call_id: "call:1/2", name: "f", arguments: "{}" }, { type: "function_call_output", call_id: "call:1/2", output: "" }],

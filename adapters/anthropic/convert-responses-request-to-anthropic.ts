@@ -48,6 +48,12 @@ export function convertResponsesRequestToAnthropic(req: ResponsesRequest, model:
   const { system, messages } = convertResponsesInputToAnthropic(req, { model: model.model, noImages: model.noImageSupport, tools, notes });
   const maxTokens = req.max_output_tokens ?? model.maxOutputTokens ?? defaultMaxTokens(model.model);
   const body: AnthropicRequest = { model: model.model, max_tokens: maxTokens, messages, stream: true };
+  const format = req.text?.format;
+  if (format?.type === "json_schema" && "schema" in format && format.schema) {
+    // The Messages API has no response_format; `codex exec --output-schema` still needs JSON.
+    system.push({ type: "text", text: `Your final answer must be a single JSON value that matches this JSON schema, with no code fence and no other text:\n${JSON.stringify(format.schema)}` });
+    notes.push("json_schema output format sent as a system instruction");
+  }
   if (system.length) body.system = system;
   if (tools.functions.length) {
     body.tools = tools.functions.map((f): AnthropicTool => ({ name: f.name, description: f.description, input_schema: inputSchema(f.parameters) }));
