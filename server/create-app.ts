@@ -63,6 +63,11 @@ export function createApp(ctx: ServerContext): H3 {
       n.children.forEach(walk);
     };
     walk(g);
+    // eventless (`always`) transitions are not in the directed graph; add them for the picture
+    for (const [key, node] of Object.entries(requestMachine.root.states)) {
+      for (const t of node.always ?? []) for (const target of t.target ?? []) edges.push({ from: node.id, to: target.id, on: "always" });
+      void key;
+    }
     return { id: g.id, edges };
   });
   return app;

@@ -28,41 +28,52 @@ export function debugPageHtml(version: string): string {
 </style></head>
 <body>
 <aside><h1>codex-shim <small>${version}</small><br><small>recent request flows</small></h1><button id="reload">Refresh</button><div id="list"></div></aside>
-<main><svg id="graph" width="1100" height="360"></svg><h3 id="title">Pick a request</h3><ol id="steps"></ol></main>
+<main><svg id="graph" viewBox="0 0 1240 370" style="width:100%;max-width:1240px"></svg><h3 id="title">Pick a request</h3><ol id="steps"></ol></main>
 <script>
 const order = ["classifying","selecting","connecting","streaming","caching","done","failed","aborted"];
-const pos = { classifying:[20,40], selecting:[190,40], connecting:[360,40], streaming:[530,40], caching:[700,40], done:[870,40], failed:[445,200], aborted:[700,280] };
+const pos = { classifying:[20,60], selecting:[230,60], connecting:[440,60], streaming:[650,60], caching:[860,60], done:[1070,60], failed:[545,220], aborted:[860,300] };
 let graph = { edges: [] };
 const short = (id) => id.replace(/^request\\./, "");
 function draw(hitStates, hitEdges) {
   const svg = document.getElementById("graph");
   let s = '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#3a4452"/></marker></defs>';
-  const seen = new Set();
+  const groups = new Map();
   for (const e of graph.edges) {
-    const a = pos[short(e.from)], b = pos[short(e.to)];
-    if (!a || !b || short(e.from) === short(e.to)) continue;
-    const key = short(e.from) + ">" + short(e.to) + ">" + e.on;
-    if (seen.has(key)) continue; seen.add(key);
-    const hit = hitEdges.has(short(e.from) + ">" + short(e.to));
+    const f = short(e.from), t = short(e.to);
+    if (!pos[f] || !pos[t] || f === t) continue;
+    const k = f + ">" + t;
+    if (!groups.has(k)) groups.set(k, new Set());
+    if (e.on) groups.get(k).add(e.on.replace(/^xstate\\.(done|error)\\.actor\\./, "$1:"));
+  }
+  for (const [k, labels] of groups) {
+    const [f, t] = k.split(">"); const a = pos[f], b = pos[t];
+    const hit = hitEdges.has(k);
     const x1 = a[0] + 140, y1 = a[1] + 20, x2 = b[0], y2 = b[1] + 20;
-    const mx = (x1 + x2) / 2, my = (y1 + y2) / 2 - (y1 === y2 ? 0 : 10);
+    const mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
     s += '<path class="edge' + (hit ? ' hit' : '') + '" d="M' + x1 + ',' + y1 + ' C' + mx + ',' + y1 + ' ' + mx + ',' + y2 + ' ' + x2 + ',' + y2 + '"/>';
-    if (e.on && e.on !== "always") s += '<text class="elabel" x="' + mx + '" y="' + (my - 4) + '" text-anchor="middle">' + e.on.replace(/^xstate\\.(done|error)\\.actor\\./, "$1:") + '</text>';
+    const text = [...labels].join(" / ");
+    if (text) s += '<text class="elabel" x="' + (y1 === y2 ? mx : mx + 6) + '" y="' + (y1 === y2 ? y1 - 28 : my) + '" text-anchor="' + (y1 === y2 ? "middle" : "start") + '">' + text + '</text>';
   }
   for (const st of order) {
     const [x, y] = pos[st];
     s += '<g class="node' + (hitStates.has(st) ? ' hit' : '') + '"><rect x="' + x + '" y="' + y + '" width="140" height="40"/><text x="' + (x + 70) + '" y="' + (y + 25) + '" text-anchor="middle">' + st + '</text></g>';
   }
+  s += '<text class="elabel" x="930" y="360" text-anchor="middle">CLIENT_ABORT from any state</text>';
   svg.innerHTML = s;
 }
 function show(r, el) {
   document.querySelectorAll(".req").forEach((x) => x.classList.remove("sel")); el.classList.add("sel");
   const states = new Set(["classifying"]); const edges = new Set(); let prev = "classifying";
-  for (const st of r.steps) { const v = JSON.parse(st.state || "null"); if (typeof v === "string") { if (v !== prev) edges.add(prev + ">" + v); states.add(v); prev = v; } }
+  for (const st of r.steps) {
+    let v = st.state;
+    if (!v || v === prev) continue;
+    if (prev === "classifying") { edges.add("classifying>selecting"); states.add("selecting"); prev = "selecting"; } // transient state
+    edges.add(prev + ">" + v); states.add(v); prev = v;
+  }
   if (r.final) { states.add(r.final); if (prev !== r.final) edges.add(prev + ">" + r.final); }
   draw(states, edges);
   document.getElementById("title").textContent = r.id + " · " + r.model + " · " + (r.final || "in flight");
-  document.getElementById("steps").innerHTML = r.steps.map((s) => "<li>+" + s.at + " ms <b>" + s.event + "</b> → " + s.state + "</li>").join("");
+  document.getElementById("steps").innerHTML = r.steps.map((s) => "<li>+" + s.at + " ms <b>" + s.event + "</b> → " + (s.state || "?") + "</li>").join("");
 }
 async function load() {
   graph = await (await fetch("/debug/machine")).json();

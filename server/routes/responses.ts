@@ -45,9 +45,12 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
       deps: { transport: ctx.transport, toolCallCache: ctx.toolCallCache, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: ctx.classify },
     },
     inspect: (ev) => {
-      if (ev.type === "@xstate.event" && ev.actorRef === actorRef) {
-        const state = actorRef.getSnapshot?.()?.value;
-        trace.steps.push({ at: Date.now() - trace.startedAt, event: ev.event.type, state: JSON.stringify(state ?? null) });
+      if (ev.actorRef !== actorRef) return;
+      if (ev.type === "@xstate.event") trace.steps.push({ at: Date.now() - trace.startedAt, event: ev.event.type, state: "" });
+      else if (ev.type === "@xstate.snapshot") {
+        // the state the event led to (microsteps through transient states are collapsed)
+        const last = trace.steps[trace.steps.length - 1];
+        if (last) last.state = String((ev.snapshot as { value?: unknown }).value);
       }
     },
   });
