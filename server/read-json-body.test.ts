@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exceedsDepth, readJsonBody } from "./read-json-body.ts";
 
-const reqOf = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
+const reqOf = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
   new Request("http://127.0.0.1/v1/responses", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
 
 describe("readJsonBody", () => {
