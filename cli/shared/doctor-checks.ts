@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { loadSettingsFile } from "../../adapters/settings/load-settings-file.ts";
 import { SettingsError } from "../../adapters/settings/parse-settings.ts";
 import type { Settings } from "../../adapters/settings/settings-types.ts";
@@ -46,16 +46,30 @@ function runtime(): Section {
   };
 }
 
-function dependencies(): Section {
+/** The installed version of a dependency, found from its resolved entry (exports maps may hide package.json). */
+function installedVersion(dep: string): string | null {
   const req = createRequire(import.meta.url);
+  let dir: string;
+  try {
+    dir = dirname(req.resolve(dep));
+  } catch {
+    return null;
+  }
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === dep) return pkg.version ?? "?";
+    } catch {}
+    dir = dirname(dir);
+  }
+  return "?";
+}
+
+function dependencies(): Section {
   const checks: Check[] = [];
   for (const dep of ["h3", "undici", "xstate", "confbox", "clipanion", "superstruct", "eventsource-parser", "typanion"]) {
-    try {
-      const pkg = req(`${dep}/package.json`) as { version: string };
-      checks.push(ok(`${dep} ${pkg.version}`));
-    } catch {
-      checks.push(fail(`${dep} is not installed`, "Run `npm install` in the codex-shim folder"));
-    }
+    const v = installedVersion(dep);
+    checks.push(v ? ok(`${dep} ${v}`) : fail(`${dep} is not installed`, "Run `npm install` in the codex-shim folder"));
   }
   return { title: "Dependencies", checks };
 }
