@@ -22,12 +22,12 @@ export function anthropicHeaders(ctx: RouteContext): Record<string, string> {
 export const anthropicRoute: UpstreamRoute = {
   kind: "anthropic",
   prepare(ctx) {
-    const { body, tools } = convertResponsesRequestToAnthropic(ctx.request, ctx.model, ctx.notes);
+    const { body, tools, remoteCompaction } = convertResponsesRequestToAnthropic(ctx.request, ctx.model, ctx.notes);
     const url = joinUpstreamUrl(ctx.model.baseUrl, "/messages");
     const where = `model ${ctx.model.slug} at ${url}`;
     return {
       request: { url, headers: anthropicHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
-      createTranslator: (writer) => new AnthropicStreamTranslator(writer, tools, { model: ctx.model.model, where, notes: ctx.notes }),
+      createTranslator: (writer) => new AnthropicStreamTranslator(writer, tools, { model: ctx.model.model, where, notes: ctx.notes, compactionFor: remoteCompaction ? ctx.requestedSlug : undefined }),
     };
   },
   mapHttpError(_ctx, failure) {

@@ -3,6 +3,8 @@ import type { UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { CUSTOM_TOOL_PARAM } from "../tools/upstream-tool-set.ts";
 import { sanitizeText } from "../chat/convert-responses-input-to-chat-messages.ts";
 import { decodeAnthropicThinking } from "./anthropic-thinking-carrier.ts";
+import { decodeCompactionSummary, summaryAsUserText } from "../compaction/compaction-carrier.ts";
+import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
 import type {
   AnthropicAssistantBlock,
   AnthropicImageBlock,
@@ -179,6 +181,17 @@ export function convertResponsesInputToAnthropic(req: ResponsesRequest, opts: An
         user().push({ type: "tool_result", tool_use_id: toAnthropicToolId(o.call_id), content: toolResultContent(o.output, opts) });
         break;
       }
+      case "compaction": {
+        // The shim's own compaction summary (any model can read it); others are opaque.
+        const c = decodeCompactionSummary((item as { encrypted_content?: unknown }).encrypted_content);
+        if (c) user().push({ type: "text", text: summaryAsUserText(c.summary) });
+        else opts.notes.push("foreign compaction item not replayed (only the provider that made it can read it)");
+        break;
+      }
+      case "compaction_trigger":
+        // Remote compaction v2 (provider named "OpenAI"): this model writes the summary.
+        user().push({ type: "text", text: COMPACTION_PROMPT });
+        break;
       default:
         opts.notes.push(`dropped input item ${type}`);
     }

@@ -6,6 +6,8 @@ import { convertResponsesRequestToAnthropic } from "./convert-responses-request-
 import { encodeAnthropicThinking } from "./anthropic-thinking-carrier.ts";
 import { encodeChatReasoning } from "../chat/chat-reasoning-carrier.ts";
 import { codexRequestBody } from "../../test/helpers/shared-fixtures.ts";
+import { encodeCompactionSummary } from "../compaction/compaction-carrier.ts";
+import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
 
 function model(over: Partial<ModelConfig> = {}): ModelConfig {
   return {
@@ -200,6 +202,20 @@ describe("convertResponsesRequestToAnthropic", () => {
     expect(body.system!.at(-1)!.text).toContain(JSON.stringify(req.text.format.schema));
     expect(notes).toContain("json_schema output format sent as a system instruction");
     expect(body).not.toHaveProperty("text");
+  });
+
+  it("asks for the summary on compaction_trigger (no tools) and replays the shim's compaction summary as user text", () => {
+    const trigger = convertResponsesRequestToAnthropic({ ...codexRequestBody("compact-remote-v2"), model: "claude" }, model(), []);
+    expect(trigger.remoteCompaction).toBe(true);
+    expect(trigger.body.tools).toBeUndefined();
+    expect(trigger.body.tool_choice).toBeUndefined();
+    expect(trigger.body.messages.at(-1)!.content.at(-1)).toEqual({ type: "text", text: COMPACTION_PROMPT });
+    const after = convert({ input: [{ type: "compaction", encrypted_content: encodeCompactionSummary("did X, next Y", "claude") }, user("continue")] }).body;
+    expect(after.messages).toHaveLength(1);
+    expect((after.messages[0].content[0] as any).text).toContain("did X, next Y");
+    const foreign = convert({ input: [{ type: "compaction", encrypted_content: "opaque-openai" }, user("go")] });
+    expect(foreign.body.messages[0].content).toEqual([{ type: "text", text: "go" }]);
+    expect(foreign.notes.join()).toMatch(/foreign compaction/);
   });
 
   it("sanitizes tool ids the same way in tool_use and tool_result", () => {

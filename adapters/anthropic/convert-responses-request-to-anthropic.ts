@@ -9,6 +9,8 @@ import { placeCacheBreakpoints, promptCachingEnabled } from "./place-cache-break
 export interface AnthropicConversion {
   body: AnthropicRequest;
   tools: UpstreamToolSet;
+  /** The input ends with `compaction_trigger`: answer with one `compaction` item (remote compaction v2). */
+  remoteCompaction: boolean;
 }
 
 function inputSchema(parameters: Record<string, unknown>): Record<string, unknown> {
@@ -55,7 +57,10 @@ export function convertResponsesRequestToAnthropic(req: ResponsesRequest, model:
     notes.push("json_schema output format sent as a system instruction");
   }
   if (system.length) body.system = system;
-  if (tools.functions.length) {
+  const input = req.input;
+  const remoteCompaction = Array.isArray(input) && (input[input.length - 1] as { type?: string } | undefined)?.type === "compaction_trigger";
+  // A summary is wanted, not tool calls: the tools stay out of a compaction request.
+  if (tools.functions.length && !remoteCompaction) {
     body.tools = tools.functions.map((f): AnthropicTool => ({ name: f.name, description: f.description, input_schema: inputSchema(f.parameters) }));
     const choice = mapToolChoice(tools, req);
     if (choice) body.tool_choice = choice;
@@ -78,5 +83,5 @@ export function convertResponsesRequestToAnthropic(req: ResponsesRequest, model:
     if (typeof req.top_p === "number") body.top_p = req.top_p;
   }
   if (promptCachingEnabled(model.promptCaching, model.baseUrl)) placeCacheBreakpoints(body);
-  return { body, tools };
+  return { body, tools, remoteCompaction };
 }

@@ -4,6 +4,7 @@ import { buildUpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import type { Tool } from "../responses/responses-types.ts";
 import { AnthropicStreamTranslator } from "./translate-anthropic-stream-to-responses.ts";
 import { decodeAnthropicThinking } from "./anthropic-thinking-carrier.ts";
+import { decodeCompactionSummary } from "../compaction/compaction-carrier.ts";
 import { anthropicTurnEvents } from "../../test/helpers/anthropic-sse.ts";
 import { assertCodexStream, checkCodexStream } from "../../test/helpers/check-codex-stream.ts";
 
@@ -227,5 +228,18 @@ describe("AnthropicStreamTranslator", () => {
     const r = assertCodexStream(writer.take());
     expect(r.text).toBe("ok");
     expect(notes).toEqual(["ignored Anthropic content block server_tool_use"]);
+  });
+
+  it("answers a remote compaction (v2) request with exactly one compaction item carrying the summary", () => {
+    const writer = new ResponsesEventWriter({ responseId: "r", model: "slug" });
+    const t = new AnthropicStreamTranslator(writer, buildUpstreamToolSet(TOOLS, []), { model: "claude-sonnet-4-5", where: "w", compactionFor: "slug" });
+    writer.start();
+    const events = anthropicTurnEvents({ thinking: [{ thinking: "plan", signature: "s" }], text: "  SUMMARY of work  ", tools: [{ id: "t", name: "exec_command", input: {} }] });
+    for (const e of events) t.onEvent(JSON.stringify(e));
+    const r = assertCodexStream(writer.take());
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0].type).toBe("compaction");
+    expect(decodeCompactionSummary(r.items[0].encrypted_content)).toEqual({ summary: "SUMMARY of work", model: "slug" });
+    expect(r.terminal.type).toBe("response.completed");
   });
 });

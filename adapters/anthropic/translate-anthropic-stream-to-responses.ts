@@ -13,6 +13,7 @@ import type {
 import { encodeAnthropicThinking } from "./anthropic-thinking-carrier.ts";
 import { mapAnthropicUsage, mergeAnthropicUsage } from "./map-anthropic-usage.ts";
 import { classifyAnthropicError } from "./map-anthropic-http-error.ts";
+import { encodeCompactionSummary } from "../compaction/compaction-carrier.ts";
 
 type BlockState =
   | { kind: "text" }
@@ -27,6 +28,8 @@ export interface AnthropicTranslatorOptions {
   /** "model <slug> at <url>", for error messages. */
   where: string;
   notes?: string[];
+  /** Remote compaction (v2): the answer text is the summary, returned as one `compaction` item tagged with this slug. */
+  compactionFor?: string;
 }
 
 /**
@@ -50,6 +53,8 @@ export class AnthropicStreamTranslator implements StreamTranslator {
   private messageId: string | undefined;
   private started = false;
   private ignoredTypes = new Set<string>();
+  /** Remote-compaction mode: the summary text, collected instead of streamed. */
+  private readonly compaction: string[] | null;
 
   private readonly writer: ResponsesEventWriter;
   private readonly tools: UpstreamToolSet;
@@ -59,6 +64,12 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     this.writer = writer;
     this.tools = tools;
     this.opts = opts;
+    this.compaction = opts.compactionFor !== undefined ? [] : null;
+  }
+
+  private text(delta: string): void {
+    if (this.compaction) this.compaction.push(delta);
+    else this.writer.appendText(delta);
   }
 
   onEvent(data: string, _event?: string): void {
@@ -143,10 +154,14 @@ export class AnthropicStreamTranslator implements StreamTranslator {
 
   private onBlockStart(index: number, block: AnthropicResponseBlock | undefined): void {
     const type = block?.type;
+    if (this.compaction && type !== "text") {
+      this.blocks.set(index, { kind: "ignored" });
+      return;
+    }
     if (type === "text") {
       this.closeThinkingItem();
       this.blocks.set(index, { kind: "text" });
-      if (block!.text) this.writer.appendText(block!.text);
+      if (block!.text) this.text(block!.text);
     } else if (type === "thinking") {
       if (!this.writer.reasoningOpen) this.writer.openReasoning();
       this.blocks.set(index, { kind: "thinking", text: block!.thinking ? [block!.thinking] : [], signature: block!.signature ?? "" });
@@ -175,7 +190,7 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     }
     switch (delta.type) {
       case "text_delta":
-        if (b.kind === "text" && delta.text) this.writer.appendText(delta.text);
+        if (b.kind === "text" && delta.text) this.text(delta.text);
         return;
       case "input_json_delta":
         if (b.kind === "tool" && delta.partial_json) b.json.push(delta.partial_json);
@@ -220,10 +235,11 @@ export class AnthropicStreamTranslator implements StreamTranslator {
 
   /** A block from a whole Message (non-streaming, or content pre-filled in message_start). */
   private onWholeBlock(block: AnthropicResponseBlock): void {
+    if (this.compaction && block?.type !== "text") return;
     switch (block?.type) {
       case "text":
         this.closeThinkingItem();
-        if (block.text) this.writer.appendText(block.text);
+        if (block.text) this.text(block.text);
         return;
       case "thinking":
         if (!this.writer.reasoningOpen) this.writer.openReasoning();
@@ -277,6 +293,16 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     this.blocks.clear();
     this.closeThinkingItem();
     const usage = mapAnthropicUsage(this.usage ?? {});
+    if (this.compaction) {
+      // Codex needs exactly one compaction item; thinking and tool calls are left out.
+      const summary = this.compaction.join("").trim();
+      if (!summary) this.writer.fail("server_error", `Compaction failed: ${this.opts.where} returned an empty summary.`);
+      else {
+        this.writer.emitCompaction(encodeCompactionSummary(summary, this.opts.compactionFor!));
+        this.writer.complete(usage);
+      }
+      return;
+    }
     switch (this.stopReason) {
       case "max_tokens":
         this.writer.incomplete("max_output_tokens", usage);
