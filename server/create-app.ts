@@ -6,6 +6,7 @@ import { healthBody } from "./routes/health.ts";
 import { modelsBody } from "./routes/models.ts";
 import { handleResponses } from "./routes/responses.ts";
 import { handleCompact } from "./routes/compact.ts";
+import { handleMessages } from "./routes/messages.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { toDirectedGraph } from "@xstate/graph";
 import { debugPageHtml } from "./routes/debug-page.ts";
@@ -53,6 +54,8 @@ export function createApp(ctx: ServerContext): H3 {
     "/v1/responses/compact",
     answerShimErrors(async (event) => handleCompact(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
   );
+  // Anthropic Messages for Anthropic clients; errors come back in Anthropic's shape.
+  app.post("/v1/messages", (event) => handleMessages(ctx, event.req, bodyLimit));
   app.get("/debug", () => new Response(debugPageHtml(ctx.version), { headers: { "content-type": "text/html; charset=utf-8" } }));
   app.get("/debug/requests", () => ctx.traces.list());
   app.get("/debug/machine", () => {

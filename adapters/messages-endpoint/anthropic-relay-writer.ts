@@ -1,0 +1,115 @@
+import type { OutputWriter } from "../../machines/request.machine.ts";
+import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesUsage } from "../responses/responses-types.ts";
+import type { StreamTranslator } from "../routes/upstream-route.ts";
+import { buildUsage } from "../responses/normalize-usage.ts";
+import { anthropicErrorBody } from "./anthropic-error.ts";
+import type { MessagesUsage } from "./messages-types.ts";
+
+function sniffType(data: string): string | undefined {
+  return /"type"\s*:\s*"([^"]+)"/.exec(data.slice(0, 120))?.[1];
+}
+
+/**
+ * Relays an Anthropic upstream's Messages stream to an Anthropic client as it came. Only
+ * `message_start` (to show the requested slug as the model), `message_delta` (usage for the log)
+ * and `error` are parsed; every other event is forwarded byte for byte.
+ */
+export class AnthropicRelayWriter implements OutputWriter {
+  status: ResponseStatus = "in_progress";
+  error: ResponsesErrorBody | null = null;
+  usage: ResponsesUsage | null = null;
+  toolCallCount = 0;
+  hasOutput = false;
+  private buf = "";
+  private message: Record<string, unknown> | null = null;
+  private inputUsage: MessagesUsage = { input_tokens: 0, output_tokens: 0 };
+  private readonly slug: string;
+
+  constructor(opts: { slug: string }) {
+    this.slug = opts.slug;
+  }
+
+  get finished(): boolean {
+    return this.status !== "in_progress";
+  }
+
+  start(): void {}
+  keepAlive(): void {}
+
+  take(): string {
+    const out = this.buf;
+    this.buf = "";
+    return out;
+  }
+
+  relay(data: string, event: string | undefined): void {
+    if (this.finished) return;
+    const type = event ?? sniffType(data) ?? "message";
+    if (type === "message_start" || type === "message_delta" || type === "error") {
+      let ev: Record<string, any>;
+      try {
+        ev = JSON.parse(data);
+      } catch {
+        this.buf += `event: ${type}\ndata: ${data}\n\n`;
+        return;
+      }
+      if (type === "message_start" && ev.message && typeof ev.message === "object") {
+        ev.message.model = this.slug;
+        this.inputUsage = { ...this.inputUsage, ...(ev.message.usage ?? {}) };
+        data = JSON.stringify(ev);
+      } else if (type === "message_delta") {
+        const u = { ...this.inputUsage, ...(ev.usage ?? {}) } as MessagesUsage;
+        this.usage = buildUsage({ input: (u.input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), output: u.output_tokens, cached: u.cache_read_input_tokens });
+      } else {
+        this.status = "failed";
+        this.error = { code: String(ev.error?.type ?? "api_error"), message: String(ev.error?.message ?? "") };
+      }
+    } else if (type === "content_block_start") {
+      this.hasOutput = true;
+      if (data.includes('"tool_use"')) this.toolCallCount++;
+    } else if (type === "message_stop") {
+      this.status = "completed";
+    }
+    this.buf += `event: ${type}\ndata: ${data}\n\n`;
+  }
+
+  /** A whole (non-streaming) message from the upstream. */
+  relayObject(body: unknown): void {
+    const m = body as Record<string, unknown> | null;
+    if (!m || typeof m !== "object" || m.type !== "message") {
+      this.fail("server_error", "The Anthropic upstream answered with a JSON body that is not a message.");
+      return;
+    }
+    m.model = this.slug;
+    this.message = m;
+    const u = (m.usage ?? {}) as MessagesUsage;
+    this.usage = buildUsage({ input: (u.input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0), output: u.output_tokens, cached: u.cache_read_input_tokens });
+    this.toolCallCount = Array.isArray(m.content) ? m.content.filter((b) => (b as { type?: unknown }).type === "tool_use").length : 0;
+    this.status = "completed";
+  }
+
+  fail(code: string, message: string): void {
+    if (this.finished) return;
+    this.status = "failed";
+    this.error = { code, message };
+    this.buf += `event: error\ndata: ${JSON.stringify(anthropicErrorBody("api_error", message))}\n\n`;
+  }
+
+  messageObject(): unknown {
+    return this.message;
+  }
+
+  responseObject(): ResponseObject {
+    return { id: String(this.message?.id ?? ""), object: "response", created_at: Math.floor(Date.now() / 1000), status: this.status, model: this.slug, output: [], usage: this.usage, error: this.error, incomplete_details: null };
+  }
+}
+
+export function createAnthropicRelayTranslator(w: AnthropicRelayWriter): StreamTranslator {
+  return {
+    onEvent: (data, event) => w.relay(data, event),
+    onJsonBody: (body) => w.relayObject(body),
+    onEnd: () => {
+      if (!w.finished) w.fail("server_error", "The Anthropic upstream's stream ended before message_stop.");
+    },
+  };
+}
