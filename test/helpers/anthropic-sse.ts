@@ -101,3 +101,8 @@ export function anthropicMidStreamErrorStep(errorType = "overloaded_error", mess
     res.end(anthropicSse([...start, { type: "error", error: { type: errorType, message } }]));
   };
 }
+
+/** A step that picks its answer from the request body (for agent loops whose order may vary). */
+export function anthropicDecide(pick: (body: any) => ScriptStep): ScriptStep {
+  return (req, res) => pick(req.body)(req, res);
+}
