@@ -27,7 +27,7 @@ export class CodexCommand extends ShimCommand {
     const args = this.args[0] === "--" ? this.args.slice(1) : this.args;
     const codex = findCodex(o.env);
     if (!codex) throw new CliError("`codex` was not found on PATH. Install it (npm install -g @openai/codex) or set CODEX_SHIM_CODEX_BIN to its path.");
-    const prepared = prepareShim(o, o.port);
+    const prepared = await prepareShim(o, o.port);
     const model = pickModel(o, prepared);
     const run = await controlDaemon(o, "start");
     const d = describeDaemonRun(o, run);

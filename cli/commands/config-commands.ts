@@ -9,7 +9,7 @@ import { CliError } from "../shared/cli-error.ts";
 
 /** generate → start → write the managed blocks for `model` (or the current/default one). */
 export async function enableShim(cmd: ShimCommand, o: CliOptions, requested?: string): Promise<{ model: string; url: string }> {
-  const prepared = prepareShim(o, o.port);
+  const prepared = await prepareShim(o, o.port);
   const model = pickModel(o, prepared, requested); // validate before starting anything
   const run = await controlDaemon(o, "start");
   const d = describeDaemonRun(o, run);

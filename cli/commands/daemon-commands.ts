@@ -30,7 +30,7 @@ export class StartCommand extends DaemonCommandBase {
   });
 
   async run(): Promise<number> {
-    prepareShim(this.options, this.portNumber);
+    await prepareShim(this.options, this.portNumber);
     return (await this.control("start")).code;
   }
 }
@@ -56,7 +56,7 @@ export class RestartCommand extends DaemonCommandBase {
   });
 
   async run(): Promise<number> {
-    prepareShim(this.options, this.portNumber);
+    await prepareShim(this.options, this.portNumber);
     return (await this.control("restart")).code;
   }
 }

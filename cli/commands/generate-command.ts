@@ -3,6 +3,7 @@ import { ShimCommand } from "./base-command.ts";
 import { prepareShim } from "../shared/prepare-shim.ts";
 import { daemonPort } from "../shared/daemon-control.ts";
 import { ADD_MODEL_HINT } from "../shared/load-cli-settings.ts";
+import { entryInfo } from "../../adapters/catalog/build-catalog.ts";
 
 export class GenerateCommand extends ShimCommand {
   static paths = [["generate"]];
@@ -19,11 +20,11 @@ export class GenerateCommand extends ShimCommand {
 
   async run(): Promise<number> {
     const o = this.options;
-    const { files } = prepareShim(o, daemonPort(o));
+    const { files } = await prepareShim(o, daemonPort(o));
     if (this.json) {
       this.out(
         JSON.stringify(
-          { catalog: files.catalogPath, config: files.configPath, models: files.included.map((m) => m.slug), skipped: files.skipped.map((s) => ({ slug: s.model.slug, reason: s.reason })) },
+          { catalog: files.catalogPath, config: files.configPath, models: files.catalog.models.map((e) => entryInfo(e).slug), skipped: files.skipped.map((s) => ({ slug: s.model.slug, reason: s.reason })) },
           null,
           2,
         ),

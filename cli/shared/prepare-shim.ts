@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { writeGeneratedFiles, type GeneratedFiles } from "../../adapters/catalog/write-generated-files.ts";
 import type { Settings } from "../../adapters/settings/settings-types.ts";
+import { passthroughCatalogEntries } from "../../adapters/catalog/passthrough-catalog-entries.ts";
 import { readManagedState } from "../../adapters/codex-config/managed-config.ts";
 import { shimProviderTable, type ShimCodexSettings } from "../../adapters/codex-config/provider-values.ts";
 import type { CliOptions } from "./cli-options.ts";
@@ -14,9 +15,10 @@ export interface PreparedShim {
 }
 
 /** Loads settings and (re)writes the catalog + opt-in config in the state dir. */
-export function prepareShim(o: CliOptions, port: number): PreparedShim {
+export async function prepareShim(o: CliOptions, port: number): Promise<PreparedShim> {
   const settings = loadCliSettings(o);
-  const files = writeGeneratedFiles({ stateDir: o.stateDir, settings, port, env: o.env });
+  const passthrough = await passthroughCatalogEntries(o.env).catch(() => []);
+  const files = writeGeneratedFiles({ stateDir: o.stateDir, settings, port, env: o.env, passthrough });
   return { settings, files };
 }
 

@@ -1,5 +1,5 @@
 import type { Settings } from "../../adapters/settings/settings-types.ts";
-import type { ModelCatalog } from "../../adapters/catalog/build-catalog.ts";
+import { entryInfo, type ModelCatalog } from "../../adapters/catalog/build-catalog.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { CliError } from "./cli-error.ts";
 import { nearest } from "./nearest.ts";
@@ -10,7 +10,7 @@ import { nearest } from "./nearest.ts";
  * Only models in the catalog (usable now) can be chosen; a keyless model gets its fix.
  */
 export function resolveModel(requested: string, catalog: ModelCatalog, settings: Settings, env: NodeJS.ProcessEnv): string {
-  const entries = catalog.models;
+  const entries = catalog.models.map(entryInfo);
   const slugs = entries.map((e) => e.slug);
   if (slugs.includes(requested)) return requested;
   const row = settings.models.find((m) => m.slug === requested) ?? (settings.models.filter((m) => m.model === requested).length === 1 ? settings.models.find((m) => m.model === requested) : undefined);
@@ -19,7 +19,7 @@ export function resolveModel(requested: string, catalog: ModelCatalog, settings:
     throw new CliError(`Model '${requested}' cannot be used now. ${keyStatus(row, env).reason ?? ""}`.trim());
   }
   const q = requested.toLowerCase();
-  const hits = entries.filter((e) => e.slug.toLowerCase().includes(q) || e.display_name.toLowerCase().includes(q));
+  const hits = entries.filter((e) => e.slug.toLowerCase().includes(q) || e.displayName.toLowerCase().includes(q));
   if (hits.length === 1) return hits[0].slug;
   if (hits.length > 1) throw new CliError(`Ambiguous model '${requested}'. Matches: ${hits.map((h) => h.slug).join(", ")}`);
   const near = nearest(requested, slugs);
@@ -30,7 +30,8 @@ export function resolveModel(requested: string, catalog: ModelCatalog, settings:
 
 /** The model to use when none is named: the one chosen with `model use` if still usable, else the catalog default. */
 export function defaultModel(catalog: ModelCatalog, managed: string | undefined): string | null {
-  if (managed && catalog.models.some((e) => e.slug === managed)) return managed;
-  const sorted = [...catalog.models].sort((a, b) => a.priority - b.priority);
+  const entries = catalog.models.map(entryInfo);
+  if (managed && entries.some((e) => e.slug === managed)) return managed;
+  const sorted = [...entries].sort((a, b) => a.priority - b.priority);
   return sorted[0]?.slug ?? null;
 }
