@@ -4,7 +4,7 @@ import { passthroughModelConfig } from "../passthrough/passthrough-model-config.
 import { CHATGPT_DEFAULT_SLUG, cachedChatgptModels } from "../passthrough/chatgpt-slugs.ts";
 import { chatgptAvailable } from "../passthrough/chatgpt-availability.ts";
 import { CURSOR_DISPLAY_NAME, CURSOR_SLUG, CURSOR_UPSTREAM_MODEL } from "../cursor/cursor-env.ts";
-import { cursorAvailable } from "../cursor/cursor-status.ts";
+import { cursorAvailableWithin } from "../cursor/cursor-status.ts";
 
 /** A catalog entry for a passthrough slug: our own shape, or the one Codex cached from ChatGPT. */
 export type PassthroughCatalogEntry = CatalogEntry | Record<string, unknown>;
@@ -55,9 +55,12 @@ export function cursorCatalogEntry(): CatalogEntry {
   };
 }
 
-/** Every passthrough entry that is currently available, for the catalog, `/v1/models` and `list`. */
-export async function passthroughCatalogEntries(env: NodeJS.ProcessEnv): Promise<PassthroughCatalogEntry[]> {
+/**
+ * Every passthrough entry that is currently available, for the catalog, `/v1/models` and `list`.
+ * `cursorWaitMs` bounds the wait for `cursor-agent status` (15 s at most by default).
+ */
+export async function passthroughCatalogEntries(env: NodeJS.ProcessEnv, opts: { cursorWaitMs?: number } = {}): Promise<PassthroughCatalogEntry[]> {
   const out = chatgptCatalogEntries(env);
-  if (await cursorAvailable(env)) out.push(cursorCatalogEntry());
+  if (await cursorAvailableWithin(env, opts.cursorWaitMs ?? 15_000)) out.push(cursorCatalogEntry());
   return out;
 }

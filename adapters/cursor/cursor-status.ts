@@ -58,3 +58,17 @@ export function cursorAvailable(env: NodeJS.ProcessEnv, now = Date.now()): Promi
 export function clearCursorStatusCache(): void {
   cache.clear();
 }
+
+/**
+ * For status endpoints: the availability if known within `waitMs`, else false for now (the check
+ * keeps running and its result is cached for the next call), so a hanging `cursor-agent status`
+ * never makes `/health` slow.
+ */
+export function cursorAvailableWithin(env: NodeJS.ProcessEnv, waitMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((r) => {
+    timer = setTimeout(() => r(false), waitMs);
+    timer.unref();
+  });
+  return Promise.race([cursorAvailable(env), timeout]).finally(() => clearTimeout(timer));
+}

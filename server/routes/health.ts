@@ -2,12 +2,12 @@ import type { ServerContext } from "../server-context.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { routeForModel } from "../../adapters/routes/select-route.ts";
 import { availableChatgptSlugs } from "../../adapters/passthrough/chatgpt-availability.ts";
-import { cursorAvailable } from "../../adapters/cursor/cursor-status.ts";
+import { cursorAvailableWithin } from "../../adapters/cursor/cursor-status.ts";
 
 export async function healthBody(ctx: ServerContext) {
   const s = ctx.store.current;
   const chatgptSlugs = availableChatgptSlugs(ctx.env);
-  const cursor = await cursorAvailable(ctx.env);
+  const cursor = await cursorAvailableWithin(ctx.env, 2_000);
   const usable = s.models.filter((m) => keyStatus(m, ctx.env).usable);
   const kinds = new Set(usable.map((m) => routeForModel(m)?.kind).filter(Boolean));
   return {

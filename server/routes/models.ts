@@ -11,7 +11,7 @@ export async function modelsBody(ctx: ServerContext) {
   const created = Math.floor(ctx.startedAt / 1000);
   // Passthrough slugs only while their login is there (ChatGPT: auth.json; Cursor: cursor-agent
   // status); a passthrough wins over a settings row with the same slug, as in routing.
-  const passthrough = await passthroughCatalogEntries(ctx.env);
+  const passthrough = await passthroughCatalogEntries(ctx.env, { cursorWaitMs: 2_000 });
   const usable = ctx.store.current.models.filter((m) => keyStatus(m, ctx.env).usable && !passthrough.some((e) => e.slug === m.slug));
   const ownerOf = (slug: unknown) => (String(slug).startsWith("composer-") ? "cursor" : "chatgpt");
   return {
