@@ -8,6 +8,7 @@ import { EnableCommand, DisableCommand, ModelUseCommand } from "./commands/confi
 import { CodexCommand } from "./commands/codex-command.ts";
 import { AppCommand } from "./commands/app-command.ts";
 import { DoctorCommand } from "./commands/doctor-command.ts";
+import { OpencodeGoRefreshCommand } from "./commands/opencode-go-refresh-command.ts";
 import { nearest } from "./shared/nearest.ts";
 
 /** Every command, in help order. Add a new command here (one import, one entry). */
@@ -25,6 +26,7 @@ const COMMANDS = [
   CodexCommand,
   AppCommand,
   DoctorCommand,
+  OpencodeGoRefreshCommand,
 ];
 
 export function makeCli(): Cli {
