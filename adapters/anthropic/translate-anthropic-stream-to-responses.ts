@@ -318,6 +318,12 @@ export class AnthropicStreamTranslator implements StreamTranslator {
         this.writer.fail("context_length_exceeded", `The conversation no longer fits the context window of ${this.opts.where}.`);
         return;
       default:
+        if (!this.writer.hasAnswer) {
+          // No text and no tool call (thinking alone, or nothing): Codex would end the turn with an
+          // empty answer; failing lets it retry.
+          this.writer.fail("server_error", `The upstream (${this.opts.where}) returned an empty response (no text, no tool call).`);
+          return;
+        }
         this.writer.complete(usage);
     }
   }

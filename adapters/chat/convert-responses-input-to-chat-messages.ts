@@ -6,6 +6,7 @@ import { decodeCompactionSummary, summaryAsUserText } from "../compaction/compac
 import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
 import type { ChatAssistantMessage, ChatContentPart, ChatMessage, ChatToolCall, ChatToolMessage } from "./chat-types.ts";
 import { decodeChatReasoning } from "./chat-reasoning-carrier.ts";
+import { normalizeArguments } from "./translate-chat-stream-to-responses.ts";
 
 export { clampImageDetail };
 
@@ -79,6 +80,26 @@ export function toolOutputText(output: ToolOutput | undefined): { text: string; 
   return { text: texts.join("\n"), images };
 }
 
+/**
+ * Arguments of a replayed call as a JSON object string: strict providers (Qwen, vLLM) reject the
+ * whole request when a past call's arguments are not JSON, which would poison the session. Cut-off
+ * JSON is closed; anything else is wrapped as `{"_raw": …}` so the model still sees what it sent.
+ */
+function replayArguments(args: string): string {
+  if (!args.trim()) return "{}";
+  const isObject = (s: string) => {
+    try {
+      const v = JSON.parse(s) as unknown;
+      return v !== null && typeof v === "object" && !Array.isArray(v);
+    } catch {
+      return false;
+    }
+  };
+  if (isObject(args)) return args;
+  const fixed = normalizeArguments(args);
+  return fixed !== args && isObject(fixed) ? fixed : JSON.stringify({ _raw: args });
+}
+
 function roleOf(m: MessageItem): "system" | "user" | "assistant" {
   return m.role === "developer" || m.role === "system" ? "system" : m.role === "assistant" ? "assistant" : "user";
 }
@@ -145,17 +166,19 @@ export function convertResponsesInputToChatMessages(req: ResponsesRequest, opts:
   const addCall = (id: string, name: string, args: string) => {
     flushImages();
     const cur = assistant();
-    const call: ChatToolCall = { id: sanitizeText(id), type: "function", function: { name, arguments: sanitizeText(args) || "{}" } };
+    const call: ChatToolCall = { id: sanitizeText(id), type: "function", function: { name, arguments: replayArguments(sanitizeText(args)) } };
     (cur.tool_calls ??= []).push(call);
   };
   const addOutput = (callId: string, output: ToolOutput | undefined) => {
     flushAssistant();
     const { text, images } = toolOutputText(output);
-    out.push({ role: "tool", tool_call_id: sanitizeText(callId), content: text || (images.length ? "(see the image below)" : "(no output)") });
-    if (images.length) {
-      if (opts.noImages) out.push({ role: "user", content: IMAGE_OMITTED });
-      else pendingImages.push(...images);
+    if (images.length && opts.noImages) {
+      // The note stays inside the tool message: a user message here would split parallel calls' answers.
+      out.push({ role: "tool", tool_call_id: sanitizeText(callId), content: text ? `${text}\n${IMAGE_OMITTED}` : IMAGE_OMITTED });
+      return;
     }
+    out.push({ role: "tool", tool_call_id: sanitizeText(callId), content: text || (images.length ? "(see the image below)" : "(no output)") });
+    if (images.length) pendingImages.push(...images);
   };
   const addAssistantText = (text: string) => {
     if (!text) return;

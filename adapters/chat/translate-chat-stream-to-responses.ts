@@ -6,6 +6,7 @@ import type { ToolNameMap } from "./convert-responses-tools-to-chat.ts";
 import { mapChatFinishReason } from "./map-chat-finish-reason.ts";
 import { mapChatUsage } from "./map-chat-usage.ts";
 import { extractCustomToolInput } from "../tools/extract-custom-tool-input.ts";
+import { escapeRawControls } from "../tools/escape-raw-controls.ts";
 import { ThinkTagSplitter } from "./split-think-tags.ts";
 import { localShellActionFromArguments } from "../tools/upstream-tool-set.ts";
 import { encodeCompactionSummary } from "../compaction/compaction-carrier.ts";
@@ -207,9 +208,9 @@ export class ChatStreamTranslator implements StreamTranslator {
       }
     }
     const f = mapChatFinishReason(this.finish);
-    if (!this.writer.hasOutput && f.status === "completed") {
-      // Nothing at all (seen with some providers under many tools): fail so Codex retries, instead
-      // of ending the turn with an empty answer.
+    if (!this.writer.hasAnswer && f.status === "completed") {
+      // Nothing (seen with some providers under many tools), or reasoning alone: fail so Codex
+      // retries, instead of ending the turn with an empty answer ("no last agent message").
       this.writer.fail("server_error", "The upstream returned an empty response (no text, no tool call).");
       return;
     }
@@ -230,11 +231,28 @@ export function normalizeArguments(args: string): string {
     JSON.parse(t);
     return args;
   } catch {
-    const repaired = closeJson(t);
+    const repaired = closeJson(t) ?? closeJson(escapeRawControls(t)) ?? repeatedWhole(t);
     if (repaired !== null) return repaired;
     return args;
   }
 }
+
+/**
+ * Some servers stream the arguments as deltas and then send the whole string once more in the
+ * last chunk, so the concatenation is the same JSON value twice: keep one.
+ */
+function repeatedWhole(s: string): string | null {
+  if (s.length % 2 !== 0) return null;
+  const half = s.slice(0, s.length / 2);
+  if (half !== s.slice(s.length / 2)) return null;
+  try {
+    JSON.parse(half);
+    return half;
+  } catch {
+    return null;
+  }
+}
+
 
 function closeJson(s: string): string | null {
   const stack: string[] = [];

@@ -69,6 +69,8 @@ export class ResponsesEventWriter {
   toolCallCount = 0;
   /** True once any output (text, reasoning, tool call) has been written. */
   hasOutput = false;
+  /** True once an answer item (message, tool call, compaction) has been written; reasoning alone is no answer. */
+  hasAnswer = false;
 
   constructor(opts: WriterOptions) {
     this.responseId = opts.responseId;
@@ -139,6 +141,7 @@ export class ResponsesEventWriter {
     const index = this.output.length;
     this.output.push(item);
     this.hasOutput = true;
+    this.hasAnswer = true;
     const m: OpenMessage = { item, index, text: [], prefix: `,"item_id":"${item.id}","output_index":${index}` };
     this.message = m;
     this.emitObject("response.output_item.added", { output_index: index, item });
@@ -229,6 +232,7 @@ export class ResponsesEventWriter {
     const index = this.output.length;
     this.output.push(item);
     this.hasOutput = true;
+    this.hasAnswer = true;
     const h: FunctionCallHandle = { item, index, args: [] };
     this.openCalls.add(h);
     this.emitObject("response.output_item.added", { output_index: index, item });
@@ -259,6 +263,7 @@ export class ResponsesEventWriter {
     if (this.reasoning) this.closeReasoning();
     const id = newItemId("ctc");
     const index = this.output.length;
+    this.hasAnswer = true;
     const added: OutputCustomToolCallItem = { type: "custom_tool_call", id, status: "in_progress", call_id: callId, name, input: "" };
     this.output.push(added);
     this.hasOutput = true;
@@ -277,6 +282,7 @@ export class ResponsesEventWriter {
     if (this.message) this.closeMessage();
     if (this.reasoning) this.closeReasoning();
     const index = this.output.length;
+    this.hasAnswer = true;
     const added: OutputLocalShellCallItem = { type: "local_shell_call", id: newItemId("lsh"), call_id: callId, status: "in_progress", action };
     this.output.push(added);
     this.hasOutput = true;
@@ -293,6 +299,7 @@ export class ResponsesEventWriter {
     if (this.message) this.closeMessage();
     if (this.reasoning) this.closeReasoning();
     const index = this.output.length;
+    this.hasAnswer = true;
     const item: OutputCompactionItem = { type: "compaction", id: newItemId("cmp"), encrypted_content: encryptedContent };
     this.output.push(item);
     this.hasOutput = true;

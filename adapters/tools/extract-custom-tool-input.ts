@@ -1,3 +1,5 @@
+import { escapeRawControls } from "./escape-raw-controls.ts";
+
 /**
  * The raw input of a freeform tool (apply_patch) from what a model put in the arguments of the
  * function the shim exposed for it. Models wrap it in many ways; all of these give the raw text:
@@ -8,13 +10,13 @@ export function extractCustomToolInput(args: string): string {
   let text = args;
   const trimmed = args.trim();
   if (trimmed.startsWith("{")) {
-    try {
-      const v = JSON.parse(trimmed) as Record<string, unknown>;
+    // A multi-line patch is often written into the JSON string with raw newlines: escape them.
+    const v = parseObject(trimmed) ?? parseObject(escapeRawControls(trimmed));
+    if (v) {
       const pick = v.input ?? v.patch ?? v.text ?? v.content ?? Object.values(v).find((x) => typeof x === "string");
       if (typeof pick === "string") text = pick;
-    } catch {
-      // not JSON: treat as raw text
     }
+    // otherwise not JSON: treat as raw text
   } else if (trimmed.startsWith('"')) {
     // A JSON string literal instead of an object.
     try {
@@ -25,6 +27,15 @@ export function extractCustomToolInput(args: string): string {
     }
   }
   return stripHeredoc(stripFence(text));
+}
+
+function parseObject(s: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(s) as unknown;
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Same, for an already-parsed arguments object (Anthropic `tool_use.input`). */
