@@ -175,6 +175,41 @@ export function convertResponsesInputToAnthropic(req: ResponsesRequest, opts: An
         assistant().push({ type: "tool_use", id: toAnthropicToolId(cc.call_id), name: opts.tools.upstreamNameFor({ name: cc.name }), input: { [CUSTOM_TOOL_PARAM]: cc.input ?? "" } });
         break;
       }
+      case "local_shell_call": {
+        // Replayed as a call of the `local_shell` function the hosted tool is exposed as.
+        const it = item as { call_id?: string; id?: string; action?: { command?: unknown; working_directory?: unknown; timeout_ms?: unknown } };
+        const action = it.action ?? {};
+        const input: Record<string, unknown> = { command: Array.isArray(action.command) ? action.command : [] };
+        if (typeof action.working_directory === "string") input.workdir = action.working_directory;
+        if (typeof action.timeout_ms === "number") input.timeout_ms = action.timeout_ms;
+        assistant().push({ type: "tool_use", id: toAnthropicToolId(it.call_id ?? it.id ?? ""), name: opts.tools.upstreamNameFor({ name: "local_shell" }), input });
+        break;
+      }
+      case "tool_search_call": {
+        const it = item as { call_id?: string; id?: string; arguments?: unknown };
+        const args = typeof it.arguments === "string" ? it.arguments : JSON.stringify(it.arguments ?? {});
+        assistant().push({ type: "tool_use", id: toAnthropicToolId(it.call_id ?? it.id ?? ""), name: opts.tools.upstreamNameFor({ name: "tool_search" }), input: toolInput(args) });
+        break;
+      }
+      case "tool_search_output": {
+        const it = item as { call_id?: string; tools?: unknown };
+        const names = Array.isArray(it.tools) ? (it.tools as { name?: unknown }[]).map((t) => t?.name).filter((n) => typeof n === "string") : [];
+        user().push({ type: "tool_result", tool_use_id: toAnthropicToolId(it.call_id ?? ""), content: names.length ? `Tools now available: ${names.join(", ")}` : "No tools found." });
+        break;
+      }
+      case "web_search_call": {
+        // Hosted-tool history is kept as a short note of what happened, not dropped (§12.2).
+        const action = ((item as { action?: unknown }).action ?? {}) as { query?: unknown; url?: unknown };
+        const what = typeof action.query === "string" ? `searched the web for "${action.query}"` : typeof action.url === "string" ? `opened ${action.url}` : "used web search";
+        assistant().push({ type: "text", text: `[${what}]` });
+        break;
+      }
+      case "image_generation_call": {
+        const prompt = (item as { revised_prompt?: unknown }).revised_prompt;
+        assistant().push({ type: "text", text: typeof prompt === "string" && prompt ? `[generated an image: ${prompt}]` : "[generated an image]" });
+        break;
+      }
+      case "local_shell_call_output":
       case "function_call_output":
       case "custom_tool_call_output": {
         const o = item as { call_id: string; output: ToolOutput };

@@ -1,6 +1,6 @@
 import type { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 import type { StreamTranslator } from "../routes/upstream-route.ts";
-import type { UpstreamToolSet } from "../tools/upstream-tool-set.ts";
+import { localShellActionFromArguments, type UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { extractCustomToolInput } from "../chat/extract-custom-tool-input.ts";
 import type {
   AnthropicBlockDelta,
@@ -264,6 +264,11 @@ export class AnthropicStreamTranslator implements StreamTranslator {
     const resolved = this.tools.resolve(upstreamName || "unknown_tool");
     if (resolved.kind === "custom") {
       this.writer.emitCustomToolCall(id, resolved.name, extractCustomToolInput(args));
+      return;
+    }
+    if (resolved.hosted === "local_shell") {
+      // The hosted tool was exposed as a function; Codex runs it only as a local_shell_call item.
+      this.writer.emitLocalShellCall(id, localShellActionFromArguments(args));
       return;
     }
     const h = this.writer.openFunctionCall(id, resolved.name, resolved.namespace);
