@@ -14,6 +14,8 @@ export interface MockUpstream {
   shape: MockStreamShape;
   /** Requests answered so far. */
   served: number;
+  /** TCP connections accepted so far (connection reuse check). */
+  connections: number;
   /** The exact text each answer carries (for integrity checks). */
   expectedText(): string;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function startMockUpstream(shape: MockStreamShape = { tokens: 200, 
     url: "",
     shape: { ...shape },
     served: 0,
+    connections: 0,
     expectedText: () => Array.from({ length: mock.shape.tokens }, (_, i) => tokenText(i)).join(""),
     close: async () => {},
   };
@@ -72,6 +75,7 @@ export async function startMockUpstream(shape: MockStreamShape = { tokens: 200, 
   server.keepAliveTimeout = 60_000;
   server.on("connection", (s) => {
     s.setNoDelay(true);
+    mock.connections++;
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
   });

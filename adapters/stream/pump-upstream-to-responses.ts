@@ -2,6 +2,7 @@ import { createParser } from "eventsource-parser";
 import type { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 import type { StreamTranslator } from "../routes/upstream-route.ts";
 import type { ByteSink } from "./sse-body-sink.ts";
+import { openBodyReader } from "./body-reader.ts";
 
 export interface PumpOptions {
   body: ReadableStream<Uint8Array> | null;
@@ -58,7 +59,7 @@ export async function pumpUpstreamToResponses(o: PumpOptions): Promise<PumpOutco
   await flush();
 
   const isJson = /\bjson\b/i.test(o.contentType) && !/event-stream/i.test(o.contentType);
-  const reader = o.body?.getReader();
+  const reader = o.body ? openBodyReader(o.body) : null;
   try {
     if (!reader) {
       translator.onEnd();
@@ -111,7 +112,7 @@ export async function pumpUpstreamToResponses(o: PumpOptions): Promise<PumpOutco
       if (overflow) {
         writer.fail("server_error", `The upstream sent an SSE line longer than ${MAX_SSE_LINE / 1024 / 1024} MiB; the stream was abandoned.`);
         await flush();
-        reader.cancel().catch(() => {});
+        reader.cancel();
         return "finished";
       }
       if (writing) {
@@ -120,8 +121,9 @@ export async function pumpUpstreamToResponses(o: PumpOptions): Promise<PumpOutco
       }
       await flush();
       if (writer.finished) {
-        // The answer is complete; don't wait for the upstream to close its socket.
-        reader.cancel().catch(() => {});
+        // The answer is complete: finish towards Codex now, and let the rest of the upstream body
+        // ([DONE], EOF) drain in the background so its keep-alive connection can be reused.
+        reader.drain();
         return "finished";
       }
     }
@@ -143,10 +145,6 @@ export async function pumpUpstreamToResponses(o: PumpOptions): Promise<PumpOutco
     return "finished";
   } finally {
     if (keepAlive) clearInterval(keepAlive);
-    try {
-      reader?.releaseLock();
-    } catch {
-      // a read is still pending after cancel()
-    }
+    reader?.release();
   }
 }

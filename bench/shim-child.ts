@@ -1,0 +1,16 @@
+import { startServer } from "../server/start-server.ts";
+import { serveStats } from "./bench-ipc.ts";
+
+/**
+ * codex-shim as the bench measures it: the real server (startServer, as `codex-shim serve` runs
+ * it, summary log line per request included), in its own process so its CPU and RSS are its own.
+ * argv: <settings file>.
+ */
+const server = await startServer({
+  settingsFile: process.argv[2],
+  settingsRequired: true,
+  port: 0,
+  log: (l) => process.stdout.write(`${l}\n`),
+});
+serveStats();
+process.send?.({ type: "ready", port: server.port });
