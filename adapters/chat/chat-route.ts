@@ -21,7 +21,7 @@ export const chatRoute: UpstreamRoute = {
     const model = ctx.model.model;
     return {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
-      createTranslator: (writer) => new ChatStreamTranslator(writer, tools, remoteCompaction ? { compactionFor: ctx.requestedSlug } : {}),
+      createTranslator: (writer) => new ChatStreamTranslator(writer, tools, remoteCompaction ? { compactionFor: ctx.requestedSlug, model } : { model }),
       encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null),
     };
   },

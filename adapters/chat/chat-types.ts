@@ -10,10 +10,15 @@ export interface ChatImagePart {
 }
 export type ChatContentPart = ChatTextPart | ChatImagePart;
 
+/** Gemini's OpenAI endpoint: the call's thought signature, which must be sent back with it. */
+export interface GoogleExtraContent {
+  google?: { thought_signature?: string };
+}
 export interface ChatToolCall {
   id: string;
   type: "function";
   function: { name: string; arguments: string };
+  extra_content?: GoogleExtraContent;
 }
 
 export interface ChatSystemMessage {
@@ -76,6 +81,7 @@ export interface ChatToolCallDelta {
   id?: string | null;
   type?: "function";
   function?: { name?: string | null; arguments?: string | null };
+  extra_content?: GoogleExtraContent | null;
 }
 
 export interface ChatChunkChoice {

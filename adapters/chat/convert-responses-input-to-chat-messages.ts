@@ -22,7 +22,16 @@ export interface InputConversionOptions {
    * tool-call message that follows it; reasoning from any other model is never replayed.
    */
   upstreamModel?: string;
+  /**
+   * Gemini (Google's OpenAI endpoint): a tool-call turn whose first call has no thought signature
+   * of this model (history from another model, or compacted) gets Google's documented
+   * `skip_thought_signature_validator` sentinel instead of a 400.
+   */
+  geminiSignatureFallback?: boolean;
 }
+
+/** Google's documented placeholder for a function call whose thought signature is unknown. */
+export const GEMINI_SKIP_SIGNATURE = "skip_thought_signature_validator";
 
 /** Strips NUL and other C0 controls (except tab, CR, LF) that strict providers reject. */
 export function sanitizeText(s: string): string {
@@ -133,6 +142,8 @@ export function convertResponsesInputToChatMessages(req: ResponsesRequest, opts:
   const nameFor = (name: string, namespace?: string) =>
     opts.toolNames ? opts.toolNames.upstreamNameFor({ name, namespace }) : toUpstreamName(namespace ? `${namespace}__${name}` : name);
   const noted = new Set<string>();
+  /** Gemini thought signatures of this model, by call id (they ride in reasoning items before the call). */
+  const signatures: Record<string, string> = Object.create(null);
   const note = (n: string) => {
     if (!noted.has(n)) {
       noted.add(n);
@@ -167,6 +178,8 @@ export function convertResponsesInputToChatMessages(req: ResponsesRequest, opts:
     flushImages();
     const cur = assistant();
     const call: ChatToolCall = { id: sanitizeText(id), type: "function", function: { name, arguments: replayArguments(sanitizeText(args)) } };
+    const sig = signatures[id];
+    if (sig) call.extra_content = { google: { thought_signature: sig } };
     (cur.tool_calls ??= []).push(call);
   };
   const addOutput = (callId: string, output: ToolOutput | undefined) => {
@@ -224,6 +237,9 @@ export function convertResponsesInputToChatMessages(req: ResponsesRequest, opts:
       case "reasoning": {
         const carried = decodeChatReasoning(item.encrypted_content);
         if (carried && opts.upstreamModel && carried.model === opts.upstreamModel) {
+          if (carried.signatures) Object.assign(signatures, carried.signatures);
+          // A signature-only item (Gemini) sits between parallel calls: it must not split them.
+          if (!carried.text) continue;
           // Reasoning belongs to the assistant turn that follows it.
           const a = pendingAssistant as ChatAssistantMessage | null;
           if (a && (a.tool_calls?.length || a.content)) flushAssistant();
@@ -297,6 +313,11 @@ export function convertResponsesInputToChatMessages(req: ResponsesRequest, opts:
   flushAssistant();
   flushImages();
   if (!out.length) out.push({ role: "user", content: "" });
+  if (opts.geminiSignatureFallback)
+    for (const m of out) {
+      const first = m.role === "assistant" ? m.tool_calls?.[0] : undefined;
+      if (first && !first.extra_content?.google?.thought_signature) first.extra_content = { google: { thought_signature: GEMINI_SKIP_SIGNATURE } };
+    }
   return mergeSameRole(repairToolPairs(out, opts.notes));
 }
 

@@ -12,6 +12,19 @@ export interface ChatConversion {
   remoteCompaction: boolean;
 }
 
+/** Google's OpenAI-compatible Gemini endpoint (AI Studio or Vertex), which validates thought signatures. */
+export function isGoogleGeminiEndpoint(model: ModelConfig): boolean {
+  return /gemini/i.test(model.model) && /(generativelanguage|aiplatform)\.googleapis\.com$/i.test(hostOf(model.baseUrl));
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "";
+  }
+}
+
 export function isRemoteCompaction(req: ResponsesRequest): boolean {
   const input = req.input;
   return Array.isArray(input) && (input[input.length - 1] as { type?: string } | undefined)?.type === "compaction_trigger";
@@ -26,7 +39,13 @@ export function convertResponsesRequestToChat(req: ResponsesRequest, model: Mode
   const tools = convertResponsesToolsToChat(req.tools ?? [], notes);
   const body: ChatRequest = {
     model: model.model,
-    messages: convertResponsesInputToChatMessages(req, { noImages: model.noImageSupport, notes, toolNames: tools, upstreamModel: model.model }),
+    messages: convertResponsesInputToChatMessages(req, {
+      noImages: model.noImageSupport,
+      notes,
+      toolNames: tools,
+      upstreamModel: model.model,
+      geminiSignatureFallback: isGoogleGeminiEndpoint(model),
+    }),
     stream: true,
     stream_options: { include_usage: true },
   };

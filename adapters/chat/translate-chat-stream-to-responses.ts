@@ -11,10 +11,13 @@ import { ThinkTagSplitter } from "./split-think-tags.ts";
 import { localShellActionFromArguments } from "../tools/upstream-tool-set.ts";
 import { encodeCompactionSummary } from "../compaction/compaction-carrier.ts";
 import { classifyUpstreamStreamError } from "../errors/classify-stream-error.ts";
+import { encodeChatReasoning } from "./chat-reasoning-carrier.ts";
 
 export interface ChatTranslatorOptions {
   /** Set for a remote-compaction (v2) request: the requested slug the summary is tagged with. */
   compactionFor?: string;
+  /** The upstream model, tagged into carried Gemini thought signatures. */
+  model?: string;
 }
 
 interface PendingCall {
@@ -45,10 +48,12 @@ export class ChatStreamTranslator implements StreamTranslator {
 
   /** Remote-compaction mode: the answer text is the summary, handed back as one `compaction` item. */
   private readonly compaction: { model: string; text: string[] } | null;
+  private readonly model: string;
 
   constructor(writer: ResponsesEventWriter, tools: Pick<ToolNameMap, "resolve">, opts: ChatTranslatorOptions = {}) {
     this.writer = writer;
     this.tools = tools;
+    this.model = opts.model ?? "";
     const compaction = opts.compactionFor !== undefined ? { model: opts.compactionFor, text: [] as string[] } : null;
     this.compaction = compaction;
     this.content = compaction
@@ -159,6 +164,8 @@ export class ChatStreamTranslator implements StreamTranslator {
       call = { index: t.index ?? this.calls.length + position, id: id ?? `call_${++this.callSeq}`, name: "", buffered: [], handle: null, custom: false };
       this.calls.push(call);
     }
+    const sig = t.extra_content?.google?.thought_signature;
+    if (typeof sig === "string" && sig && !call.handle && !this.compaction) this.carrySignature(call.id, sig);
     const fn = t.function;
     if (fn?.name && !call.handle && !call.custom) call.name += fn.name;
     // Some servers (Ollama and friends) send the arguments as an object instead of a JSON string.
@@ -180,6 +187,16 @@ export class ChatStreamTranslator implements StreamTranslator {
       if (call.handle) this.writer.appendFunctionArgs(call.handle, args);
       else call.buffered.push(args);
     }
+  }
+
+  /**
+   * Gemini's `thought_signature` must go back with its call. Codex replays only reasoning items'
+   * `encrypted_content`, so the signature goes into a reasoning item placed before the call.
+   */
+  private carrySignature(callId: string, signature: string): void {
+    const sigs = { [callId]: signature };
+    if (!this.writer.reasoningOpen) this.writer.openReasoning();
+    this.writer.closeReasoning((text) => encodeChatReasoning(this.model, text, sigs));
   }
 
   private finalize(): void {

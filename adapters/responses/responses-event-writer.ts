@@ -206,9 +206,9 @@ export class ResponsesEventWriter {
 
   /**
    * Closes the open reasoning item. `encryptedContent` overrides the writer's encoder (used by
-   * routes that must carry signed blocks, e.g. Anthropic thinking).
+   * routes that must carry signed blocks, e.g. Anthropic thinking); a function gets the item's text.
    */
-  closeReasoning(encryptedContent?: string | null): void {
+  closeReasoning(encryptedContent?: string | null | ((text: string) => string | null)): void {
     const r = this.reasoning;
     if (!r) return;
     this.reasoning = null;
@@ -216,7 +216,7 @@ export class ResponsesEventWriter {
     const part = { type: "summary_text" as const, text };
     this.emitObject("response.reasoning_summary_text.done", { item_id: r.item.id, output_index: r.index, summary_index: 0, text });
     this.emitObject("response.reasoning_summary_part.done", { item_id: r.item.id, output_index: r.index, summary_index: 0, part });
-    const enc = encryptedContent !== undefined ? encryptedContent : (this.encodeReasoning?.(text) ?? null);
+    const enc = typeof encryptedContent === "function" ? encryptedContent(text) : encryptedContent !== undefined ? encryptedContent : (this.encodeReasoning?.(text) ?? null);
     const done: OutputReasoningItem = { type: "reasoning", id: r.item.id, summary: text ? [part] : [], encrypted_content: enc };
     this.output[r.index] = done;
     this.emitObject("response.output_item.done", { output_index: r.index, item: done });
