@@ -41,6 +41,27 @@ export function summarizeProfile(file: string, top = 25): string {
   return `total sampled: ${(total / 1000).toFixed(0)} ms\n\nself time by package/file:\n${rows(fileTime, 15)}\n\nself time by function:\n${rows(fnTime, top)}`;
 }
 
+/** Inclusive time (self + callees) of the named functions, counted once per sample. */
+export function inclusiveTimes(file: string, names: string[]): string {
+  const prof = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const parent = new Map<number, number>();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>(names.map((n) => [n, 0]));
+  for (let i = 0; i < prof.samples.length; i++) {
+    const seen = new Set<string>();
+    for (let cur: number | undefined = prof.samples[i]; cur !== undefined; cur = parent.get(cur)) {
+      const fn = byId.get(cur)!.callFrame.functionName;
+      if (totals.has(fn) && !seen.has(fn)) {
+        seen.add(fn);
+        totals.set(fn, totals.get(fn)! + (prof.timeDeltas[i] ?? 0));
+      }
+    }
+  }
+  return [...totals].map(([n, us]) => `${(us / 1000).toFixed(0).padStart(6)} ms  ${n}`).join("\n");
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(summarizeProfile(process.argv[2], Number(process.argv[3] ?? 25)));
+  if (process.argv[3] === "--inclusive") console.log(inclusiveTimes(process.argv[2], process.argv[4].split(",")));
+  else console.log(summarizeProfile(process.argv[2], Number(process.argv[3] ?? 25)));
 }

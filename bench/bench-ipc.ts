@@ -1,5 +1,5 @@
 /** Messages between the bench runner and its child servers (shim, pass-through proxy). */
-export type ChildMessage = { type: "ready"; port: number } | { type: "stats"; cpuUserUs: number; cpuSystemUs: number; rss: number; heapUsed: number };
+export type ChildMessage = { type: "ready"; port: number } | { type: "stats"; cpuUserUs: number; cpuSystemUs: number; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
 export type ParentMessage = { type: "stats"; gc?: boolean };
 
 /** Answers stats requests over IPC; `gc` runs a full collection first when the child has --expose-gc. */
@@ -13,7 +13,7 @@ export function serveStats(): void {
     }
     const cpu = process.cpuUsage();
     const mem = process.memoryUsage();
-    process.send?.({ type: "stats", cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rss: mem.rss, heapUsed: mem.heapUsed } satisfies ChildMessage);
+    if (process.connected) process.send?.({ type: "stats", cpuUserUs: cpu.user, cpuSystemUs: cpu.system, rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers } satisfies ChildMessage);
   });
   process.on("disconnect", () => process.exit(0));
 }
