@@ -58,6 +58,8 @@ export interface ChatRequest {
   parallel_tool_calls?: boolean;
   reasoning_effort?: string;
   max_tokens?: number;
+  /** OpenAI's replacement for max_tokens (required by its reasoning models). */
+  max_completion_tokens?: number;
   temperature?: number;
   top_p?: number;
   response_format?: { type: "json_schema"; json_schema: { name: string; schema: Record<string, unknown>; strict?: boolean } } | { type: "json_object" };

@@ -60,7 +60,11 @@ export function convertResponsesRequestToChat(req: ResponsesRequest, model: Mode
   const effort = req.reasoning?.effort;
   if (effort && model.reasoning !== false && effort !== "none") body.reasoning_effort = effort === "xhigh" ? "high" : effort === "minimal" ? "low" : effort;
   const maxOut = req.max_output_tokens ?? model.maxOutputTokens;
-  if (typeof maxOut === "number" && maxOut > 0) body.max_tokens = maxOut;
+  if (typeof maxOut === "number" && maxOut > 0) {
+    // OpenAI's reasoning models reject the legacy `max_tokens` (400 unsupported_parameter).
+    if (/(^|\.)openai\.com$|\.openai\.azure\.com$/i.test(hostOf(model.baseUrl))) body.max_completion_tokens = maxOut;
+    else body.max_tokens = maxOut;
+  }
   if (typeof req.temperature === "number") body.temperature = req.temperature;
   if (typeof req.top_p === "number") body.top_p = req.top_p;
   const format = mapTextFormatToChat(req.text);
