@@ -28,6 +28,8 @@ interface PendingCall {
   buffered: string[];
   handle: FunctionCallHandle | null;
   custom: boolean;
+  /** A Gemini thought signature was already carried for this call. */
+  signed?: boolean;
 }
 
 /**
@@ -165,7 +167,10 @@ export class ChatStreamTranslator implements StreamTranslator {
       this.calls.push(call);
     }
     const sig = t.extra_content?.google?.thought_signature;
-    if (typeof sig === "string" && sig && !call.handle && !this.compaction) this.carrySignature(call.id, sig);
+    if (typeof sig === "string" && sig && !call.handle && !call.signed && !this.compaction) {
+      call.signed = true;
+      this.carrySignature(call.id, sig);
+    }
     const fn = t.function;
     if (fn?.name && !call.handle && !call.custom) call.name += fn.name;
     // Some servers (Ollama and friends) send the arguments as an object instead of a JSON string.

@@ -68,3 +68,16 @@ describe("pitfall 6: Gemini thought signatures (chat route)", () => {
     expect(sent.messages[1].tool_calls[0].extra_content.google.thought_signature).toBe("skip_thought_signature_validator");
   });
 });
+
+describe("pitfall 6: signature repeated on every chunk of one call", () => {
+  it("is carried once (one reasoning item), also for apply_patch", async () => {
+    const patchCall = (args: string) =>
+      H.chatToolDelta([{ index: 0, id: "c1", type: "function", function: { name: "apply_patch", arguments: args }, extra_content: { google: { thought_signature: "SIG" } } }]);
+    const t = await H.translate("chat", { input: [H.userMsg("edit")], tools: [H.APPLY_PATCH_TOOL] } as any, H.chatSseBody([patchCall('{"input":'), patchCall(JSON.stringify(H.PATCH) + "}"), H.chatDelta({}, "tool_calls")]), { model: gemini });
+    expect(t.errors).toEqual([]);
+    expect(t.items.map((i) => i.type)).toEqual(["reasoning", "custom_tool_call"]);
+    expect(t.items[1].input).toBe(H.PATCH);
+    const { sent } = H.prepare("chat", { input: [H.userMsg("edit"), ...t.items, { type: "custom_tool_call_output", call_id: "c1", output: "ok" }] as any, tools: [H.APPLY_PATCH_TOOL] } as any, gemini);
+    expect(sent.messages[1].tool_calls[0].extra_content.google.thought_signature).toBe("SIG");
+  });
+});
