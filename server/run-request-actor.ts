@@ -1,0 +1,106 @@
+import { createActor, type SnapshotFrom } from "xstate";
+import { requestMachine, type RequestContext, type RequestInput } from "../machines/request.machine.ts";
+import { createSseBody, discardSink } from "../adapters/stream/sse-body-sink.ts";
+import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
+import type { ServerContext } from "./server-context.ts";
+import { summarizeRequest } from "./summarize-request.ts";
+
+type Snap = SnapshotFrom<typeof requestMachine>;
+
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+};
+
+/** HTTP status for a non-streaming answer that failed after the upstream answered. */
+export function statusForFailedCode(code: string): number {
+  if (code === "context_length_exceeded" || code === "invalid_prompt") return 400;
+  if (code === "rate_limit_exceeded" || code === "insufficient_quota" || code === "rate_limit_error") return 429;
+  return 502;
+}
+
+export interface RunRequestOptions {
+  requestId: string;
+  body: ResponsesRequest;
+  streaming: boolean;
+  /** Another endpoint's route table (see RequestInput.routeFor). */
+  routeFor?: RequestInput["routeFor"];
+  /** The auto-router; only for Responses requests. */
+  classify?: ServerContext["classify"];
+  /** Appended to the request's summary log line. */
+  logSuffix?: string;
+}
+
+export interface RunRequestResult {
+  /** The actor's state when the handler can answer: streaming, or final. */
+  state: "streaming" | "done" | "failed" | "aborted";
+  context: RequestContext;
+  /** The SSE body to return when streaming (null for non-streaming clients). */
+  sseBody: ReadableStream<Uint8Array> | null;
+  /** `x-request-id` and `x-codex-shim-overhead-ms`. */
+  headers: Record<string, string>;
+}
+
+/**
+ * Runs one request actor for an HTTP request, the part every model endpoint shares: tracing for
+ * /debug, the summary log line, client-disconnect → CLIENT_ABORT, and waiting only until the actor
+ * is streaming (upstream headers in) or final, so pre-stream failures keep a real HTTP status
+ * (docs/decisions.md D5).
+ */
+export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRequestOptions): Promise<RunRequestResult> {
+  const t0 = performance.now();
+  const trace = ctx.traces.start(o.requestId, o.body.model);
+  let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
+  // Both the SSE body's cancel and the request signal report a vanished client; the actor may already be final.
+  const clientGone = () => {
+    if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
+  };
+  const { body: sseBody, sink } = o.streaming ? createSseBody(clientGone) : { body: null, sink: discardSink };
+  const actor = createActor(requestMachine, {
+    input: {
+      requestId: o.requestId,
+      body: o.body,
+      settings: ctx.store.current,
+      sink,
+      deps: { transport: ctx.transport, toolCallCache: ctx.toolCallCache, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      routeFor: o.routeFor,
+    },
+    inspect: (ev) => {
+      if (ev.actorRef !== actorRef) return;
+      if (ev.type === "@xstate.event") trace.steps.push({ at: Date.now() - trace.startedAt, event: ev.event.type, state: "" });
+      else if (ev.type === "@xstate.snapshot") {
+        // the state the event led to (microsteps through transient states are collapsed)
+        const last = trace.steps[trace.steps.length - 1];
+        if (last) last.state = String((ev.snapshot as { value?: unknown }).value);
+      }
+    },
+  });
+  actorRef = actor;
+
+  let resolveAnswerable!: (s: Snap) => void;
+  const answerable = new Promise<Snap>((r) => (resolveAnswerable = r));
+  const sub = actor.subscribe((s) => {
+    if (s.status === "done") {
+      sub.unsubscribe();
+      trace.final = String(s.value);
+      ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
+      req.signal.removeEventListener("abort", clientGone);
+      resolveAnswerable(s);
+    } else if (o.streaming && s.matches("streaming")) {
+      resolveAnswerable(s);
+    }
+  });
+  if (req.signal.aborted) queueMicrotask(clientGone);
+  else req.signal.addEventListener("abort", clientGone, { once: true });
+
+  actor.start();
+  const snap = await answerable;
+  const c = snap.context;
+  const headers: Record<string, string> = { "x-request-id": o.requestId };
+  const { sent, headers: gotHeaders } = c.timings;
+  // Time the shim itself spent so far: before the upstream call and after its headers.
+  if (sent !== undefined && gotHeaders !== undefined) headers["x-codex-shim-overhead-ms"] = (sent - t0 + (performance.now() - gotHeaders)).toFixed(2);
+  return { state: snap.value as RunRequestResult["state"], context: c, sseBody, headers };
+}
