@@ -1,50 +1,32 @@
 import type { OutputWriter } from "../../machines/request.machine.ts";
-import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesUsage } from "../responses/responses-types.ts";
+import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-writer.ts";
+import type { ResponseObject } from "../responses/responses-types.ts";
 import type { StreamTranslator } from "../routes/upstream-route.ts";
 import { buildUsage } from "../responses/normalize-usage.ts";
 import { anthropicErrorBody } from "./anthropic-error.ts";
 import type { MessagesUsage } from "./messages-types.ts";
-
-function sniffType(data: string): string | undefined {
-  return /"type"\s*:\s*"([^"]+)"/.exec(data.slice(0, 120))?.[1];
-}
 
 /**
  * Relays an Anthropic upstream's Messages stream to an Anthropic client as it came. Only
  * `message_start` (to show the requested slug as the model), `message_delta` (usage for the log)
  * and `error` are parsed; every other event is forwarded byte for byte.
  */
-export class AnthropicRelayWriter implements OutputWriter {
-  status: ResponseStatus = "in_progress";
-  error: ResponsesErrorBody | null = null;
-  usage: ResponsesUsage | null = null;
-  toolCallCount = 0;
-  hasOutput = false;
-  private buf = "";
+export class AnthropicRelayWriter extends BufferedOutputWriter implements OutputWriter {
   private message: Record<string, unknown> | null = null;
   private inputUsage: MessagesUsage = { input_tokens: 0, output_tokens: 0 };
   private readonly slug: string;
 
   constructor(opts: { slug: string }) {
+    super();
     this.slug = opts.slug;
-  }
-
-  get finished(): boolean {
-    return this.status !== "in_progress";
   }
 
   start(): void {}
   keepAlive(): void {}
 
-  take(): string {
-    const out = this.buf;
-    this.buf = "";
-    return out;
-  }
-
   relay(data: string, event: string | undefined): void {
     if (this.finished) return;
-    const type = event ?? sniffType(data) ?? "message";
+    const type = event ?? sniffEventType(data) ?? "message";
     if (type === "message_start" || type === "message_delta" || type === "error") {
       let ev: Record<string, any>;
       try {

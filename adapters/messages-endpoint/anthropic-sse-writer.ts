@@ -1,5 +1,6 @@
 import type { OutputWriter } from "../../machines/request.machine.ts";
-import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesUsage } from "../responses/responses-types.ts";
+import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
+import type { ResponseObject } from "../responses/responses-types.ts";
 import { buildUsage } from "../responses/normalize-usage.ts";
 import { anthropicErrorBody, anthropicErrorTypeForCode } from "./anthropic-error.ts";
 import type { MessagesResponse, MessagesResponseBlock, MessagesStopReason, MessagesUsage } from "./messages-types.ts";
@@ -14,13 +15,7 @@ type OpenBlock = { kind: "text"; index: number; text: string[] } | { kind: "thin
  * clients. It has the OutputWriter surface, so it runs in the request machine in place of the
  * Responses writer.
  */
-export class AnthropicSseWriter implements OutputWriter {
-  status: ResponseStatus = "in_progress";
-  error: ResponsesErrorBody | null = null;
-  usage: ResponsesUsage | null = null;
-  toolCallCount = 0;
-  hasOutput = false;
-  private buf = "";
+export class AnthropicSseWriter extends BufferedOutputWriter implements OutputWriter {
   private readonly blocks: MessagesResponseBlock[] = [];
   private open: OpenBlock | null = null;
   private stopReason: MessagesStopReason | null = null;
@@ -29,18 +24,9 @@ export class AnthropicSseWriter implements OutputWriter {
   private readonly model: string;
 
   constructor(opts: { messageId: string; model: string }) {
+    super();
     this.id = opts.messageId;
     this.model = opts.model;
-  }
-
-  get finished(): boolean {
-    return this.status !== "in_progress";
-  }
-
-  take(): string {
-    const out = this.buf;
-    this.buf = "";
-    return out;
   }
 
   private emit(type: string, json: string): void {

@@ -1,4 +1,5 @@
 import type { OutputWriter } from "../../machines/request.machine.ts";
+import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-writer.ts";
 import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesUsage } from "../responses/responses-types.ts";
 import type { StreamTranslator } from "../routes/upstream-route.ts";
 
@@ -10,50 +11,31 @@ const TERMINAL: Record<string, ResponseStatus> = {
 /** Events that carry a `response` object (the only place the model name appears). */
 const WITH_RESPONSE = new Set(["response.created", "response.in_progress", "response.queued", ...Object.keys(TERMINAL)]);
 
-function sniffType(data: string): string | undefined {
-  return /"type"\s*:\s*"([^"]+)"/.exec(data.slice(0, 200))?.[1];
-}
-
 /**
  * Relays a native Responses stream (ChatGPT passthrough) to Codex as it came: the upstream's own
  * `response.created`, sequence numbers and items are kept; only events that carry the response
  * object are parsed, to swap the model name back to the slug Codex asked for and to learn the
  * outcome. Everything else is forwarded byte for byte (`event:` lines included).
  */
-export class ResponsesRelayWriter implements OutputWriter {
-  status: ResponseStatus = "in_progress";
-  error: ResponsesErrorBody | null = null;
-  usage: ResponsesUsage | null = null;
-  toolCallCount = 0;
-  hasOutput = false;
-  private buf = "";
+export class ResponsesRelayWriter extends BufferedOutputWriter implements OutputWriter {
   private final: ResponseObject | null = null;
   private readonly responseId: string;
   /** The slug to show instead of the upstream model, or null to leave the model alone. */
   private readonly modelOverride: string | null;
 
   constructor(opts: { responseId: string; modelOverride: string | null }) {
+    super();
     this.responseId = opts.responseId;
     this.modelOverride = opts.modelOverride;
-  }
-
-  get finished(): boolean {
-    return this.status !== "in_progress";
   }
 
   // The upstream sends its own response.created / in_progress and its own keep-alives.
   start(): void {}
   keepAlive(): void {}
 
-  take(): string {
-    const out = this.buf;
-    this.buf = "";
-    return out;
-  }
-
   relay(data: string, event: string | undefined): void {
     if (this.finished || data === "[DONE]") return;
-    const type = event ?? sniffType(data);
+    const type = event ?? sniffEventType(data);
     if (!type || !WITH_RESPONSE.has(type)) {
       if (!this.hasOutput && type !== undefined && /^response\.(output_item|output_text|reasoning|function_call|custom_tool_call|content_part)/.test(type)) this.hasOutput = true;
       this.buf += type ? `event: ${type}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
