@@ -2,12 +2,12 @@ import { chatgptDisabled } from "./passthrough-env.ts";
 import { readCodexAuth } from "./read-codex-auth.ts";
 import { chatgptSlugs } from "./chatgpt-slugs.ts";
 
-/** Not disabled and `$CODEX_HOME/auth.json` has an access token (checked on every call, no cache). */
+/** Not disabled and `$CODEX_HOME/auth.json` has an access token (checked on every call; the file is re-parsed only when it changed). */
 export function chatgptAvailable(env: NodeJS.ProcessEnv): boolean {
   return !chatgptDisabled(env) && readCodexAuth(env).ok;
 }
 
 /** The slugs to advertise right now (empty when unavailable). */
-export function availableChatgptSlugs(env: NodeJS.ProcessEnv): string[] {
+export function availableChatgptSlugs(env: NodeJS.ProcessEnv): readonly string[] {
   return chatgptAvailable(env) ? chatgptSlugs(env) : [];
 }

@@ -1,32 +1,53 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { codexHome } from "../settings/state-paths.ts";
+import { StatCachedFile, type FileRead } from "./stat-cached-file.ts";
 
 export const CHATGPT_DEFAULT_SLUG = "gpt-5.5";
 
-/** Model entries Codex cached from ChatGPT (`$CODEX_HOME/models_cache.json`): `gpt-*`/`codex-*`, not hidden. */
-export function cachedChatgptModels(env: NodeJS.ProcessEnv): Record<string, unknown>[] {
+interface CachedModels {
+  models: readonly Record<string, unknown>[];
+  /** `gpt-5.5` first, then the cached slugs. */
+  slugs: readonly string[];
+}
+
+function parseModelsCache(read: FileRead): CachedModels {
   let j: unknown;
   try {
-    j = JSON.parse(readFileSync(join(codexHome(env), "models_cache.json"), "utf8"));
+    j = read.ok ? JSON.parse(read.text) : null;
   } catch {
-    return [];
+    j = null;
   }
-  const models = (j as { models?: unknown } | null)?.models;
-  if (!Array.isArray(models)) return [];
-  return models.filter((m): m is Record<string, unknown> => {
-    if (!m || typeof m !== "object") return false;
-    const slug = (m as { slug?: unknown }).slug;
-    const vis = (m as { visibility?: unknown }).visibility;
-    return typeof slug === "string" && /^(gpt-|codex-)/i.test(slug) && vis !== "hidden" && vis !== "hide" && vis !== "none";
-  });
+  const list = (j as { models?: unknown } | null)?.models;
+  const models = !Array.isArray(list)
+    ? []
+    : list.filter((m): m is Record<string, unknown> => {
+        if (!m || typeof m !== "object") return false;
+        const slug = (m as { slug?: unknown }).slug;
+        const vis = (m as { visibility?: unknown }).visibility;
+        return typeof slug === "string" && /^(gpt-|codex-)/i.test(slug) && vis !== "hidden" && vis !== "hide" && vis !== "none";
+      });
+  const slugs = [CHATGPT_DEFAULT_SLUG];
+  for (const m of models) if (!slugs.includes(m.slug as string)) slugs.push(m.slug as string);
+  return { models, slugs };
+}
+
+const modelsCacheFile = new StatCachedFile(parseModelsCache);
+
+function modelsCache(env: NodeJS.ProcessEnv): CachedModels {
+  return modelsCacheFile.get(join(codexHome(env), "models_cache.json"));
+}
+
+/**
+ * Model entries Codex cached from ChatGPT (`$CODEX_HOME/models_cache.json`): `gpt-*`/`codex-*`,
+ * not hidden. Parsed again only when the file changed; the entries are shared, do not mutate them.
+ */
+export function cachedChatgptModels(env: NodeJS.ProcessEnv): readonly Record<string, unknown>[] {
+  return modelsCache(env).models;
 }
 
 /** Slugs advertised for the passthrough: `gpt-5.5` first, then any others Codex's cache lists. */
-export function chatgptSlugs(env: NodeJS.ProcessEnv): string[] {
-  const out = [CHATGPT_DEFAULT_SLUG];
-  for (const m of cachedChatgptModels(env)) if (!out.includes(m.slug as string)) out.push(m.slug as string);
-  return out;
+export function chatgptSlugs(env: NodeJS.ProcessEnv): readonly string[] {
+  return modelsCache(env).slugs;
 }
 
 /**

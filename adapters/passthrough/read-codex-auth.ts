@@ -1,24 +1,14 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { codexHome } from "../settings/state-paths.ts";
+import { StatCachedFile, type FileRead } from "./stat-cached-file.ts";
 
 export type CodexAuth = { ok: true; accessToken: string; accountId?: string } | { ok: false; reason: string };
 
-/**
- * Codex's ChatGPT login (`$CODEX_HOME/auth.json`, written by `codex login`), read at request
- * time so a fresh login takes effect without a restart. The reason never contains the token.
- */
-export function readCodexAuth(env: NodeJS.ProcessEnv): CodexAuth {
-  const file = join(codexHome(env), "auth.json");
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return { ok: false, reason: `${file} not found` };
-  }
+function parseCodexAuth(read: FileRead, file: string): CodexAuth {
+  if (!read.ok) return { ok: false, reason: read.missing ? `${file} not found` : `${file} is not readable` };
   let j: unknown;
   try {
-    j = JSON.parse(text);
+    j = JSON.parse(read.text);
   } catch {
     return { ok: false, reason: `${file} is not valid JSON` };
   }
@@ -27,4 +17,15 @@ export function readCodexAuth(env: NodeJS.ProcessEnv): CodexAuth {
   if (!token) return { ok: false, reason: `${file} has no tokens.access_token` };
   const account = typeof tokens?.account_id === "string" ? tokens.account_id.trim() : "";
   return account ? { ok: true, accessToken: token, accountId: account } : { ok: true, accessToken: token };
+}
+
+const authFile = new StatCachedFile(parseCodexAuth);
+
+/**
+ * Codex's ChatGPT login (`$CODEX_HOME/auth.json`, written by `codex login`), checked at request
+ * time so a fresh login takes effect without a restart; parsed again only when the file changed.
+ * The reason never contains the token.
+ */
+export function readCodexAuth(env: NodeJS.ProcessEnv): CodexAuth {
+  return authFile.get(join(codexHome(env), "auth.json"));
 }
