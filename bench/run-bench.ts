@@ -20,6 +20,8 @@ import { startChild, type ChildServer } from "./child-server.ts";
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
+/** Extra Node flags for the shim child (experiments), e.g. BENCH_SHIM_EXEC_ARGV="--max-semi-space-size=2". */
+const SHIM_EXEC_ARGV = (process.env.BENCH_SHIM_EXEC_ARGV ?? "").split(" ").filter(Boolean);
 const PROFILE = args.includes("--profile");
 const JSON_OUT = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -78,7 +80,7 @@ async function runConcurrent(ep: Endpoint, concurrency: number, opts: { count?: 
 async function coldStart(settingsFile: string): Promise<number> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [here("../cli/main.ts"), "--settings", settingsFile, "--port", String(port), "serve"], { stdio: "ignore" });
+  const child = spawn(process.execPath, [here("../cli/bin.mjs"), "--settings", settingsFile, "--port", String(port), "serve"], { stdio: "ignore" });
   try {
     for (;;) {
       if (performance.now() - t0 > 15_000) throw new Error("cold start: no /health answer within 15 s");
@@ -103,7 +105,7 @@ async function main() {
   const profDir = here("./profiles");
   if (PROFILE) mkdirSync(profDir, { recursive: true });
   const proxy: ChildServer = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
-  const shim: ChildServer = await startChild("shim", here("./shim-child.ts"), [settingsFile], { execArgv: PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [] });
+  const shim: ChildServer = await startChild("shim", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: [...SHIM_EXEC_ARGV, ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])] });
   const agentFor = () => new Agent({ keepAlive: true, maxSockets: 512 });
   const eps: Record<Target, Endpoint> = {
     direct: { url: new URL(`${mock.url}/v1/chat/completions`), body: chatBody, marker: '"content":"', agent: agentFor() },
@@ -188,10 +190,18 @@ async function main() {
   }
   results.throughput = Object.fromEntries(Object.entries(tput).map(([c, v]) => [c, { ...v, ratio_c_b: v.shim / v.passthrough, ratio_c_a: v.shim / v.direct }]));
 
-  // 4. RSS under 256 concurrent (paced) streams
+  // 4. RSS under 256 concurrent (paced) streams, in fresh processes: the phases above grew the
+  //    first children's heaps, which V8 does not hand back promptly.
   mock.shape.interTokenMs = 10;
   const rss: Record<string, number> = {};
-  for (const [t, child] of [["passthrough", proxy], ["shim", shim]] as [Target, ChildServer][]) {
+  const freshProxy = await startChild("passthrough-rss", here("./passthrough-child.ts"), [mock.url]);
+  const freshShim = await startChild("shim-rss", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: SHIM_EXEC_ARGV });
+  const rssEps: Record<"passthrough" | "shim", Endpoint> = {
+    passthrough: { ...eps.passthrough, url: new URL(`${freshProxy.url}/v1/chat/completions`) },
+    shim: { ...eps.shim, url: new URL(`${freshShim.url}/v1/responses`) },
+  };
+  for (const [t, child] of [["passthrough", freshProxy], ["shim", freshShim]] as ["passthrough" | "shim", ChildServer][]) {
+    await runConcurrent(rssEps[t], 4, { count: 40 }); // warm: pools, JIT
     const idle = await child.stats({ gc: false });
     let peak = idle.rss;
     let sampling = true;
@@ -201,7 +211,7 @@ async function main() {
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
-    const r = await runConcurrent(eps[t], 256, { count: 256 * 2 });
+    const r = await runConcurrent(rssEps[t], 256, { count: 256 * 2 });
     sampling = false;
     await sampler;
     rss[t] = peak / 1048576;
@@ -209,6 +219,8 @@ async function main() {
     if (r.errors) log(`  ${t}: ${r.errors} errors under 256 streams`);
   }
   mock.shape.interTokenMs = 0;
+  await freshProxy.stop();
+  await freshShim.stop();
   results.rss_mib_256_streams = rss;
   log(`RSS under 256 concurrent streams (MiB): pass-through ${fmt(rss.passthrough, 1)} (idle ${fmt(rss.passthrough_idle, 1)}), codex-shim ${fmt(rss.shim, 1)} (idle ${fmt(rss.shim_idle, 1)})`);
 
