@@ -10,6 +10,7 @@ import { routeForModel, resolveSlugRoute } from "../adapters/routes/select-route
 import type { Transport } from "../adapters/upstream/upstream-transport.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { mapUpstreamNetworkError } from "../adapters/errors/map-upstream-http-error.ts";
+import { ParamRetry } from "../adapters/upstream/unsupported-params.ts";
 import { pumpUpstreamToResponses, type PumpOutcome } from "../adapters/stream/pump-upstream-to-responses.ts";
 import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
 import { rememberToolCalls, type ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
@@ -142,16 +143,26 @@ export const requestMachine = setup({
     connect: fromPromise<{ response: Response; prepared: PreparedUpstream }, { selection: Selection; deps: RequestDeps; signal: AbortSignal; timings: RequestTimings }>(async ({ input }) => {
       const { selection, deps, signal } = input;
       const prepared: PreparedUpstream & PreparedExtras = selection.route.prepare(selection.ctx);
+      // Optional fields this upstream model rejected before are left out; a new rejection is stripped and retried (D12).
+      const paramRetry = prepared.open ? null : ParamRetry.forRoute(selection.route.kind, selection.model);
+      if (paramRetry) prepared.request.body = paramRetry.applyRemembered(prepared.request.body);
       input.timings.sent = performance.now();
       let response: Response;
-      try {
-        response = prepared.open ? await prepared.open(signal) : await deps.transport.send(prepared.request, signal);
-      } catch (err) {
-        if (signal.aborted || err instanceof ShimError) throw err;
-        throw mapUpstreamNetworkError(err, prepared.request.url, selection.model.slug);
-      }
-      if (!response.ok) {
+      for (;;) {
+        try {
+          response = prepared.open ? await prepared.open(signal) : await deps.transport.send(prepared.request, signal);
+        } catch (err) {
+          if (signal.aborted || err instanceof ShimError) throw err;
+          throw mapUpstreamNetworkError(err, prepared.request.url, selection.model.slug);
+        }
+        if (response.ok) break;
         const bodyText = await readErrorBody(response);
+        const retry = signal.aborted ? null : paramRetry?.next(response.status, bodyText, prepared.request.body);
+        if (retry) {
+          prepared.request.body = retry.body;
+          selection.ctx.notes.push(retry.note);
+          continue;
+        }
         throw selection.route.mapHttpError(selection.ctx, {
           status: response.status,
           statusText: response.statusText,
