@@ -36,6 +36,46 @@ describe("ChatStreamTranslator", () => {
     expect(r.events.some((e) => e.type === "response.custom_tool_call_input.done")).toBe(true);
   });
 
+  it("keeps tool calls in the model's order: function, apply_patch, function → output_index 0, 1, 2", () => {
+    const patchArgs = JSON.stringify({ input: PATCH });
+    const r = run([
+      delta({ content: "" }),
+      call(0, "c1", "exec_command", '{"cmd":'),
+      call(0, undefined, undefined, '"ls"}'),
+      call(1, "c2", "apply_patch", patchArgs.slice(0, 10)),
+      call(1, undefined, undefined, patchArgs.slice(10)),
+      call(2, "c3", "exec_command", '{"cmd":"pwd"}'),
+      delta({}, "tool_calls"),
+    ]);
+    expect(r.items.map((i) => [i.type, i.call_id])).toEqual([
+      ["function_call", "c1"],
+      ["custom_tool_call", "c2"],
+      ["function_call", "c3"],
+    ]);
+    expect(r.items[1].input).toBe(PATCH);
+    const added = r.events.filter((e) => e.type === "response.output_item.added");
+    expect(added.map((e) => [e.output_index, e.item.call_id])).toEqual([
+      [0, "c1"],
+      [1, "c2"],
+      [2, "c3"],
+    ]);
+    // Items are done (what Codex executes and records) in the same order.
+    const done = r.events.filter((e) => e.type === "response.output_item.done");
+    expect(done.map((e) => [e.output_index, e.item.call_id])).toEqual([
+      [0, "c1"],
+      [1, "c2"],
+      [2, "c3"],
+    ]);
+    expect(r.terminal.response.output.map((o: any) => o.call_id)).toEqual(["c1", "c2", "c3"]);
+  });
+
+  it("a stream cut off after apply_patch started leaves the added call unfinished and fails", () => {
+    const r = run([call(0, "c1", "apply_patch", '{"input":"*** Begin'), delta({})], { done: false });
+    expect(r.terminal.type).toBe("response.failed");
+    expect(r.events.filter((e) => e.type === "response.output_item.added").map((e) => e.item.type)).toEqual(["custom_tool_call"]);
+    expect(r.events.some((e) => e.type === "response.output_item.done" || e.type === "response.custom_tool_call_input.done")).toBe(false);
+  });
+
   it("a flattened MCP call goes back with its namespace", () => {
     const r = run([call(0, "call_m", "mcp__calc__add", '{"a":2,'), call(0, undefined, undefined, '"b":3}'), delta({}, "tool_calls")]);
     expect(r.items[0]).toMatchObject({ type: "function_call", namespace: "mcp__calc", name: "add", arguments: '{"a":2,"b":3}' });

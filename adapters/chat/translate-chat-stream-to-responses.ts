@@ -1,4 +1,4 @@
-import type { FunctionCallHandle, ResponsesEventWriter } from "../responses/responses-event-writer.ts";
+import type { CustomToolCallHandle, FunctionCallHandle, ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 import type { ResponsesUsage } from "../responses/responses-types.ts";
 import type { StreamTranslator } from "../routes/upstream-route.ts";
 import type { ChatChunk, ChatChunkChoice, ChatDeltaContentPart, ChatToolCallDelta } from "./chat-types.ts";
@@ -27,7 +27,10 @@ interface PendingCall {
   /** Arguments that arrived before the name was known, or all arguments of a custom tool. */
   buffered: string[];
   handle: FunctionCallHandle | null;
+  /** Its input is needed whole before the item can be finished (custom tool, hosted fallback). */
   custom: boolean;
+  /** The custom tool call already added to the output, holding its place in the model's order. */
+  customHandle?: CustomToolCallHandle;
   /** A Gemini thought signature was already carried for this call. */
   signed?: boolean;
 }
@@ -176,10 +179,15 @@ export class ChatStreamTranslator implements StreamTranslator {
     // Some servers (Ollama and friends) send the arguments as an object instead of a JSON string.
     const rawArgs = fn?.arguments as unknown;
     const args = rawArgs !== null && typeof rawArgs === "object" ? JSON.stringify(rawArgs) : rawArgs;
-    if (!call.handle && !call.custom && call.name) {
+    // Compaction answers with one compaction item only: tool calls are never opened there.
+    if (!call.handle && !call.custom && call.name && !this.compaction) {
       const resolved = this.tools.resolve(call.name);
-      // Custom tools and hosted fallbacks need the whole input before Codex can get the item.
-      if (resolved.kind === "custom" || resolved.hosted) call.custom = true;
+      // Custom tools and hosted fallbacks need the whole input before Codex can get the item. A
+      // custom call is added now all the same, so its output_index follows the model's order.
+      if (resolved.kind === "custom") {
+        call.custom = true;
+        call.customHandle = this.writer.openCustomToolCall(call.id, resolved.name);
+      } else if (resolved.hosted) call.custom = true;
       else {
         call.handle = this.writer.openFunctionCall(call.id, resolved.name, resolved.namespace);
         if (call.buffered.length) {
@@ -220,10 +228,10 @@ export class ChatStreamTranslator implements StreamTranslator {
     for (const c of this.calls) {
       if (c.handle) {
         this.writer.closeFunctionCall(c.handle, normalizeArguments(c.handle.args.join("")));
+      } else if (c.customHandle) {
+        this.writer.closeCustomToolCall(c.customHandle, extractCustomToolInput(c.buffered.join("")));
       } else if (c.custom) {
-        const resolved = this.tools.resolve(c.name);
-        if (resolved.kind === "custom") this.writer.emitCustomToolCall(c.id, resolved.name, extractCustomToolInput(c.buffered.join("")));
-        else this.writer.emitLocalShellCall(c.id, localShellActionFromArguments(c.buffered.join("")));
+        this.writer.emitLocalShellCall(c.id, localShellActionFromArguments(c.buffered.join("")));
       } else if (c.name || c.buffered.length) {
         const h = this.writer.openFunctionCall(c.id, c.name || "unknown_tool");
         this.writer.closeFunctionCall(h, normalizeArguments(c.buffered.join("")));

@@ -70,6 +70,46 @@ describe("ResponsesEventWriter", () => {
     expect(item).toMatchObject({ type: "custom_tool_call", call_id: "call_p", name: "apply_patch", input: "*** Begin Patch\n*** End Patch" });
   });
 
+  it("an opened custom tool call keeps its output_index while later items are added", () => {
+    const w = writer();
+    w.start();
+    const p = w.openCustomToolCall("call_p", "apply_patch");
+    const f = w.openFunctionCall("call_f", "exec_command");
+    w.appendFunctionArgs(f, '{"cmd":"ls"}');
+    w.closeCustomToolCall(p, "PATCH");
+    w.closeCustomToolCall(p, "again"); // a second close is a no-op
+    w.closeFunctionCall(f);
+    w.complete();
+    const evs = events(w);
+    expect(evs.filter((e) => e.type === "response.output_item.added").map((e) => [e.output_index, e.item.type, e.item.input])).toEqual([
+      [0, "custom_tool_call", ""],
+      [1, "function_call", undefined],
+    ]);
+    const custom = evs.filter((e) => e.type.startsWith("response.custom_tool_call_input."));
+    expect(custom.map((e) => [e.type, e.output_index, e.delta ?? e.input])).toEqual([
+      ["response.custom_tool_call_input.delta", 0, "PATCH"],
+      ["response.custom_tool_call_input.done", 0, "PATCH"],
+    ]);
+    expect(evs.at(-1).response.output.map((i: any) => [i.type, i.status])).toEqual([
+      ["custom_tool_call", "completed"],
+      ["function_call", "completed"],
+    ]);
+    expect(w.toolCallCount).toBe(2);
+  });
+
+  it("fail() leaves an opened custom tool call unfinished; complete() finishes it empty", () => {
+    const failed = writer();
+    failed.openCustomToolCall("c", "apply_patch");
+    failed.fail("server_error", "cut");
+    expect(events(failed).some((e) => e.type === "response.output_item.done" || e.type === "response.custom_tool_call_input.done")).toBe(false);
+
+    const completed = writer();
+    completed.openCustomToolCall("c", "apply_patch");
+    completed.complete();
+    const done = events(completed).filter((e) => e.type === "response.output_item.done");
+    expect(done.map((e) => [e.output_index, e.item.type, e.item.input])).toEqual([[0, "custom_tool_call", ""]]);
+  });
+
   it("ends with exactly one terminal event, and fail() leaves open items unfinished", () => {
     const w = writer();
     w.start();

@@ -29,6 +29,12 @@ export interface FunctionCallHandle {
   args: string[];
 }
 
+/** A custom (freeform) tool call whose `output_item.added` is out and whose input is still coming. */
+export interface CustomToolCallHandle {
+  item: OutputCustomToolCallItem;
+  index: number;
+}
+
 interface OpenMessage {
   item: OutputMessageItem;
   index: number;
@@ -60,6 +66,7 @@ export class ResponsesEventWriter {
   private message: OpenMessage | null = null;
   private reasoning: OpenReasoning | null = null;
   private readonly openCalls = new Set<FunctionCallHandle>();
+  private readonly openCustomCalls = new Set<CustomToolCallHandle>();
   private readonly encodeReasoning?: (text: string) => string | null;
   status: ResponseStatus = "in_progress";
   error: ResponsesErrorBody | null = null;
@@ -256,24 +263,41 @@ export class ResponsesEventWriter {
     this.emitObject("response.output_item.done", { output_index: h.index, item: done });
   }
 
+  /**
+   * Starts a custom (freeform) tool call such as apply_patch: `output_item.added` (empty input)
+   * goes out now and the call keeps this output_index, so it stays where the model put it among
+   * other items even though its input is only known later (see closeCustomToolCall).
+   */
+  openCustomToolCall(callId: string, name: string): CustomToolCallHandle {
+    if (this.message) this.closeMessage();
+    if (this.reasoning) this.closeReasoning();
+    const item: OutputCustomToolCallItem = { type: "custom_tool_call", id: newItemId("ctc"), status: "in_progress", call_id: callId, name, input: "" };
+    const index = this.output.length;
+    this.output.push(item);
+    this.hasOutput = true;
+    this.hasAnswer = true;
+    const h: CustomToolCallHandle = { item, index };
+    this.openCustomCalls.add(h);
+    this.emitObject("response.output_item.added", { output_index: index, item });
+    return h;
+  }
+
+  /** Finishes an opened custom tool call with its whole input (one delta, `.done`, item done). */
+  closeCustomToolCall(h: CustomToolCallHandle, input: string): void {
+    if (!this.openCustomCalls.delete(h)) return;
+    const { id } = h.item;
+    if (input) this.emitObject("response.custom_tool_call_input.delta", { item_id: id, output_index: h.index, delta: input });
+    this.emitObject("response.custom_tool_call_input.done", { item_id: id, output_index: h.index, input });
+    const done: OutputCustomToolCallItem = { ...h.item, status: "completed", input };
+    this.output[h.index] = done;
+    this.toolCallCount++;
+    this.emitObject("response.output_item.done", { output_index: h.index, item: done });
+  }
+
   /** Emits a complete custom (freeform) tool call such as apply_patch. */
   emitCustomToolCall(callId: string, name: string, input: string): void {
     if (this.finished) return;
-    if (this.message) this.closeMessage();
-    if (this.reasoning) this.closeReasoning();
-    const id = newItemId("ctc");
-    const index = this.output.length;
-    this.hasAnswer = true;
-    const added: OutputCustomToolCallItem = { type: "custom_tool_call", id, status: "in_progress", call_id: callId, name, input: "" };
-    this.output.push(added);
-    this.hasOutput = true;
-    this.emitObject("response.output_item.added", { output_index: index, item: added });
-    if (input) this.emitObject("response.custom_tool_call_input.delta", { item_id: id, output_index: index, delta: input });
-    this.emitObject("response.custom_tool_call_input.done", { item_id: id, output_index: index, input });
-    const done: OutputCustomToolCallItem = { ...added, status: "completed", input };
-    this.output[index] = done;
-    this.toolCallCount++;
-    this.emitObject("response.output_item.done", { output_index: index, item: done });
+    this.closeCustomToolCall(this.openCustomToolCall(callId, name), input);
   }
 
   /** Emits a complete `local_shell_call` (the chat fallback for the hosted `local_shell` tool). */
@@ -312,7 +336,14 @@ export class ResponsesEventWriter {
   private closeAll(): void {
     if (this.reasoning) this.closeReasoning();
     if (this.message) this.closeMessage();
-    for (const h of [...this.openCalls].sort((a, b) => a.index - b.index)) this.closeFunctionCall(h);
+    if (this.openCalls.size + this.openCustomCalls.size === 0) return;
+    // A custom call still open here never got its input: it is finished empty, like a function
+    // call is finished with the arguments it has.
+    const open: (FunctionCallHandle | CustomToolCallHandle)[] = [...this.openCalls, ...this.openCustomCalls];
+    for (const h of open.sort((a, b) => a.index - b.index)) {
+      if ("args" in h) this.closeFunctionCall(h);
+      else this.closeCustomToolCall(h, "");
+    }
   }
 
   complete(usage?: ResponsesUsage | null): void {

@@ -197,17 +197,24 @@ describe("upstream chat stream → Responses stream invariants (property)", () =
         expect(msgText).toBe(text);
         const toolItems = output.filter((o) => o.type === "function_call" || o.type === "custom_tool_call");
         expect(toolItems).toHaveLength(calls.length);
+        // Tool calls keep the model's order, custom (freeform) ones included: in the output, in
+        // the order items are added (their output_index) and in the order they are done.
         calls.forEach((c, i) => {
-          // custom (freeform) calls are emitted whole at the end, so match by call_id, not position
-          const item = toolItems.find((t) => t.call_id === `call_${i}`);
+          const item = toolItems[i];
           if (c.custom) {
-            expect(item).toMatchObject({ type: "custom_tool_call", name: "apply_patch" });
+            expect(item).toMatchObject({ type: "custom_tool_call", name: "apply_patch", call_id: `call_${i}` });
             expect(item.input).toBe(JSON.parse(c.args).input);
           } else {
             expect(item).toMatchObject({ type: "function_call", name: c.name, call_id: `call_${i}` });
             expect(item.arguments).toBe(c.args);
           }
         });
+        const isTool = (e: any) => e.item.type === "function_call" || e.item.type === "custom_tool_call";
+        for (const type of ["response.output_item.added", "response.output_item.done"]) {
+          const seen = events.filter((e) => e.type === type && isTool(e));
+          expect(seen.map((e) => e.item.call_id)).toEqual(calls.map((_, i) => `call_${i}`));
+          for (let i = 1; i < seen.length; i++) expect(seen[i].output_index).toBeGreaterThan(seen[i - 1].output_index);
+        }
         // every added item is done exactly once
         const added = events.filter((e) => e.type === "response.output_item.added").map((e) => e.item.id);
         const done = events.filter((e) => e.type === "response.output_item.done").map((e) => e.item.id);
