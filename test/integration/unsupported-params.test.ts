@@ -44,6 +44,7 @@ beforeAll(async () => {
     row("still-fails", "fails-twice"),
     row("token-cap", "reasoning-like", { max_output_tokens: 4000 }),
     row("always-rejects", "rejects-everything"),
+    row("messages-chat", "chat-behind-messages"),
     { slug: "claude-compat", model: "claude-opus-4-6", provider: "anthropic", base_url: `${up.url}/anth/v1`, api_key: "sk-ant-compat-key-1234" },
   ]);
 });
@@ -215,5 +216,24 @@ describe("an upstream that rejects an optional parameter before streaming", () =
     expect(up.requests[1]!.body.thinking).toEqual({ type: "adaptive" });
     expect(up.requests[1]!.body.max_tokens).toBe(up.requests[0]!.body.max_tokens);
     expect(summaryLine()).toContain("dropped unsupported parameter output_config for model claude-opus-4-6");
+  });
+
+  it("/v1/messages → chat upstream: the translated request's reasoning_effort is stripped the same way", async () => {
+    up.requests.length = 0;
+    up.setScript([strictUpstream([["reasoning_effort", httpErrorStep(422, pydanticExtra("reasoning_effort", "high"))]], chatTextStep("messages answer"))]);
+    const res = await fetch(`${shim.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "messages-chat", max_tokens: 1000, stream: true, thinking: { type: "enabled", budget_tokens: 20000 }, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain("event: message_stop");
+    const deltas = text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6))).filter((e) => e.delta?.type === "text_delta");
+    expect(deltas.map((e) => e.delta.text).join("")).toBe("messages answer");
+    expect(up.requests).toHaveLength(2);
+    expect(up.requests[0]!.body.reasoning_effort).toBe("high");
+    expect(up.requests[1]!.body.reasoning_effort).toBeUndefined();
+    expect(summaryLine()).toContain("dropped unsupported parameter reasoning_effort for model chat-behind-messages");
   });
 });
