@@ -41,6 +41,8 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const host = o.host ?? DEFAULT_HOST;
   const port = o.port ?? DEFAULT_PORT;
   const transport = o.transport ?? createFetchTransport();
+  // A settings edit that changes a model's timeouts must not leave the old connection pool open.
+  store.onChange((s) => transport.retainTimeouts?.(s.models.map((m) => m.timeouts)));
   const ctx: ServerContext = {
     store,
     transport,

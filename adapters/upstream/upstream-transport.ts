@@ -1,6 +1,6 @@
-import { Agent, Dispatcher1Wrapper } from "undici";
+import { Agent, Dispatcher1Wrapper, Pool as OriginPool } from "undici";
 import type { Readable } from "node:stream";
-import type { ModelTimeouts } from "../settings/settings-types.ts";
+import { DEFAULT_TIMEOUTS, type ModelTimeouts } from "../settings/settings-types.ts";
 import { UpstreamResponse } from "./upstream-response.ts";
 
 export interface UpstreamRequest {
@@ -15,10 +15,24 @@ export interface UpstreamRequest {
 export interface Transport {
   send(req: UpstreamRequest, signal: AbortSignal): Promise<Response>;
   close(): Promise<void>;
+  /**
+   * Settings changed: `inUse` are the timeout tuples the models use now. A transport that pools
+   * connections per tuple closes the pools of the others (optional: a transport need not pool).
+   */
+  retainTimeouts?(inUse: Iterable<ModelTimeouts>): void;
 }
 
 /** Node's own fetch, as it was when this module loaded (interceptors such as MSW replace it later). */
 const nativeFetch = globalThis.fetch;
+
+const timeoutsKey = (t: ModelTimeouts) => `${t.connectMs}:${t.headersMs}:${t.idleMs}`;
+
+interface Pool {
+  agent: Agent;
+  dispatcher: unknown;
+  /** The agent's per-origin pools: `Agent.close()` forgets them, so a later destroy must reach them here. */
+  origins: Set<OriginPool>;
+}
 
 /**
  * Pooled undici Agents, one per distinct timeout tuple. Calls go straight to the Agent's
@@ -26,28 +40,40 @@ const nativeFetch = globalThis.fetch;
  * hop per chunk). When `globalThis.fetch` has been replaced since startup — MSW and other test
  * interceptors do that — calls go through `fetch` instead, so the interceptor sees them. Node 24's
  * fetch bundles undici 7, so for fetch the undici 8 Agent is wrapped (docs/stack.md §1).
+ *
+ * `retainTimeouts` (wired to settings reloads) closes the pools of tuples no model uses any more,
+ * so editing a model's timeouts does not leave its old pool open for the life of the process.
  */
 export function createFetchTransport(): Transport {
-  const agents = new Map<string, { agent: Agent; dispatcher: unknown }>();
-  function dispatcherFor(t: ModelTimeouts): unknown {
-    const key = `${t.connectMs}:${t.headersMs}:${t.idleMs}`;
-    let entry = agents.get(key);
-    if (!entry) {
+  const pools = new Map<string, Pool>();
+  /** Pools no longer in use, closing once their in-flight calls are over. */
+  const closing = new Set<Pool>();
+  function poolFor(t: ModelTimeouts): Pool {
+    const key = timeoutsKey(t);
+    let pool = pools.get(key);
+    if (!pool) {
+      const origins = new Set<OriginPool>();
       const agent = new Agent({
         connect: { timeout: t.connectMs },
         headersTimeout: t.headersMs,
         bodyTimeout: t.idleMs,
         keepAliveTimeout: 30_000,
         connections: 256,
+        factory(origin, opts) {
+          // The agent closes an origin's pool once it has no connection left: forget those.
+          for (const p of origins) if (p.closed || p.destroyed) origins.delete(p);
+          const p = new OriginPool(origin, opts);
+          origins.add(p);
+          return p;
+        },
       });
-      entry = { agent, dispatcher: new Dispatcher1Wrapper(agent) };
-      agents.set(key, entry);
+      pool = { agent, dispatcher: new Dispatcher1Wrapper(agent), origins };
+      pools.set(key, pool);
     }
-    return entry.dispatcher;
+    return pool;
   }
   async function viaAgent(req: UpstreamRequest, signal: AbortSignal): Promise<Response> {
-    dispatcherFor(req.timeouts);
-    const agent = agents.get(`${req.timeouts.connectMs}:${req.timeouts.headersMs}:${req.timeouts.idleMs}`)!.agent;
+    const { agent } = poolFor(req.timeouts);
     const url = new URL(req.url);
     const r = await agent.request({ origin: url.origin, path: url.pathname + url.search, method: "POST", headers: req.headers, body: req.body, signal });
     return new UpstreamResponse(req.url, r.statusCode, r.statusText, r.headers, r.body as unknown as Readable) as unknown as Response;
@@ -60,15 +86,37 @@ export function createFetchTransport(): Transport {
         headers: req.headers,
         body: req.body,
         signal,
-        dispatcher: dispatcherFor(req.timeouts),
+        dispatcher: poolFor(req.timeouts).dispatcher,
       } as RequestInit);
     },
+    retainTimeouts(inUse) {
+      // The default tuple serves the ChatGPT passthrough and compaction whatever the settings say.
+      const keep = new Set([timeoutsKey(DEFAULT_TIMEOUTS)]);
+      for (const t of inUse) keep.add(timeoutsKey(t));
+      for (const [key, pool] of pools) {
+        if (keep.has(key)) continue;
+        pools.delete(key);
+        closing.add(pool);
+        // Graceful: calls already running on this pool (a request that started on the old
+        // settings) finish first; idle keep-alive sockets close now. A later call with the old
+        // tuple simply gets a fresh pool.
+        void pool.agent
+          .close()
+          .catch(() => {})
+          .finally(() => closing.delete(pool));
+      }
+    },
     async close() {
-      const all = [...agents.values()];
-      agents.clear();
+      const open = [...pools.values()];
+      const draining = [...closing];
+      pools.clear();
+      closing.clear();
       // Shutdown: in-flight upstream calls belong to clients the server is dropping anyway, and a
       // graceful close() would wait for a stalled upstream forever.
-      await Promise.all(all.map((e) => e.agent.destroy().catch(() => {})));
+      await Promise.all([
+        ...open.map((p) => p.agent.destroy().catch(() => {})),
+        ...draining.flatMap((p) => [...p.origins].map((o) => o.destroy().catch(() => {}))),
+      ]);
     },
   };
 }
