@@ -124,6 +124,11 @@ describe("adjustments", () => {
     expect(b).toEqual({ reasoning_effort: "high" });
   });
 
+  it("a long refused value (a schema) drops the whole field", () => {
+    const body = { response_format: { type: "json_schema", json_schema: { name: "x", schema: { description: "d".repeat(400) } } } };
+    expect(adjustmentFor("chat", { field: "response_format", valueOnly: true }, body, new Set())).toEqual({ field: "response_format", action: "drop" });
+  });
+
   it("only the chat and Anthropic routes strip", () => {
     expect(paramWireForRoute("chat")).toBe("chat");
     expect(paramWireForRoute("messages-chat")).toBe("chat");

@@ -41,6 +41,8 @@ const NO_VALUE_DROP = new Set(["max_tokens", "max_completion_tokens"]);
 
 export const MAX_PARAM_RETRIES = 3;
 
+const MAX_REMEMBERED_VALUE = 256;
+
 /** What to do with a field before sending: drop it (only when it holds `value`, if set), or rename it. */
 export type ParamAdjustment =
   | { field: string; action: "drop"; /** JSON of the one value the upstream refused; absent = any value. */ value?: string }
@@ -189,7 +191,11 @@ export function detectRejectedParam(wire: ParamWire, status: number, bodyText: s
 
 /** The adjustment for a rejection: the other token-cap name unless already tried, else a drop. */
 export function adjustmentFor(wire: ParamWire, r: ParamRejection, body: Record<string, unknown>, tried: ReadonlySet<string>): ParamAdjustment {
-  if (r.valueOnly) return { field: r.field, action: "drop", value: JSON.stringify(body[r.field]) };
+  if (r.valueOnly) {
+    const value = JSON.stringify(body[r.field]);
+    // A long value (a response_format schema) is not worth keeping per value: forget the field.
+    if (value.length <= MAX_REMEMBERED_VALUE) return { field: r.field, action: "drop", value };
+  }
   const to = RENAMES[wire][r.field];
   if (to && !(to in body) && !tried.has(to)) return { field: r.field, action: "rename", to };
   return { field: r.field, action: "drop" };
