@@ -11,6 +11,7 @@ import { Agent } from "node:http";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { spawn } from "node:child_process";
+import { SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +21,8 @@ import { startChild, type ChildServer } from "./child-server.ts";
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
-/** Extra Node flags for the shim child (experiments), e.g. BENCH_SHIM_EXEC_ARGV="--max-semi-space-size=2". */
-const SHIM_EXEC_ARGV = (process.env.BENCH_SHIM_EXEC_ARGV ?? "").split(" ").filter(Boolean);
+/** Node flags for the shim child: the daemon's own, unless BENCH_SHIM_EXEC_ARGV overrides them (experiments; "" = none). */
+const SHIM_EXEC_ARGV = process.env.BENCH_SHIM_EXEC_ARGV !== undefined ? process.env.BENCH_SHIM_EXEC_ARGV.split(" ").filter(Boolean) : [...SERVER_NODE_FLAGS];
 const PROFILE = args.includes("--profile");
 const JSON_OUT = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -80,7 +81,7 @@ async function runConcurrent(ep: Endpoint, concurrency: number, opts: { count?: 
 async function coldStart(settingsFile: string): Promise<number> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [here("../cli/bin.mjs"), "--settings", settingsFile, "--port", String(port), "serve"], { stdio: "ignore" });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, here("../cli/bin.mjs"), "--settings", settingsFile, "--port", String(port), "serve"], { stdio: "ignore" });
   try {
     for (;;) {
       if (performance.now() - t0 > 15_000) throw new Error("cold start: no /health answer within 15 s");

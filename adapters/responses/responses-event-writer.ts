@@ -12,6 +12,7 @@ import type {
   ResponsesUsage,
 } from "./responses-types.ts";
 import { newItemId } from "./new-id.ts";
+import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
 import { zeroUsage } from "./normalize-usage.ts";
 
 /**
@@ -56,45 +57,27 @@ export interface WriterOptions {
   encodeReasoning?: (text: string) => string | null;
 }
 
-export class ResponsesEventWriter {
+export class ResponsesEventWriter extends BufferedOutputWriter {
   readonly responseId: string;
   readonly model: string;
   readonly createdAt: number;
   private seq = 0;
-  private buf = "";
   private readonly output: OutputItem[] = [];
   private message: OpenMessage | null = null;
   private reasoning: OpenReasoning | null = null;
   private readonly openCalls = new Set<FunctionCallHandle>();
   private readonly openCustomCalls = new Set<CustomToolCallHandle>();
   private readonly encodeReasoning?: (text: string) => string | null;
-  status: ResponseStatus = "in_progress";
-  error: ResponsesErrorBody | null = null;
   incompleteReason: string | null = null;
-  usage: ResponsesUsage | null = null;
-  /** Number of tool calls emitted (custom and function), for the request log. */
-  toolCallCount = 0;
-  /** True once any output (text, reasoning, tool call) has been written. */
-  hasOutput = false;
   /** True once an answer item (message, tool call, compaction) has been written; reasoning alone is no answer. */
   hasAnswer = false;
 
   constructor(opts: WriterOptions) {
+    super();
     this.responseId = opts.responseId;
     this.model = opts.model;
     this.createdAt = opts.createdAt ?? Math.floor(Date.now() / 1000);
     this.encodeReasoning = opts.encodeReasoning;
-  }
-
-  get finished(): boolean {
-    return this.status !== "in_progress";
-  }
-
-  /** Drains the buffered SSE text. */
-  take(): string {
-    const out = this.buf;
-    this.buf = "";
-    return out;
   }
 
   private emit(type: string, rest: string): void {

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { daemonLogPath, rotateLog } from "./daemon-files.ts";
+import { SERVER_NODE_FLAGS } from "./server-node-flags.ts";
 
 const BIN = fileURLToPath(new URL("../bin.mjs", import.meta.url));
 
@@ -21,7 +22,7 @@ export function spawnDaemon(o: { stateDir: string; port: number; settingsFile?: 
   rotateLog(log);
   const fd = openSync(log, "a", 0o600);
   writeSync(fd, `\n--- codex-shim start ${new Date().toISOString()} port ${o.port} ---\n`);
-  const args = [BIN, "serve", "--port", String(o.port), "--daemon-record"];
+  const args = [...SERVER_NODE_FLAGS, BIN, "serve", "--port", String(o.port), "--daemon-record"];
   if (o.settingsFile) args.push("--settings", o.settingsFile);
   try {
     const child = spawn(process.execPath, args, {
