@@ -145,7 +145,7 @@ describe("codex-shim CLI end to end with the real Codex CLI", () => {
     const r = await cli(["codex", "--", "exec", "--skip-git-repo-check", "--ephemeral", "--json", "say hello"], 120_000);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("Hello from the shim.");
-    expect(r.stderr).not.toContain("fallback metadata");
+    expect(r.stdout + r.stderr).not.toContain("fallback metadata"); // Codex reports it as an "error" item on stdout
     expect(up.requests.length).toBe(before + 1);
     expect(up.requests.at(-1)!.body.model).toBe("up-model");
     // no config file was written
@@ -165,7 +165,7 @@ describe("codex-shim CLI end to end with the real Codex CLI", () => {
     const c = await run(process.execPath, [CODEX_LAUNCHER, "exec", "--strict-config", "--skip-git-repo-check", "--ephemeral", "--json", "hi again"], { ...env, NO_PROXY: "127.0.0.1,localhost,::1" }, work, 120_000);
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout).toContain("Hello from the shim.");
-    expect(c.stderr).not.toContain("fallback metadata");
+    expect(c.stdout + c.stderr).not.toContain("fallback metadata");
     expect(up.requests.length).toBe(before + 1);
 
     const d = await cli(["disable"]);
