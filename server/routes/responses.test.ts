@@ -1,15 +1,11 @@
+import { createTestContext } from "../../test/helpers/create-test-context.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setupServer } from "msw/node";
 import { http, HttpResponse } from "msw";
 import { createApp } from "../create-app.ts";
 import type { ServerContext } from "../server-context.ts";
-import { SettingsStore } from "../../adapters/settings/settings-store.ts";
 import { createFetchTransport } from "../../adapters/upstream/upstream-transport.ts";
-import { ToolCallCache } from "../../adapters/responses/tool-call-cache.ts";
-import { RequestTraceStore } from "../request-trace-store.ts";
 import { parseSseEvents } from "../../test/helpers/parse-sse.ts";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // MSW intercepts the transport's globalThis.fetch: the upstream address is never contacted.
@@ -21,23 +17,8 @@ let logs: string[];
 
 beforeAll(() => {
   mock.listen({ onUnhandledFrame: "error" });
-  const dir = mkdtempSync(join(tmpdir(), "responses-unit-"));
-  const file = join(dir, "models.json");
-  writeFileSync(file, JSON.stringify({ models: [{ model: "up", slug: "m", provider: "openai", base_url: UP, api_key: "sk-unit-secret-abcdef" }] }));
   logs = [];
-  ctx = {
-    store: new SettingsStore({ file, required: true }),
-    transport,
-    toolCallCache: new ToolCallCache(),
-    env: {},
-    version: "test",
-    startedAt: Date.now(),
-    bindHost: "127.0.0.1",
-    port: 0,
-    keepAliveMs: 0,
-    log: (l) => logs.push(l),
-    traces: new RequestTraceStore(),
-  };
+  ctx = createTestContext([{ model: "up", slug: "m", provider: "openai", base_url: UP, api_key: "sk-unit-secret-abcdef" }], transport, { log: (l) => logs.push(l) });
 });
 afterEach(() => mock.resetHandlers());
 afterAll(async () => {

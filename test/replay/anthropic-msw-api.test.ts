@@ -1,15 +1,10 @@
+import { createTestContext } from "../helpers/create-test-context.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { setupServer } from "msw/node";
 import { http, HttpResponse } from "msw";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { createApp } from "../../server/create-app.ts";
 import type { ServerContext } from "../../server/server-context.ts";
-import { SettingsStore } from "../../adapters/settings/settings-store.ts";
 import { createFetchTransport } from "../../adapters/upstream/upstream-transport.ts";
-import { ToolCallCache } from "../../adapters/responses/tool-call-cache.ts";
-import { RequestTraceStore } from "../../server/request-trace-store.ts";
 import { decodeAnthropicThinking } from "../../adapters/anthropic/anthropic-thinking-carrier.ts";
 import { assertCodexStream } from "../helpers/check-codex-stream.ts";
 import { anthropicSse, anthropicTurnEvents } from "../helpers/anthropic-sse.ts";
@@ -29,30 +24,13 @@ let ctx: ServerContext;
 
 beforeAll(() => {
   mock.listen({ onUnhandledFrame: "error" });
-  const dir = mkdtempSync(join(tmpdir(), "anthropic-msw-"));
-  const file = join(dir, "models.json");
-  writeFileSync(
-    file,
-    JSON.stringify({
-      models: [
-        { model: "claude-sonnet-4-5", slug: "claude", provider: "anthropic", base_url: "https://api.anthropic.com", api_key: KEY },
-        { model: "glm-4.6", slug: "compat", provider: "anthropic", base_url: "https://compat.example.test/anthropic", api_key: "k", extra_headers: { authorization: "Bearer compat-token" } },
-      ],
-    }),
-  );
-  ctx = {
-    store: new SettingsStore({ file, required: true }),
+  ctx = createTestContext(
+    [
+      { model: "claude-sonnet-4-5", slug: "claude", provider: "anthropic", base_url: "https://api.anthropic.com", api_key: KEY },
+      { model: "glm-4.6", slug: "compat", provider: "anthropic", base_url: "https://compat.example.test/anthropic", api_key: "k", extra_headers: { authorization: "Bearer compat-token" } },
+    ],
     transport,
-    toolCallCache: new ToolCallCache(),
-    env: {},
-    version: "test",
-    startedAt: Date.now(),
-    bindHost: "127.0.0.1",
-    port: 0,
-    keepAliveMs: 0,
-    log: () => {},
-    traces: new RequestTraceStore(),
-  };
+  );
 });
 afterEach(() => mock.resetHandlers());
 afterAll(async () => {

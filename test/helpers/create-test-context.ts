@@ -1,0 +1,30 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ServerContext } from "../../server/server-context.ts";
+import { SettingsStore } from "../../adapters/settings/settings-store.ts";
+import type { Transport } from "../../adapters/upstream/upstream-transport.ts";
+import { ToolCallCache } from "../../adapters/responses/tool-call-cache.ts";
+import { RequestTraceStore } from "../../server/request-trace-store.ts";
+
+/**
+ * A ServerContext for in-process tests (`createApp(ctx).request(...)`, no socket): the given
+ * model rows in a temp settings file, the given transport, an empty env, no keep-alive.
+ */
+export function createTestContext(models: unknown[], transport: Transport, opts: { log?: (line: string) => void } = {}): ServerContext {
+  const file = join(mkdtempSync(join(tmpdir(), "shim-ctx-")), "models.json");
+  writeFileSync(file, JSON.stringify({ models }));
+  return {
+    store: new SettingsStore({ file, required: true }),
+    transport,
+    toolCallCache: new ToolCallCache(),
+    env: {},
+    version: "test",
+    startedAt: Date.now(),
+    bindHost: "127.0.0.1",
+    port: 0,
+    keepAliveMs: 0,
+    log: opts.log ?? (() => {}),
+    traces: new RequestTraceStore(),
+  };
+}
