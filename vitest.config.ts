@@ -8,5 +8,6 @@ export default defineConfig({
     // clipanion 3.2.1's .mjs build imports a directory, which Vite's externalized loader rejects (docs/decisions.md).
     server: { deps: { inline: ["clipanion"] } },
     pool: "forks",
+    setupFiles: ["test/setup-fast-check.ts"],
   },
 });
