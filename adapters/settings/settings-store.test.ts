@@ -69,6 +69,17 @@ describe("SettingsStore", () => {
     expect(s.lastError).toBeNull();
   });
 
+  it("picks up a settings file created after start in a state dir that did not exist yet", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "settings-")), "not-yet", ".codex-shim");
+    const f = join(dir, "models.json");
+    const s = new SettingsStore({ file: f, required: false });
+    stores.push(s);
+    expect(s.current.models).toEqual([]);
+    s.watch();
+    writeFileSync(f, JSON.stringify({ models: [row("late")] }));
+    await until(() => s.current.models[0]?.slug === "late");
+  });
+
   it("does not re-read the file per access", () => {
     const f = tmpFile({ models: [row("a")] });
     const s = new SettingsStore({ file: f, required: true });

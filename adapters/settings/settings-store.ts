@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from "node:fs";
+import { mkdirSync, watch, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
 import { loadSettingsFile } from "./load-settings-file.ts";
 import { SettingsError } from "./parse-settings.ts";
@@ -69,6 +69,9 @@ export class SettingsStore {
     if (this.watcher) return;
     const name = basename(this.file);
     try {
+      // The default state dir may not exist yet (first `npm start`): create it, so that a settings
+      // file the user adds afterwards is picked up without a restart, as the start banner says.
+      mkdirSync(dirname(this.file), { recursive: true });
       this.watcher = watch(dirname(this.file), { persistent: false }, (_ev, f) => {
         if (f && f !== name) return;
         if (this.timer) clearTimeout(this.timer);
@@ -79,8 +82,8 @@ export class SettingsStore {
         this.timer.unref();
       });
       this.watcher.on("error", () => {});
-    } catch {
-      // The directory does not exist yet: nothing to watch; `codex-shim` restarts pick it up.
+    } catch (e) {
+      this.log(`[settings] cannot watch ${dirname(this.file)} (${(e as Error).message}); edits take effect after a restart`);
     }
   }
 
