@@ -2,12 +2,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMachine } from "xstate";
 import { createTestModel } from "@xstate/graph";
+import { freePort } from "../helpers/free-port.ts";
 
 /**
  * Model-based test of the real daemon lifecycle (stack.md §4b): an abstract machine of what the
@@ -37,16 +37,6 @@ function cli(env: NodeJS.ProcessEnv, port: number, args: string[]): Promise<{ co
     c.on("close", (code) => {
       clearTimeout(t);
       resolve({ code, out });
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createNetServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
     });
   });
 }

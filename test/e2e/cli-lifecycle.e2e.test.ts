@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startScriptedUpstream, chatTextStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { CODEX_LAUNCHER } from "../helpers/run-codex.ts";
+import { freePort } from "../helpers/free-port.ts";
 
 const BIN = fileURLToPath(new URL("../../cli/bin.mjs", import.meta.url));
 const NODE_BIN_DIR = fileURLToPath(new URL("../../node_modules/.bin", import.meta.url));
@@ -29,16 +29,6 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, 
     child.on("close", (code) => {
       clearTimeout(t);
       resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
     });
   });
 }

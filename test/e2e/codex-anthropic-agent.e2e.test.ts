@@ -3,10 +3,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { startScriptedUpstream, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
-import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
+import { startTestShim, type TestShim, catalogOf } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
 import { anthropicMidStreamErrorStep, anthropicStep } from "../helpers/anthropic-sse.ts";
-import { buildCatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
 
 /** Real Codex CLI → codex-shim → a scripted Anthropic Messages upstream on loopback. */
 let up: ScriptedUpstream;
@@ -19,7 +18,7 @@ beforeAll(async () => {
   shim = await startTestShim([
     { model: "claude-sonnet-4-5", slug: "claude-e2e", display_name: "Claude E2E", provider: "anthropic", base_url: up.url, api_key: KEY, prompt_caching: true },
   ]);
-  catalog = { models: shim.ctx.store.current.models.map(buildCatalogEntry) };
+  catalog = catalogOf(shim);
 });
 afterAll(async () => {
   await shim?.close();

@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startScriptedUpstream, chatTextStep, httpErrorStep, chatSse, chatChunk, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
-import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
+import { chatTextStep, httpErrorStep, chatSse, chatChunk, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
+import { startChatE2E, type ChatE2E, type TestShim } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
-import { buildCatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
 
+let e2e: ChatE2E;
 let up: ScriptedUpstream;
 let shim: TestShim;
 let catalog: unknown;
 
 beforeAll(async () => {
-  up = await startScriptedUpstream();
-  shim = await startTestShim([{ model: "up-model", slug: "shim-model", display_name: "Shim Model", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-e2e-key" }]);
-  catalog = { models: shim.ctx.store.current.models.map(buildCatalogEntry) };
+  e2e = await startChatE2E();
+  ({ up, shim, catalog } = e2e);
 });
-afterAll(async () => {
-  await shim.close();
-  await up.close();
-});
+afterAll(() => e2e.close());
 
 describe("real Codex CLI → codex-shim → scripted chat-completions upstream", () => {
   it("completes a text turn and exits 0", async () => {

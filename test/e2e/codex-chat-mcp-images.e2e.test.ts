@@ -3,10 +3,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedUpstream, chatTextStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
-import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
+import { startTestShim, type TestShim, catalogOf } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
 import { chatToolCallsStep, decide, lastMessage, textOfMessage, toolMessages } from "../helpers/chat-agent-steps.ts";
-import { buildCatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
 
 const MCP_SERVER = fileURLToPath(new URL("../fixtures/mcp-calc-server.mjs", import.meta.url));
 // A valid 1×1 red PNG.
@@ -22,7 +21,7 @@ beforeAll(async () => {
     { model: "up-vision", slug: "vision-model", display_name: "Vision Model", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-e2e-key" },
     { model: "up-text", slug: "text-model", display_name: "Text Model", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-e2e-key", no_image_support: true },
   ]);
-  catalog = { models: shim.ctx.store.current.models.map(buildCatalogEntry) };
+  catalog = catalogOf(shim);
 });
 afterAll(async () => {
   await shim.close();

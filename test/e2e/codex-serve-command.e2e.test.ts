@@ -7,20 +7,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startScriptedUpstream, chatTextStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
+import { freePort } from "../helpers/free-port.ts";
 
 // `codex-shim --settings FILE --port N serve`, as a user runs it: a separate process through the
 // launcher, then the real Codex CLI through it (issue 2, "Done means").
 const BIN = fileURLToPath(new URL("../../cli/bin.mjs", import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 interface Run {
   child: ChildProcess;

@@ -1,22 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startScriptedUpstream, chatTextStep, httpErrorStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
-import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
+import { chatTextStep, httpErrorStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
+import { startChatE2E, type ChatE2E, type TestShim } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
-import { buildCatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
 
+let e2e: ChatE2E;
 let up: ScriptedUpstream;
 let shim: TestShim;
 let catalog: unknown;
 
 beforeAll(async () => {
-  up = await startScriptedUpstream();
-  shim = await startTestShim([{ model: "no-effort-model", slug: "shim-model", display_name: "Shim Model", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-e2e-key" }]);
-  catalog = { models: shim.ctx.store.current.models.map(buildCatalogEntry) };
+  e2e = await startChatE2E({ model: "no-effort-model" });
+  ({ up, shim, catalog } = e2e);
 });
-afterAll(async () => {
-  await shim.close();
-  await up.close();
-});
+afterAll(() => e2e.close());
 
 describe("real Codex CLI → codex-shim → a chat upstream that rejects reasoning_effort", () => {
   it("the shim drops the parameter and retries; the turn succeeds with exit 0", async () => {

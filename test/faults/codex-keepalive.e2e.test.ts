@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
+import { startTestShim, type TestShim, catalogOf } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
-import { buildCatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
 import { startFaultServer, sseChunk, sleep, type FaultServer } from "./fault-server.ts";
 
 /**
@@ -37,7 +36,7 @@ afterAll(async () => {
 describe("keep-alive while the upstream thinks silently (real Codex CLI)", () => {
   it("Codex does not time out and sees exactly the answer", async () => {
     const calls = up.calls.length;
-    const catalog = { models: withKeepAlive.ctx.store.current.models.map(buildCatalogEntry) };
+    const catalog = catalogOf(withKeepAlive);
     const setup = prepareCodex({ shimUrl: withKeepAlive.url, model: "thinker", catalog, idleTimeoutMs: IDLE_MS, retries: { request: 0, stream: 0 } });
     const run = await runCodex(setup, ["think hard"], { timeoutMs: 60_000 });
     expect(run.code, run.stderr).toBe(0);
@@ -48,7 +47,7 @@ describe("keep-alive while the upstream thinks silently (real Codex CLI)", () =>
   }, 90_000);
 
   it("control: without keep-alive the same silence trips Codex's idle timeout", async () => {
-    const catalog = { models: without.ctx.store.current.models.map(buildCatalogEntry) };
+    const catalog = catalogOf(without);
     const setup = prepareCodex({ shimUrl: without.url, model: "thinker", catalog, idleTimeoutMs: IDLE_MS, retries: { request: 0, stream: 0 } });
     const run = await runCodex(setup, ["think hard"], { timeoutMs: 60_000 });
     expect(run.code).not.toBe(0);

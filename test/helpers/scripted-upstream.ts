@@ -7,6 +7,8 @@ export interface RecordedRequest {
   headers: IncomingMessage["headers"];
   body: any;
   rawBody: string;
+  /** Resolves with performance.now() when this request's connection closed (e.g. the shim hung up). */
+  closed: Promise<number>;
 }
 
 export type ScriptStep = (req: RecordedRequest, res: ServerResponse) => unknown;
@@ -20,6 +22,8 @@ export interface ScriptedUpstream {
   port: number;
   requests: RecordedRequest[];
   setScript(steps: ScriptStep[]): void;
+  /** Sockets currently open to this server (to check the shim leaves none behind). */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
@@ -28,6 +32,7 @@ export async function startScriptedUpstream(steps: ScriptStep[] = []): Promise<S
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import("node:net").Socket>();
   const server: Server = createServer(async (req, res) => {
+    const closed = new Promise<number>((resolve) => res.once("close", () => resolve(performance.now())));
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks).toString("utf8");
@@ -35,7 +40,7 @@ export async function startScriptedUpstream(steps: ScriptStep[] = []): Promise<S
     try {
       body = JSON.parse(rawBody);
     } catch {}
-    const rec: RecordedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, rawBody };
+    const rec: RecordedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, rawBody, closed };
     requests.push(rec);
     const step = script[Math.min(requests.length - 1, script.length - 1)];
     if (!step) {
@@ -62,6 +67,7 @@ export async function startScriptedUpstream(steps: ScriptStep[] = []): Promise<S
     setScript(s) {
       script = s;
     },
+    openSockets: () => sockets.size,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));

@@ -5,6 +5,7 @@ import { buildUpstreamToolSet } from "../../adapters/tools/upstream-tool-set.ts"
 import type { Tool } from "../../adapters/responses/responses-types.ts";
 import { AnthropicStreamTranslator } from "../../adapters/anthropic/translate-anthropic-stream-to-responses.ts";
 import { assertCodexStream } from "../helpers/check-codex-stream.ts";
+import { splitAt } from "../helpers/split-at.ts";
 
 /**
  * Property: whatever mix of text, function tool_use and apply_patch tool_use blocks an Anthropic
@@ -36,17 +37,7 @@ const block: fc.Arbitrary<Block> = fc.oneof(
   }),
 );
 
-function pieces(s: string, at: number[]): string[] {
-  const cuts = [...new Set(at.map((n) => n % (s.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let prev = 0;
-  for (const c of cuts) {
-    out.push(s.slice(prev, c));
-    prev = c;
-  }
-  out.push(s.slice(prev));
-  return out.filter((p) => p !== "");
-}
+const pieces = (s: string, at: number[]): string[] => splitAt(s, at).filter((p) => p !== "");
 
 function events(blocks: Block[]): unknown[] {
   const out: unknown[] = [{ type: "message_start", message: { id: "msg_1", type: "message", role: "assistant", content: [], usage: { input_tokens: 1, output_tokens: 0 } } }];

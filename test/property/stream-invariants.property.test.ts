@@ -6,6 +6,7 @@ import { pumpUpstreamToResponses } from "../../adapters/stream/pump-upstream-to-
 import type { ByteSink } from "../../adapters/stream/sse-body-sink.ts";
 import { DEFAULT_TIMEOUTS, type ModelConfig } from "../../adapters/settings/settings-types.ts";
 import { parseSseEvents } from "../helpers/parse-sse.ts";
+import { splitAt } from "../helpers/split-at.ts";
 
 /**
  * Property: for ANY upstream chat-completions stream (well-formed or not, cut anywhere, split at
@@ -73,17 +74,6 @@ const scenario = fc.record({
   chunkSizes: fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }),
 });
 
-function split(s: string, at: number[]): string[] {
-  const cuts = [...new Set(at.map((n) => n % (s.length + 1)))].sort((a, b) => a - b);
-  const out: string[] = [];
-  let prev = 0;
-  for (const c of cuts) {
-    out.push(s.slice(prev, c));
-    prev = c;
-  }
-  out.push(s.slice(prev));
-  return out;
-}
 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) =>
   `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`;
@@ -140,7 +130,7 @@ function buildStream(s: any): Built {
     else {
       const index = calls.length;
       const id = `call_${index}`;
-      const parts = split(p.args, p.splits);
+      const parts = splitAt(p.args, p.splits);
       sse += chunk({ tool_calls: [{ index, id, type: "function", function: { name: p.name, arguments: parts[0] } }] });
       for (const part of parts.slice(1)) sse += chunk({ tool_calls: [{ index, function: { arguments: part } }] });
       calls.push({ name: p.name, args: p.args, custom: p.custom });
