@@ -13,10 +13,13 @@ export interface ByteSink {
 export function createSseBody(onCancel: () => void): { body: ReadableStream<Uint8Array>; sink: ByteSink } {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let drain: (() => void) | null = null;
+  // One shared wait: a keep-alive write while the pump already waits must not orphan its promise.
+  let waiting: Promise<void> | null = null;
   let closed = false;
   const release = () => {
     const d = drain;
     drain = null;
+    waiting = null;
     d?.();
   };
   const body = new ReadableStream<Uint8Array>(
@@ -43,7 +46,7 @@ export function createSseBody(onCancel: () => void): { body: ReadableStream<Uint
     write(chunk) {
       if (closed) return;
       controller.enqueue(chunk);
-      if ((controller.desiredSize ?? 1) <= 0) return new Promise<void>((r) => (drain = r));
+      if ((controller.desiredSize ?? 1) <= 0) return (waiting ??= new Promise<void>((r) => (drain = r)));
     },
     close() {
       if (closed) return;
