@@ -1,7 +1,7 @@
 import type { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 import type { StreamTranslator } from "../routes/upstream-route.ts";
 import { localShellActionFromArguments, type UpstreamToolSet } from "../tools/upstream-tool-set.ts";
-import { extractCustomToolInput } from "../chat/extract-custom-tool-input.ts";
+import { extractCustomToolInput } from "../tools/extract-custom-tool-input.ts";
 import type {
   AnthropicBlockDelta,
   AnthropicMessageResponse,

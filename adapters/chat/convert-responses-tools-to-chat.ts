@@ -2,7 +2,6 @@ import type { ResponsesRequest, Tool } from "../responses/responses-types.ts";
 import { buildUpstreamToolSet, type UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import type { ChatFunctionTool, ChatRequest } from "./chat-types.ts";
 
-export type { ResolvedToolCall } from "../tools/upstream-tool-set.ts";
 
 export interface ToolNameMap extends UpstreamToolSet {
   chatTools: ChatFunctionTool[];
