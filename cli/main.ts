@@ -9,7 +9,7 @@ import { CodexCommand } from "./commands/codex-command.ts";
 import { AppCommand } from "./commands/app-command.ts";
 import { DoctorCommand } from "./commands/doctor-command.ts";
 import { OpencodeGoRefreshCommand } from "./commands/opencode-go-refresh-command.ts";
-import { nearest } from "../adapters/text/nearest-word.ts";
+import { nearest } from "../adapters/settings/nearest-word.ts";
 
 /** Every command, in help order. Add a new command here (one import, one entry). */
 const COMMANDS = [

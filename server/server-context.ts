@@ -1,5 +1,5 @@
 import type { SettingsStore } from "../adapters/settings/settings-store.ts";
-import type { Transport } from "../adapters/upstream/upstream-transport.ts";
+import type { Transport } from "../adapters/transport/upstream-transport.ts";
 import type { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { Settings } from "../adapters/settings/settings-types.ts";

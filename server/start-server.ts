@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { createApp } from "./create-app.ts";
 import type { ServerContext } from "./server-context.ts";
 import { SettingsStore } from "../adapters/settings/settings-store.ts";
-import { createFetchTransport, type Transport } from "../adapters/upstream/upstream-transport.ts";
+import { createFetchTransport, type Transport } from "../adapters/transport/upstream-transport.ts";
 import { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
 import { RequestTraceStore } from "./request-trace-store.ts";
 

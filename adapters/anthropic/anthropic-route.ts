@@ -1,4 +1,4 @@
-import { joinUpstreamUrl } from "../upstream/join-upstream-url.ts";
+import { joinUpstreamUrl } from "../transport/join-upstream-url.ts";
 import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToAnthropic } from "./convert-responses-request-to-anthropic.ts";
 import { AnthropicStreamTranslator } from "./translate-anthropic-stream-to-responses.ts";

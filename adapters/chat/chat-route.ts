@@ -1,5 +1,5 @@
 import { mapUpstreamHttpError } from "../errors/map-upstream-http-error.ts";
-import { joinUpstreamUrl } from "../upstream/join-upstream-url.ts";
+import { joinUpstreamUrl } from "../transport/join-upstream-url.ts";
 import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToChat } from "./convert-responses-request-to-chat.ts";
 import { ChatStreamTranslator } from "./translate-chat-stream-to-responses.ts";

@@ -1,5 +1,5 @@
 import { delimiter, dirname } from "node:path";
-import { isTruthyEnv } from "../passthrough/passthrough-env.ts";
+import { isTruthyEnv } from "../settings/env-flags.ts";
 
 export const CURSOR_SLUG = "composer-2-5";
 export const CURSOR_SLUG_ALIAS = "composer-2.5";

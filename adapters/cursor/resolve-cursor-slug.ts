@@ -1,6 +1,6 @@
 import type { SlugRoute } from "../routes/select-route.ts";
 import type { Settings } from "../settings/settings-types.ts";
-import { passthroughModelConfig } from "../passthrough/passthrough-model-config.ts";
+import { passthroughModelConfig } from "../routes/passthrough-model-config.ts";
 import { CURSOR_DISPLAY_NAME, CURSOR_SLUG, CURSOR_UPSTREAM_MODEL, cursorBin, cursorDisabled, isCursorSlug } from "./cursor-env.ts";
 import { cursorRoute } from "./cursor-route.ts";
 

@@ -3,7 +3,7 @@ import type { UpstreamRoute } from "./upstream-route.ts";
 import type { ShimError } from "../errors/shim-error.ts";
 import { chatRoute } from "../chat/chat-route.ts";
 import { anthropicRoute } from "../anthropic/anthropic-route.ts";
-import { resolveChatgptSlug } from "../passthrough/resolve-chatgpt-slug.ts";
+import { resolveChatgptSlug } from "../chatgpt/resolve-chatgpt-slug.ts";
 import { resolveCursorSlug } from "../cursor/resolve-cursor-slug.ts";
 
 const byProvider: Partial<Record<ModelConfig["provider"], UpstreamRoute>> = {

@@ -1,7 +1,7 @@
 import type { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 import type { ResponsesRequest } from "../responses/responses-types.ts";
 import type { ModelConfig } from "../settings/settings-types.ts";
-import type { UpstreamRequest } from "../upstream/upstream-transport.ts";
+import type { UpstreamRequest } from "../transport/upstream-transport.ts";
 import type { ShimError } from "../errors/shim-error.ts";
 import type { UpstreamHttpFailure } from "../errors/map-upstream-http-error.ts";
 

@@ -1,7 +1,7 @@
 import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal, validate, type Struct, type Failure } from "superstruct";
 import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
 import { deriveSlugs } from "./derive-slug.ts";
-import { nearest } from "../text/nearest-word.ts";
+import { nearest } from "./nearest-word.ts";
 
 /** Thrown for a settings file that cannot be used; `problems` holds one line per problem. */
 export class SettingsError extends Error {

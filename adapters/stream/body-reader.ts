@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { nodeBodyOf } from "../upstream/upstream-response.ts";
+import { nodeBodyOf } from "../transport/upstream-response.ts";
 
 /** The pump's view of an upstream body, whatever it is underneath. */
 export interface BodyReader {

@@ -3,7 +3,7 @@ import { ShimCommand } from "./base-command.ts";
 import { prepareShim } from "../shared/prepare-shim.ts";
 import { daemonPort } from "../shared/daemon-control.ts";
 import { ADD_MODEL_HINT } from "../shared/load-cli-settings.ts";
-import { entryInfo } from "../../adapters/catalog/build-catalog.ts";
+import { entryInfo } from "../../adapters/codex-catalog/build-catalog.ts";
 
 export class GenerateCommand extends ShimCommand {
   static paths = [["generate"]];

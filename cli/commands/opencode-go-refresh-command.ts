@@ -1,8 +1,8 @@
 import { Command, Option } from "clipanion";
 import * as t from "typanion";
 import { BaseCommand } from "./base-command.ts";
-import { DEFAULT_OPENCODE_GO_BASE_URL, DEFAULT_OPENCODE_GO_KEY_ENV, RefreshError, refreshOpencodeGo } from "../../adapters/opencode-go/refresh-opencode-go.ts";
-import { describeProbe } from "../../adapters/opencode-go/probe-opencode.ts";
+import { DEFAULT_OPENCODE_GO_BASE_URL, DEFAULT_OPENCODE_GO_KEY_ENV, RefreshError, refreshOpencodeGo } from "../opencode-go/refresh-opencode-go.ts";
+import { describeProbe } from "../opencode-go/probe-opencode.ts";
 
 export class OpencodeGoRefreshCommand extends BaseCommand {
   static paths = [["opencode-go", "refresh"]];

@@ -9,7 +9,7 @@ import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { readManagedState, ManagedConfigError, removeManagedConfig } from "../../adapters/codex-config/managed-config.ts";
 import { parseCodexConfig } from "../../adapters/codex-config/verify-config.ts";
 import { PROVIDER_ID } from "../../adapters/codex-config/provider-values.ts";
-import { catalogPathIn, GENERATED_CONFIG_FILE } from "../../adapters/catalog/write-generated-files.ts";
+import { catalogPathIn, GENERATED_CONFIG_FILE } from "../../adapters/codex-catalog/write-generated-files.ts";
 import { daemonLogPath, daemonRecordPath, readDaemonRecord } from "../daemon/daemon-files.ts";
 import { observeDaemon } from "../daemon/daemon-deps.ts";
 import { classifyDaemon } from "../../machines/daemon.machine.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { writeGeneratedFiles, type GeneratedFiles } from "../../adapters/catalog/write-generated-files.ts";
+import { writeGeneratedFiles, type GeneratedFiles } from "../../adapters/codex-catalog/write-generated-files.ts";
 import type { Settings } from "../../adapters/settings/settings-types.ts";
-import { passthroughCatalogEntries } from "../../adapters/catalog/passthrough-catalog-entries.ts";
+import { passthroughCatalogEntries } from "../../adapters/codex-catalog/passthrough-catalog-entries.ts";
 import { readManagedState } from "../../adapters/codex-config/managed-config.ts";
 import { shimProviderTable, type ShimCodexSettings } from "../../adapters/codex-config/provider-values.ts";
 import type { CliOptions } from "./cli-options.ts";

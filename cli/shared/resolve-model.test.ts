@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseSettings } from "../../adapters/settings/parse-settings.ts";
-import { buildCatalog } from "../../adapters/catalog/build-catalog.ts";
+import { buildCatalog } from "../../adapters/codex-catalog/build-catalog.ts";
 import { defaultModel, resolveModel } from "./resolve-model.ts";
 
 const settings = parseSettings(

@@ -1,8 +1,8 @@
 import type { Settings } from "../../adapters/settings/settings-types.ts";
-import { entryInfo, type ModelCatalog } from "../../adapters/catalog/build-catalog.ts";
+import { entryInfo, type ModelCatalog } from "../../adapters/codex-catalog/build-catalog.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { CliError } from "./cli-error.ts";
-import { nearest } from "../../adapters/text/nearest-word.ts";
+import { nearest } from "../../adapters/settings/nearest-word.ts";
 
 /**
  * Turns what the user typed into a catalog slug: exact slug, else a settings row's upstream

@@ -1,7 +1,7 @@
 import type { InputItem, ResponsesRequest } from "../../adapters/responses/responses-types.ts";
 import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { findModel } from "../../adapters/settings/settings-store.ts";
-import { contextWindowOf } from "../../adapters/catalog/build-catalog-entry.ts";
+import { contextWindowOf } from "../../adapters/codex-catalog/build-catalog-entry.ts";
 import { newItemId } from "../../adapters/responses/new-id.ts";
 import { zeroUsage } from "../../adapters/responses/normalize-usage.ts";
 import { COMPACTION_PROMPT } from "../../adapters/compaction/compaction-prompt.ts";
@@ -9,7 +9,7 @@ import { trimInputForCompaction } from "../../adapters/compaction/trim-input-for
 import { buildCompactedWindow } from "../../adapters/compaction/build-compacted-window.ts";
 import type { ServerContext } from "../server-context.ts";
 import { handleResponses } from "./responses.ts";
-import { forwardChatgptCompact } from "../../adapters/passthrough/chatgpt-compact.ts";
+import { forwardChatgptCompact } from "../../adapters/chatgpt/chatgpt-compact.ts";
 
 const DEFAULT_CONTEXT = 128_000;
 

@@ -1,7 +1,7 @@
 import type { ServerContext } from "../server-context.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { routeForModel } from "../../adapters/routes/select-route.ts";
-import { availableChatgptSlugs } from "../../adapters/passthrough/chatgpt-availability.ts";
+import { availableChatgptSlugs } from "../../adapters/chatgpt/chatgpt-availability.ts";
 import { cursorAvailableWithin } from "../../adapters/cursor/cursor-status.ts";
 
 export async function healthBody(ctx: ServerContext) {

@@ -1,9 +1,9 @@
 import type { ResponsesRequest } from "../../adapters/responses/responses-types.ts";
 import { newItemId } from "../../adapters/responses/new-id.ts";
 import { ShimError } from "../../adapters/errors/shim-error.ts";
-import { validateMessagesRequest } from "../../adapters/messages-endpoint/validate-messages-request.ts";
-import { messagesRouteFor, type MessagesWriter } from "../../adapters/messages-endpoint/messages-routes.ts";
-import { anthropicErrorBody, anthropicErrorResponse, anthropicErrorTypeForCode } from "../../adapters/messages-endpoint/anthropic-error.ts";
+import { validateMessagesRequest } from "../../adapters/messages/validate-messages-request.ts";
+import { messagesRouteFor, type MessagesWriter } from "../../adapters/messages/messages-routes.ts";
+import { anthropicErrorBody, anthropicErrorResponse, anthropicErrorTypeForCode } from "../../adapters/messages/anthropic-error.ts";
 import { readJsonBody } from "../read-json-body.ts";
 import type { ServerContext } from "../server-context.ts";
 import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-request-actor.ts";

@@ -1,7 +1,7 @@
 import type { ServerContext } from "../server-context.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
-import { buildCatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
-import { passthroughCatalogEntries } from "../../adapters/catalog/passthrough-catalog-entries.ts";
+import { buildCatalogEntry } from "../../adapters/codex-catalog/build-catalog-entry.ts";
+import { passthroughCatalogEntries } from "../../adapters/codex-catalog/passthrough-catalog-entries.ts";
 
 /**
  * OpenAI list shape (`data`) and Codex's catalog shape (`models`) in one body, so the same URL

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
+import { buildCatalogEntry } from "../../adapters/codex-catalog/build-catalog-entry.ts";
 import { shimProviderTable } from "../../adapters/codex-config/provider-values.ts";
 import { auditModel } from "./audit-harness.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";

@@ -5,7 +5,7 @@ import { startScriptedUpstream, type ScriptedUpstream } from "../helpers/scripte
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
 import { anthropicDecide, anthropicStep } from "../helpers/anthropic-sse.ts";
-import { buildCatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
+import { buildCatalogEntry } from "../../adapters/codex-catalog/build-catalog-entry.ts";
 
 /** Codex's automatic compaction against a scripted Anthropic upstream (local and remote v2). */
 let up: ScriptedUpstream;

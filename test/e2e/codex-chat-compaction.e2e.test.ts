@@ -5,7 +5,7 @@ import { startScriptedUpstream, type ScriptedUpstream } from "../helpers/scripte
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
 import { chatTextWithUsage, chatToolCallsStep, decide, lastMessage, textOfMessage, toolMessages } from "../helpers/chat-agent-steps.ts";
-import { buildCatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
+import { buildCatalogEntry } from "../../adapters/codex-catalog/build-catalog-entry.ts";
 
 let up: ScriptedUpstream;
 let shim: TestShim;

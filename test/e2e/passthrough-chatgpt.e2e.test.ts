@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { startScriptedUpstream, type ScriptStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
-import { chatgptCatalogEntries } from "../../adapters/catalog/passthrough-catalog-entries.ts";
+import { chatgptCatalogEntries } from "../../adapters/codex-catalog/passthrough-catalog-entries.ts";
 
-const fixture = (name: string) => readFileSync(new URL(`../../../shared/fixtures/codex-0.169/${name}`, import.meta.url), "utf8");
+const fixture = (name: string) => readFileSync(new URL(`../__fixtures__/codex-0.169/${name}`, import.meta.url), "utf8");
 
 /** The ChatGPT stand-in answers with recorded Responses streams Codex accepted (a 3-step tool loop). */
 const sseStep = (name: string): ScriptStep => (_req, res) => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
-import { cursorCatalogEntry } from "../../adapters/catalog/passthrough-catalog-entries.ts";
+import { cursorCatalogEntry } from "../../adapters/codex-catalog/passthrough-catalog-entries.ts";
 
 const FAKE = fileURLToPath(new URL("../fixtures/fake-cursor-agent.mjs", import.meta.url));
 let shim: TestShim;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServerContext } from "../../server/server-context.ts";
 import { SettingsStore } from "../../adapters/settings/settings-store.ts";
-import type { Transport } from "../../adapters/upstream/upstream-transport.ts";
+import type { Transport } from "../../adapters/transport/upstream-transport.ts";
 import { ToolCallCache } from "../../adapters/responses/tool-call-cache.ts";
 import { RequestTraceStore } from "../../server/request-trace-store.ts";
 

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** `<repo>/../shared/fixtures` (CI clones the repo with `shared/` beside it). */
-export const SHARED_FIXTURES = fileURLToPath(new URL("../../../shared/fixtures/", import.meta.url));
+/** `test/__fixtures__/` (copies of the recorded Codex and provider streams, see its README). */
+export const SHARED_FIXTURES = fileURLToPath(new URL("../__fixtures__/", import.meta.url));
 
 export function readSharedFixture(rel: string): string {
   return readFileSync(SHARED_FIXTURES + rel, "utf8");

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer, type RunningServer } from "../../server/start-server.ts";
-import { buildCatalogEntry, type CatalogEntry } from "../../adapters/catalog/build-catalog-entry.ts";
+import { buildCatalogEntry, type CatalogEntry } from "../../adapters/codex-catalog/build-catalog-entry.ts";
 import { startScriptedUpstream, type ScriptedUpstream } from "./scripted-upstream.ts";
 
 export interface TestShim extends RunningServer {

@@ -4,7 +4,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { startScriptedUpstream, chatSse, chatChunk, httpErrorStep, type ScriptStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
 
-const recorded = (name: string) => readFileSync(new URL(`../../../shared/fixtures/upstream-recorded/anthropic/${name}`, import.meta.url), "utf8");
+const recorded = (name: string) => readFileSync(new URL(`../__fixtures__/upstream-recorded/anthropic/${name}`, import.meta.url), "utf8");
 /** A recorded Anthropic stream replayed as the upstream sent it (`event: <type>` + `data:`). */
 const anthropicStep = (name: string): ScriptStep => (_req, res) => {
   res.writeHead(200, { "content-type": "text/event-stream", "request-id": "req_up_1" });

@@ -4,7 +4,7 @@ import { setupServer } from "msw/node";
 import { http, HttpResponse } from "msw";
 import { createApp } from "../../server/create-app.ts";
 import type { ServerContext } from "../../server/server-context.ts";
-import { createFetchTransport } from "../../adapters/upstream/upstream-transport.ts";
+import { createFetchTransport } from "../../adapters/transport/upstream-transport.ts";
 import { decodeAnthropicThinking } from "../../adapters/anthropic/anthropic-thinking-carrier.ts";
 import { assertCodexStream } from "../helpers/check-codex-stream.ts";
 import { anthropicSse, anthropicTurnEvents } from "../helpers/anthropic-sse.ts";
