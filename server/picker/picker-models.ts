@@ -69,10 +69,12 @@ export async function listPickerModels(ctx: ServerContext): Promise<PickerModel[
   const owners = new Map(body.data.map((d) => [d.id, d.owned_by]));
   const rows = new Map(ctx.store.current.models.map((m) => [m.slug, m]));
   const active = activeModel(ctx.env);
+  const router = ctx.store.current.router;
+  const routerSlug = router && typeof router.slug === "string" ? router.slug : router ? "codex-auto" : undefined;
   const usable = body.models.map((e) => {
     const r = e as Record<string, unknown>;
     const slug = String(r.slug);
-    return fromEntry(r, rows.get(slug)?.provider ?? providerOf(owners.get(slug)));
+    return fromEntry(r, slug === routerSlug ? "auto" : (rows.get(slug)?.provider ?? providerOf(owners.get(slug))));
   });
   const listed = new Set(usable.map((m) => m.slug));
   // a usable row missing from the list is shadowed by a passthrough with its slug: not shown twice
