@@ -71,3 +71,9 @@ export function addPatchRecord(dir: string, rec: PatchRecord): void {
   const dest = join(dir, RECORDS);
   renameIntoPlace(writeTempBeside(dest, Buffer.from(`${JSON.stringify(all, null, 2)}\n`)), dest);
 }
+
+/** `~/Applications/Codex.app` when patch-app patched that copy (then it, not /Applications', is the one to open). */
+export function patchedUserBundle(stateDir: string, home: string): string | undefined {
+  const user = join(home, "Applications", "Codex.app");
+  return existsSync(user) && readPatchRecords(backupDirFor(stateDir, user)).length > 0 ? user : undefined;
+}

@@ -80,14 +80,15 @@ export function windowsCodexExe(env: NodeJS.ProcessEnv): string | null {
 
 /**
  * Quits and relaunches Codex Desktop so it re-reads config.toml: macOS quits it by AppleScript and
- * runs `open -a Codex`; Windows runs `taskkill /IM Codex.exe` and starts
+ * runs `open -a Codex` (or `open -a <bundle>` for a patched copy); Windows runs `taskkill /IM Codex.exe` and starts
  * %LOCALAPPDATA%\Programs\Codex\Codex.exe. Linux has no Codex Desktop.
  */
-export async function restartCodexDesktop(d: RestartDeps): Promise<RestartOutcome> {
+export async function restartCodexDesktop(d: RestartDeps, opts: { macBundle?: string } = {}): Promise<RestartOutcome> {
   if (d.platform === "darwin") {
     await d.run("osascript", ["-e", quitAppleScript()]);
     await d.sleep(1_500);
-    const open = await d.run("open", ["-a", "Codex"]);
+    // a patched ~/Applications copy must be the one that opens, not /Applications' original
+    const open = await d.run("open", ["-a", opts.macBundle ?? "Codex"]);
     return open.code === 0 ? { restarted: true, note: "Codex Desktop was restarted." } : { restarted: false, note: `Could not relaunch Codex Desktop (open -a Codex: ${open.error ?? `exit ${open.code}`}). Start it yourself.` };
   }
   if (d.platform === "win32") {

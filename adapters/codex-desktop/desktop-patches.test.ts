@@ -116,6 +116,9 @@ describe("Codex Desktop processes", () => {
     const mac = fakeDeps("darwin");
     expect(await restartCodexDesktop(mac.d)).toEqual({ restarted: true, note: "Codex Desktop was restarted." });
     expect(mac.calls).toEqual([`run osascript -e ${quitAppleScript()}`, "sleep 1500", "run open -a Codex"]);
+    const patched = fakeDeps("darwin");
+    await restartCodexDesktop(patched.d, { macBundle: "/Users/me/Applications/Codex.app" });
+    expect(patched.calls[2]).toBe("run open -a /Users/me/Applications/Codex.app");
     const win = fakeDeps("win32", { LOCALAPPDATA: "C:\\Users\\me\\AppData\\Local" });
     expect((await restartCodexDesktop(win.d)).restarted).toBe(true);
     expect(win.calls[0]).toBe("run taskkill /IM Codex.exe");

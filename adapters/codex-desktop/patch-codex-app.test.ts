@@ -9,7 +9,7 @@ import { patchCodexApp } from "./patch-codex-app.ts";
 import { restoreCodexApp } from "./restore-codex-app.ts";
 import { asarHeaderHash, readAsarFile, readAsarIndex } from "./asar-archive.ts";
 import { findAsarIntegrity } from "./info-plist.ts";
-import { ASAR_BACKUP, backupDirFor, readPatchRecords } from "./app-backups.ts";
+import { ASAR_BACKUP, backupDirFor, patchedUserBundle, readPatchRecords } from "./app-backups.ts";
 import { PICKER_MARKER } from "./desktop-patches.ts";
 import type { DesktopDeps } from "./desktop-steps.ts";
 import { DesktopError } from "./codex-app-bundle.ts";
@@ -218,6 +218,7 @@ describe("patch-app on a synthetic Codex.app", () => {
     expect(d.lines[0]).toBe(`Copied Codex Desktop to ${user} for patching (${join(a.root, "Codex.app")} is not writable).`);
     expect(bytes(a.asarPath).equals(system)).toBe(true);
     expect(bytes(join(user, "Contents", "Resources", "app.asar")).equals(system)).toBe(false);
+    expect(patchedUserBundle(d.stateDir, home)).toBe(user); // what /api/switch's restart opens
     const r = deps({ platform: "darwin", home, systemApplications: a.root, stateDir: d.stateDir });
     await restoreCodexApp(undefined, r);
     expect(bytes(join(user, "Contents", "Resources", "app.asar")).equals(system)).toBe(true);

@@ -7,6 +7,9 @@ import { listPickerModels } from "./picker-models.ts";
 import { serialized, switchModel } from "./switch-model.ts";
 import { pickerPageHtml, pickerPageHeaders } from "./picker-page.ts";
 import { realRestartDeps, restartCodexDesktop, type RestartOutcome } from "../../adapters/codex-desktop/codex-desktop-process.ts";
+import { patchedUserBundle } from "../../adapters/codex-desktop/app-backups.ts";
+import { stateDir } from "../../adapters/settings/state-paths.ts";
+import { homedir } from "node:os";
 
 export const PICKER_TOKEN_HEADER = "X-Codex-Shim-Picker-Token";
 
@@ -45,7 +48,7 @@ export interface PickerRouteOptions {
 export function registerPickerRoutes(app: H3, ctx: ServerContext, opts: PickerRouteOptions = {}): void {
   const token = opts.token ?? newPickerToken();
   const platform = opts.platform ?? process.platform;
-  const restart = opts.restart ?? (() => restartCodexDesktop(realRestartDeps(ctx.env)));
+  const restart = opts.restart ?? (() => restartCodexDesktop(realRestartDeps(ctx.env), { macBundle: patchedUserBundle(stateDir(ctx.env), ctx.env.HOME?.trim() || homedir()) }));
   const bodyLimit = Math.min(maxBodyBytes(ctx.env), 64 * 1024);
   const doSwitch = serialized(switchModel);
   const authorized = (req: Request) => tokenMatches(req.headers.get(PICKER_TOKEN_HEADER), token);
