@@ -113,10 +113,14 @@ export async function ensureNotRunning(bundle: string, bundleId: string | undefi
 }
 
 /** Ad-hoc re-signing (a modified bundle's old signature no longer matches). */
-export function resign(bundle: string, d: DesktopDeps): void {
+export function resign(bundle: string, cmd: DesktopCommand, d: DesktopDeps): void {
   const r = d.codesign(bundle);
   if (r.status === "signed") d.out(`Re-signed ${bundle} (ad-hoc).`);
   else if (r.status === "missing")
     d.out(`codesign was not found, so ${bundle} was not re-signed (skipped). On macOS, run: codesign --force --deep --sign - "${bundle}"`);
-  else throw new DesktopError(`codesign --force --deep --sign - "${bundle}" failed: ${r.detail}\nmacOS may refuse to open the app until it is signed; fix that, or undo with codex-shim restore-app.`);
+  else
+    throw new DesktopError(
+      `codesign --force --deep --sign - "${bundle}" failed: ${r.detail}\n` +
+        (cmd === "patch-app" ? "The app is patched, but macOS may refuse to open it until it is signed: fix that and re-run the command, or undo with codex-shim restore-app." : "The original files are back, but macOS may refuse to open the app until it is signed: fix that and re-run the command, or reinstall Codex Desktop."),
+    );
 }

@@ -11,7 +11,7 @@ import { asarHeaderHash, readAsarFile, readAsarIndex } from "./asar-archive.ts";
 import { findAsarIntegrity } from "./info-plist.ts";
 import { ASAR_BACKUP, backupDirFor, patchedUserBundle, readPatchRecords } from "./app-backups.ts";
 import { PICKER_MARKER } from "./desktop-patches.ts";
-import type { DesktopDeps } from "./desktop-steps.ts";
+import { realDesktopDeps, type DesktopDeps } from "./desktop-steps.ts";
 import { DesktopError } from "./codex-app-bundle.ts";
 
 const cleanups: (() => void)[] = [];
@@ -202,6 +202,25 @@ describe("patch-app on a synthetic Codex.app", () => {
     await expect(restoreCodexApp(a.app, d)).rejects.toThrow(/neither the file patch-app wrote nor an original it backed up.*--force --app/);
     await restoreCodexApp(a.app, d, { force: true });
     expect(bytes(a.asarPath).equals(original)).toBe(true);
+  });
+
+  it("re-signs with `codesign --force --deep --sign - <bundle>` from PATH; a failing codesign is an error that says what state the app is in", async () => {
+    const a = await synthetic();
+    const binDir = mkdtempSync(join(tmpdir(), "fake-codesign-"));
+    cleanups.push(() => rmSync(binDir, { recursive: true, force: true }));
+    const argsFile = join(binDir, "args");
+    writeFileSync(join(binDir, "codesign"), `#!/bin/sh\necho "$@" > "${argsFile}"\n[ -n "$FAIL_CODESIGN" ] && { echo "resource fork not allowed" >&2; exit 1; }\nexit 0\n`, { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = `${binDir}:${path}`;
+    cleanups.push(() => void (process.env.PATH = path));
+    const lines: string[] = [];
+    const d = realDesktopDeps({ stateDir: deps().stateDir, out: (l) => void lines.push(l) });
+    await patchCodexApp(a.app, d);
+    expect(readFileSync(argsFile, "utf8")).toBe(`--force --deep --sign - ${a.app}\n`);
+    expect(lines).toContain(`Re-signed ${a.app} (ad-hoc).`);
+    process.env.FAIL_CODESIGN = "1";
+    cleanups.push(() => void delete process.env.FAIL_CODESIGN);
+    await expect(restoreCodexApp(a.app, d)).rejects.toThrow(/failed: resource fork not allowed\nThe original files are back, but macOS may refuse to open the app/);
   });
 
   it("without --app: macOS-only elsewhere; on macOS /Applications, or a ~/Applications copy when /Applications is not writable", async () => {

@@ -99,6 +99,6 @@ export async function patchCodexApp(app: string | undefined, d: DesktopDeps): Pr
   addPatchRecord(backups, { original: originalSha, patched: sha256OfFile(b.asarPath), version: b.version, at: new Date().toISOString() });
   for (const l of lines) d.out(l);
   d.out(`Updated ElectronAsarIntegrity for app.asar in ${b.plistPath} (sha256 ${hash.slice(0, 16)}…).`);
-  resign(b.path, d);
+  resign(b.path, "patch-app", d);
   d.out(`Codex Desktop ${b.version} is patched: custom catalog models show in its model picker. Undo with: codex-shim restore-app${app ? ` --app "${b.path}"` : ""}`);
 }

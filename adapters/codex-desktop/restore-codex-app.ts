@@ -43,7 +43,7 @@ export async function restoreCodexApp(app: string | undefined, d: DesktopDeps, o
       await ensureNotRunning(target, undefined, "restore-app", d);
       copyFileAtomic(pairedPlist, plistPath);
       d.out(`Restored ${plistPath} from ${pairedPlist}.`);
-      resign(target, d);
+      resign(target, "restore-app", d);
     }
     d.out(`${asarPath} is already the original (it has no codex-shim patch). Nothing else to restore.`);
     return;
@@ -68,5 +68,5 @@ export async function restoreCodexApp(app: string | undefined, d: DesktopDeps, o
   if (sha256OfFile(asarPath) !== sha256OfFile(asarSrc) || !sameBytes(plistPath, plistSrc)) throw new DesktopError(`${target} changed while it was being restored; run codex-shim restore-app again.`);
   d.out(`Restored ${asarPath} from ${asarSrc}.`);
   d.out(`Restored ${plistPath} from ${plistSrc}.`);
-  resign(target, d);
+  resign(target, "restore-app", d);
 }
