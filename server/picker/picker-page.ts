@@ -21,7 +21,7 @@ export function pickerPageHeaders(nonce: string): Record<string, string> {
   };
 }
 
-export function pickerPageHtml(o: { token: string; nonce: string; platform: string; version: string }): string {
+export function pickerPageHtml(o: { token: string; nonce: string; platform: string; version: string; configPath: string }): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -35,7 +35,7 @@ export function pickerPageHtml(o: { token: string; nonce: string; platform: stri
   <header class="top">
     <p class="brand">codex-shim <span class="ver">${esc(o.version)}</span></p>
     <h1>Choose the model Codex uses</h1>
-    <p class="lede">Your choice is written to <code>~/.codex/config.toml</code> (backed up first; <code>codex-shim disable</code> restores the file).</p>
+    <p class="lede">Your choice is written to <code>${esc(o.configPath)}</code> (backed up first; <code>codex-shim disable</code> restores the file).</p>
   </header>
   <section class="current" id="current" aria-live="polite" aria-label="Active model">
     <p class="current-label">Active in Codex</p>

@@ -43,6 +43,7 @@ describe("GET /picker", () => {
     expect(html).toContain(`<script nonce="${nonce}">`);
     expect(res.headers.get("x-frame-options")).toBe("DENY");
     expect(html).toContain("<title>Codex Shim - Model Picker</title>");
+    expect(html).toContain("Your choice is written to <code>~/codex/config.toml</code>"); // CODEX_HOME under HOME
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
     expect(html).not.toMatch(/https?:\/\//);
     expect(token).toMatch(/^[\w-]{43}$/);

@@ -3,13 +3,14 @@ import type { H3 } from "h3";
 import type { ServerContext } from "../server-context.ts";
 import { maxBodyBytes, readJsonBody } from "../read-json-body.ts";
 import { ShimError } from "../../adapters/errors/shim-error.ts";
-import { listPickerModels } from "./picker-models.ts";
+import { codexConfigPath, listPickerModels } from "./picker-models.ts";
 import { serialized, switchModel } from "./switch-model.ts";
 import { pickerPageHtml, pickerPageHeaders } from "./picker-page.ts";
 import { realRestartDeps, restartCodexDesktop, type RestartOutcome } from "../../adapters/codex-desktop/codex-desktop-process.ts";
 import { patchedUserBundle } from "../../adapters/codex-desktop/app-backups.ts";
 import { stateDir } from "../../adapters/settings/state-paths.ts";
 import { homedir } from "node:os";
+import { sep } from "node:path";
 
 export const PICKER_TOKEN_HEADER = "X-Codex-Shim-Picker-Token";
 
@@ -48,14 +49,17 @@ export interface PickerRouteOptions {
 export function registerPickerRoutes(app: H3, ctx: ServerContext, opts: PickerRouteOptions = {}): void {
   const token = opts.token ?? newPickerToken();
   const platform = opts.platform ?? process.platform;
-  const restart = opts.restart ?? (() => restartCodexDesktop(realRestartDeps(ctx.env), { macBundle: patchedUserBundle(stateDir(ctx.env), ctx.env.HOME?.trim() || homedir()) }));
+  const home = ctx.env.HOME?.trim() || homedir();
+  const restart = opts.restart ?? (() => restartCodexDesktop(realRestartDeps(ctx.env), { macBundle: patchedUserBundle(stateDir(ctx.env), home) }));
   const bodyLimit = Math.min(maxBodyBytes(ctx.env), 64 * 1024);
   const doSwitch = serialized(switchModel);
   const authorized = (req: Request) => tokenMatches(req.headers.get(PICKER_TOKEN_HEADER), token);
+  const configPath = codexConfigPath(ctx.env);
+  const shownConfigPath = configPath.startsWith(home + sep) ? `~${configPath.slice(home.length)}` : configPath;
 
   app.get("/picker", () => {
     const nonce = randomBytes(16).toString("base64");
-    return new Response(pickerPageHtml({ token, nonce, platform, version: ctx.version }), { headers: pickerPageHeaders(nonce) });
+    return new Response(pickerPageHtml({ token, nonce, platform, version: ctx.version, configPath: shownConfigPath }), { headers: pickerPageHeaders(nonce) });
   });
 
   app.get("/api/models", async (event) => {

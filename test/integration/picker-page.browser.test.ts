@@ -126,6 +126,9 @@ describe.skipIf(!existsSync(CHROMIUM))("/picker in headless Chromium", () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("filter");
     await page.keyboard.type("qwen");
     expect(await page.locator(".model .name").allTextContents()).toEqual(["Qwen 2.5 Coder 7B (local)"]);
+    await page.keyboard.type("zzz");
+    expect(await page.locator(".empty").textContent()).toBe("No model matches “qwenzzz”.");
+    await page.screenshot({ path: join(SHOTS, "picker-1280-no-match.png") });
     await page.keyboard.press("Escape");
     expect(await page.locator(".model").count()).toBe(4);
     await page.keyboard.press("ArrowDown");
