@@ -54,6 +54,19 @@ describe("GET /picker", () => {
     expect(await pageToken(f.shim.url)).toBe(token);
   });
 
+  it("is not served to a rebound DNS name (the token would leak to that site)", async () => {
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${f.shim.url}/picker`, { headers: { host: "attacker.example:8765" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+  });
+
   it("scriptString cannot close the script element", () => {
     expect(scriptString("</script><b>")).toBe('"\\u003c/script>\\u003cb>"');
     expect(tokenMatches("abc", "abc")).toBe(true);
