@@ -39,6 +39,7 @@ export function quitAppleScript(bundleId?: string): string {
 
 export interface RunResult {
   code: number | null;
+  stdout?: string;
   error?: string;
 }
 
@@ -56,7 +57,9 @@ export const realRestartDeps = (env: NodeJS.ProcessEnv = process.env): RestartDe
   env,
   run: (file, args) =>
     new Promise((resolve) =>
-      execFile(file, args, { timeout: 10_000, windowsHide: true }, (e) => resolve({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, ...(e ? { error: e.message } : {}) })),
+      execFile(file, args, { timeout: 10_000, windowsHide: true }, (e, stdout) =>
+        resolve({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, stdout: String(stdout ?? ""), ...(e ? { error: e.message } : {}) }),
+      ),
     ),
   launch: (file, args) => {
     const child = spawn(file, args, { detached: true, stdio: "ignore", windowsHide: true });
@@ -78,22 +81,42 @@ export function windowsCodexExe(env: NodeJS.ProcessEnv): string | null {
   return base ? join(base, "Programs", "Codex", "Codex.exe") : null;
 }
 
+/** Whether Codex Desktop still runs: `pgrep -x Codex` (macOS), `tasklist` (Windows). */
+async function desktopRunning(d: RestartDeps): Promise<boolean> {
+  if (d.platform === "darwin") return (await d.run("pgrep", ["-x", "Codex"])).code === 0;
+  const r = await d.run("tasklist", ["/FI", "IMAGENAME eq Codex.exe", "/NH"]);
+  return /codex\.exe/i.test(r.stdout ?? "");
+}
+
+/** Polls until Codex Desktop has exited (10 s at most). */
+async function waitForExit(d: RestartDeps): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    await d.sleep(500);
+    if (!(await desktopRunning(d))) return true;
+  }
+  return false;
+}
+
+const DID_NOT_QUIT = { restarted: false, note: "Codex Desktop did not quit within 10 s (an unsaved prompt?), so it was not relaunched; restart it yourself to use the model." };
+
 /**
  * Quits and relaunches Codex Desktop so it re-reads config.toml: macOS quits it by AppleScript and
- * runs `open -a Codex` (or `open -a <bundle>` for a patched copy); Windows runs `taskkill /IM Codex.exe` and starts
- * %LOCALAPPDATA%\Programs\Codex\Codex.exe. Linux has no Codex Desktop.
+ * runs `open -a Codex` (or `open -a <bundle>` for a patched copy); Windows runs
+ * `taskkill /IM Codex.exe` and starts %LOCALAPPDATA%\Programs\Codex\Codex.exe. Either waits
+ * (bounded) for the old process to exit first: Electron's single-instance lock would otherwise
+ * hand the launch to the quitting app. Linux has no Codex Desktop.
  */
 export async function restartCodexDesktop(d: RestartDeps, opts: { macBundle?: string } = {}): Promise<RestartOutcome> {
   if (d.platform === "darwin") {
     await d.run("osascript", ["-e", quitAppleScript()]);
-    await d.sleep(1_500);
+    if (!(await waitForExit(d))) return DID_NOT_QUIT;
     // a patched ~/Applications copy must be the one that opens, not /Applications' original
     const open = await d.run("open", ["-a", opts.macBundle ?? "Codex"]);
     return open.code === 0 ? { restarted: true, note: "Codex Desktop was restarted." } : { restarted: false, note: `Could not relaunch Codex Desktop (open -a Codex: ${open.error ?? `exit ${open.code}`}). Start it yourself.` };
   }
   if (d.platform === "win32") {
     await d.run("taskkill", ["/IM", "Codex.exe"]);
-    await d.sleep(1_500);
+    if (!(await waitForExit(d))) return DID_NOT_QUIT;
     const exe = windowsCodexExe(d.env);
     if (!exe || !d.exists(exe)) return { restarted: false, note: `Codex Desktop was asked to quit, but ${exe ?? "%LOCALAPPDATA%\\Programs\\Codex\\Codex.exe"} was not found to relaunch it. Start it yourself.` };
     d.launch(exe, []);

@@ -99,31 +99,44 @@ describe("Codex Desktop processes", () => {
     expect(quitAppleScript("com.openai.codex")).toBe('if application id "com.openai.codex" is running then tell application id "com.openai.codex" to quit');
   });
 
-  function fakeDeps(platform: NodeJS.Platform, env: NodeJS.ProcessEnv = {}, exists = true) {
+  /** Scripted IO: Codex "runs" for `runningFor` more polls after being asked to quit. */
+  function fakeDeps(platform: NodeJS.Platform, env: NodeJS.ProcessEnv = {}, opts: { exists?: boolean; runningFor?: number } = {}) {
     const calls: string[] = [];
+    let polls = opts.runningFor ?? 1;
     const d: RestartDeps = {
       platform,
       env,
-      run: async (file, args) => (calls.push(`run ${file} ${args.join(" ")}`), { code: 0 }),
+      run: async (file, args) => {
+        calls.push(`run ${file} ${args.join(" ")}`);
+        const running = (file === "pgrep" || file === "tasklist") && polls-- > 0;
+        if (file === "pgrep") return { code: running ? 0 : 1 };
+        if (file === "tasklist") return { code: 0, stdout: running ? "Codex.exe  4242 Console  1  200,000 K" : "INFO: No tasks are running which match the specified criteria." };
+        return { code: 0 };
+      },
       launch: (file) => void calls.push(`launch ${file}`),
-      exists: () => exists,
-      sleep: async (ms) => void calls.push(`sleep ${ms}`),
+      exists: () => opts.exists ?? true,
+      sleep: async () => {},
     };
     return { d, calls };
   }
 
-  it("restarts on macOS with AppleScript and open -a, on Windows with taskkill and %LOCALAPPDATA%, not at all on Linux", async () => {
+  it("restarts on macOS with AppleScript and open -a once Codex has exited, on Windows with taskkill and %LOCALAPPDATA%, not at all on Linux", async () => {
     const mac = fakeDeps("darwin");
     expect(await restartCodexDesktop(mac.d)).toEqual({ restarted: true, note: "Codex Desktop was restarted." });
-    expect(mac.calls).toEqual([`run osascript -e ${quitAppleScript()}`, "sleep 1500", "run open -a Codex"]);
-    const patched = fakeDeps("darwin");
+    expect(mac.calls).toEqual([`run osascript -e ${quitAppleScript()}`, "run pgrep -x Codex", "run pgrep -x Codex", "run open -a Codex"]);
+    const patched = fakeDeps("darwin", {}, { runningFor: 0 });
     await restartCodexDesktop(patched.d, { macBundle: "/Users/me/Applications/Codex.app" });
-    expect(patched.calls[2]).toBe("run open -a /Users/me/Applications/Codex.app");
+    expect(patched.calls.at(-1)).toBe("run open -a /Users/me/Applications/Codex.app");
+    const stuck = fakeDeps("darwin", {}, { runningFor: 1000 });
+    expect(await restartCodexDesktop(stuck.d)).toMatchObject({ restarted: false, note: expect.stringContaining("did not quit within 10 s") });
+    expect(stuck.calls.filter((c) => c.startsWith("run pgrep"))).toHaveLength(20);
+    expect(stuck.calls.some((c) => c.startsWith("run open"))).toBe(false);
+
     const win = fakeDeps("win32", { LOCALAPPDATA: "C:\\Users\\me\\AppData\\Local" });
     expect((await restartCodexDesktop(win.d)).restarted).toBe(true);
     expect(win.calls[0]).toBe("run taskkill /IM Codex.exe");
-    expect(win.calls[2]).toMatch(/^launch C:\\Users\\me\\AppData\\Local.Programs.Codex.Codex\.exe$/);
-    const noExe = fakeDeps("win32", { LOCALAPPDATA: "C:\\L" }, false);
+    expect(win.calls.at(-1)).toMatch(/^launch C:\\Users\\me\\AppData\\Local.Programs.Codex.Codex\.exe$/);
+    const noExe = fakeDeps("win32", { LOCALAPPDATA: "C:\\L" }, { exists: false });
     expect(await restartCodexDesktop(noExe.d)).toMatchObject({ restarted: false, note: expect.stringContaining("was not found to relaunch it") });
     const linux = fakeDeps("linux");
     expect(await restartCodexDesktop(linux.d)).toMatchObject({ restarted: false });
