@@ -2,7 +2,7 @@ import { validateResponsesRequest } from "../../adapters/responses/validate-resp
 import { newItemId } from "../../adapters/responses/new-id.ts";
 import { ShimError } from "../../adapters/errors/shim-error.ts";
 import type { ServerContext } from "../server-context.ts";
-import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-request-actor.ts";
+import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 
 /**
  * POST /v1/responses: one request actor per call. Pre-stream failures get a real HTTP status
@@ -18,7 +18,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     const err = c.error ?? new ShimError({ status: 502, code: "upstream_error", message: "The request failed before the upstream answered." });
     return err.toResponse(run.headers);
   }
-  if (streaming) return new Response(run.sseBody, { status: 200, headers: { ...SSE_HEADERS, ...run.headers } });
+  if (streaming) return sseResponse(run.sseBody!, run.headers);
   const obj = c.writer.responseObject();
   const status = obj.status === "failed" && obj.error ? statusForFailedCode(obj.error.code) : 200;
   return Response.json(obj, { status, headers: run.headers });
