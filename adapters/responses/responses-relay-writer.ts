@@ -155,6 +155,7 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
       return;
     }
     if (this.o.modelOverride && typeof r.model === "string") r.model = this.o.modelOverride;
+    if (this.o.normalizeUsage && r.usage) r.usage = usageFromResponses(r.usage);
     if (this.o.items && Array.isArray(r.output)) r.output = r.output.map((i) => (this.o.items!.mapItem(i as unknown as Json)?.item ?? i) as unknown as (typeof r.output)[number]);
     this.settle(r.status === "in_progress" ? "completed" : r.status, r);
   }
