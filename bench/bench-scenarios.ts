@@ -9,10 +9,11 @@ import type { StreamKind } from "./mock-stream-scripts.ts";
  * What the bench sends: for each body size and each shim route, the same bytes three ways —
  * (a) straight to the mock upstream, (b) through the byte pass-through proxy, (c) through the shim.
  */
-export type Route = "chat" | "anthropic" | "messages";
+export type Route = "chat" | "anthropic" | "messages" | "responses" | "chatgpt";
 export type Target = "direct" | "passthrough" | "shim";
 export const TARGETS: Target[] = ["direct", "passthrough", "shim"];
-export const ROUTES: Route[] = ["chat", "anthropic", "messages"];
+/** responses = a native Responses row (provider openai-responses); chatgpt = the ChatGPT subscription passthrough. */
+export const ROUTES: Route[] = ["chat", "anthropic", "messages", "responses", "chatgpt"];
 export const KINDS: StreamKind[] = ["text", "tool"];
 
 export interface Endpoint {
@@ -39,6 +40,7 @@ export function benchSettings(mockUrl: string): Record<string, unknown> {
   for (const kind of KINDS) {
     rows.push({ model: "bench-model", slug: `chat-${kind}`, provider: "openai", base_url: `${mockUrl}/${kind}/v1`, api_key: "sk-bench-not-a-real-key" });
     rows.push({ model: "bench-model", slug: `anthropic-${kind}`, provider: "anthropic", base_url: `${mockUrl}/${kind}/v1`, api_key: "sk-ant-bench-not-a-real-key" });
+    rows.push({ model: "bench-model", slug: `responses-${kind}`, provider: "openai-responses", base_url: `${mockUrl}/${kind}/v1`, api_key: "sk-bench-not-a-real-key" });
   }
   return { models: rows };
 }
@@ -62,6 +64,7 @@ export function buildSizes(quick: boolean, mockUrl: string): SizeCase[] {
 }
 
 const MARKERS: Record<"chat" | "anthropic" | "responses" | "messages-out", Record<StreamKind, string>> = {
+  // (responses = the shim's Responses output, also what a native Responses upstream sends)
   chat: { text: '"content":"tok', tool: '"tool_calls"' },
   anthropic: { text: '"text_delta"', tool: '"tool_use"' },
   responses: { text: "output_text.delta", tool: "response.output_item.added" },
@@ -70,10 +73,10 @@ const MARKERS: Record<"chat" | "anthropic" | "responses" | "messages-out", Recor
 
 /** The three endpoints of one (size, route, kind) cell; the model name is set per endpoint. */
 export function endpointsFor(size: SizeCase, route: Route, kind: StreamKind, urls: { mock: string; proxy: string; shim: string }, agents: Record<Target, Agent>): Record<Target, Endpoint> {
-  const slug = route === "anthropic" ? `anthropic-${kind}` : `chat-${kind}`;
-  const upstreamPath = route === "anthropic" ? `/${kind}/v1/messages` : `/${kind}/v1/chat/completions`;
+  const slug = route === "anthropic" ? `anthropic-${kind}` : route === "responses" ? `responses-${kind}` : route === "chatgpt" ? "gpt-5.5" : `chat-${kind}`;
+  const upstreamPath = route === "anthropic" ? `/${kind}/v1/messages` : route === "responses" ? `/${kind}/v1/responses` : route === "chatgpt" ? `/${kind}/chatgpt/responses` : `/${kind}/v1/chat/completions`;
   const clientBody = (route === "messages" ? size.messages : size.responses).replace('"model":"MODEL"', `"model":"${slug}"`);
-  const upstreamMarker = MARKERS[route === "anthropic" ? "anthropic" : "chat"][kind];
+  const upstreamMarker = MARKERS[route === "anthropic" ? "anthropic" : route === "responses" || route === "chatgpt" ? "responses" : "chat"][kind];
   const shimPath = route === "messages" ? "/v1/messages" : "/v1/responses";
   const shimMarker = MARKERS[route === "messages" ? "messages-out" : "responses"][kind];
   return {

@@ -4,7 +4,7 @@
  * arguments arrive in pieces, as real providers stream them). One Buffer per write.
  */
 export type StreamKind = "text" | "tool";
-export type UpstreamWire = "chat" | "anthropic";
+export type UpstreamWire = "chat" | "anthropic" | "responses";
 
 const tokenText = (i: number) => `tok${i} `;
 
@@ -54,11 +54,37 @@ function anthropicChunks(kind: StreamKind, tokens: number): Buffer[] {
   return out;
 }
 
-export function streamChunks(wire: UpstreamWire, kind: StreamKind, tokens: number): Buffer[] {
-  return wire === "chat" ? chatChunks(kind, tokens) : anthropicChunks(kind, tokens);
+/** A native Responses stream, as the OpenAI API sends it (sequence numbers, one item). */
+function responsesChunks(kind: StreamKind, tokens: number): Buffer[] {
+  let seq = 0;
+  const ev = (type: string, data: Record<string, unknown>) => Buffer.from(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`);
+  const base = { id: "resp_bench", object: "response", created_at: 1, model: "bench-model", status: "in_progress", output: [] as unknown[] };
+  const out: Buffer[] = [ev("response.created", { response: base }), ev("response.in_progress", { response: base })];
+  let item: Record<string, unknown>;
+  if (kind === "text") {
+    item = { type: "message", id: "msg_bench", role: "assistant", status: "completed", content: [{ type: "output_text", text: expectedText(tokens), annotations: [] }] };
+    out.push(ev("response.output_item.added", { output_index: 0, item: { ...item, status: "in_progress", content: [] } }));
+    out.push(ev("response.content_part.added", { output_index: 0, item_id: "msg_bench", content_index: 0, part: { type: "output_text", text: "", annotations: [] } }));
+    for (let i = 0; i < tokens; i++) out.push(ev("response.output_text.delta", { output_index: 0, item_id: "msg_bench", content_index: 0, delta: tokenText(i) }));
+    out.push(ev("response.output_text.done", { output_index: 0, item_id: "msg_bench", content_index: 0, text: expectedText(tokens) }));
+  } else {
+    const pieces = argumentPieces(tokens);
+    item = { type: "function_call", id: "fc_bench", call_id: "call_bench_1", name: "exec_command", arguments: pieces.join(""), status: "completed" };
+    out.push(ev("response.output_item.added", { output_index: 0, item: { ...item, arguments: "", status: "in_progress" } }));
+    for (const p of pieces) out.push(ev("response.function_call_arguments.delta", { output_index: 0, item_id: "fc_bench", delta: p }));
+    out.push(ev("response.function_call_arguments.done", { output_index: 0, item_id: "fc_bench", arguments: pieces.join("") }));
+  }
+  out.push(ev("response.output_item.done", { output_index: 0, item }));
+  out.push(ev("response.completed", { response: { ...base, status: "completed", output: [item], usage: { input_tokens: 50, input_tokens_details: { cached_tokens: 0 }, output_tokens: tokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 50 + tokens } } }));
+  return out;
 }
 
-/** `/tool/v1/messages` → anthropic tool; `/v1/chat/completions` → chat text (the old bench's path). */
+export function streamChunks(wire: UpstreamWire, kind: StreamKind, tokens: number): Buffer[] {
+  return wire === "chat" ? chatChunks(kind, tokens) : wire === "anthropic" ? anthropicChunks(kind, tokens) : responsesChunks(kind, tokens);
+}
+
+/** `/tool/v1/messages` → anthropic tool; `/text/v1/responses` → Responses text; `/v1/chat/completions` → chat text (the old bench's path). */
 export function scriptForPath(path: string): { wire: UpstreamWire; kind: StreamKind } {
-  return { wire: path.endsWith("/messages") ? "anthropic" : "chat", kind: path.startsWith("/tool/") ? "tool" : "text" };
+  const wire: UpstreamWire = path.endsWith("/messages") ? "anthropic" : path.endsWith("/responses") ? "responses" : "chat";
+  return { wire, kind: path.startsWith("/tool/") ? "tool" : "text" };
 }

@@ -8,7 +8,8 @@
  * request, then throughput at concurrency 16/64 (30 KB), RSS and cold start, with the targets.
  *
  * Options: --quick (fewer samples, no 250 KB row in the matrix; it is still used for RSS), --json FILE (write the figures),
- * --profile (shim child under `node --cpu-prof`, profile in bench/profiles/).
+ * --profile (shim child under `node --cpu-prof`, profile in bench/profiles/), --only ROUTE/KIND
+ * (e.g. chat/text; matrix cells to run), --matrix-only (skip throughput, RSS and cold start).
  */
 import { Agent } from "node:http";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -29,6 +30,8 @@ const SHIM_EXEC_ARGV = process.env.BENCH_SHIM_EXEC_ARGV !== undefined ? process.
 const PROFILE = args.includes("--profile");
 const JSON_OUT = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const ONLY = args.includes("--only") ? args[args.indexOf("--only") + 1] : undefined;
+const MATRIX_ONLY = args.includes("--matrix-only");
 
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
@@ -46,6 +49,11 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), "codex-shim-bench-"));
   const settingsFile = join(dir, "models.json");
   writeFileSync(settingsFile, JSON.stringify(benchSettings(mock.url)));
+  // the ChatGPT subscription passthrough, pointed at the mock (a fake login; the children inherit this env)
+  const codexHome = join(dir, "codex-home");
+  mkdirSync(codexHome);
+  writeFileSync(join(codexHome, "auth.json"), JSON.stringify({ tokens: { access_token: "bench-not-a-real-token", account_id: "bench" } }));
+  Object.assign(process.env, { CODEX_HOME: codexHome, CODEX_SHIM_CHATGPT_BASE_URL: `${mock.url}/text/chatgpt`, CODEX_SHIM_DISABLE_CURSOR: "1" });
   const profDir = here("./profiles");
   if (PROFILE) mkdirSync(profDir, { recursive: true });
   const proxy = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
@@ -65,6 +73,8 @@ async function main() {
     const n = size.bytes > 500_000 ? (QUICK ? 6 : 14) : size.bytes > 100_000 ? (QUICK ? 10 : 24) : QUICK ? 16 : 40;
     for (const route of ROUTES) {
       for (const kind of KINDS) {
+        if (ONLY && ONLY !== `${route}/${kind}`) continue;
+        if (route === "chatgpt" && kind === "tool") continue; // one ChatGPT base URL per process: text only
         const eps = endpointsFor(size, route, kind, urls, agents);
         for (const t of TARGETS) {
           const r = await streamOnce(eps[t].agent, eps[t].url, eps[t].body, eps[t].marker);
@@ -102,6 +112,14 @@ async function main() {
     }
   }
   results.matrix = matrix;
+  if (MATRIX_ONLY) {
+    for (const a of Object.values(agents)) a.destroy();
+    await proxy.stop();
+    await shim.stop();
+    await mock.close();
+    if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(results, null, 2));
+    return;
+  }
 
   // throughput at concurrency 16 and 64 with ~30 KB bodies, chat route, blocks interleaved
   const s30 = sizes.find((s) => s.label.startsWith("~30"))!;
