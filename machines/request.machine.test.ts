@@ -34,7 +34,7 @@ const fakeConnectOutput = {
 const eventsFor = (model: string) => (s: { value: unknown }): Ev[] => {
   switch (s.value) {
     case "classifying":
-      return [{ type: "xstate.done.actor.classify", output: model }, { type: "xstate.error.actor.classify", error: new Error("router down") }, { type: "CLIENT_ABORT" }];
+      return [{ type: "xstate.done.actor.classify", output: { slug: model } }, { type: "xstate.error.actor.classify", error: new Error("router down") }, { type: "CLIENT_ABORT" }];
     case "connecting":
       return [{ type: "xstate.done.actor.connect", output: fakeConnectOutput }, { type: "xstate.error.actor.connect", error: new Error("HTTP 500") }, { type: "CLIENT_ABORT" }];
     case "streaming":
@@ -107,10 +107,10 @@ let up: ScriptedUpstream;
 beforeAll(async () => {
   up = await startScriptedUpstream([upstreamStep]);
   shim = await startTestShim({ models: [{ model: "up", slug: "m", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-graph-test" }] });
-  shim.ctx.classify = async (req) => {
+  shim.ctx.classify = async ({ body }) => {
     if (scenario.classify === "error") throw new Error("router down");
     if (scenario.classify === "hang") await new Promise((r) => setTimeout(r, 2000));
-    return req.model;
+    return { slug: body.model };
   };
 });
 afterAll(async () => {

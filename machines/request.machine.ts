@@ -14,6 +14,9 @@ import { ParamRetry } from "../adapters/transport/unsupported-params.ts";
 import { pumpUpstreamToResponses, type PumpOutcome } from "../adapters/stream/pump-upstream-to-responses.ts";
 import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
 import { rememberToolCalls, type ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import type { ClassifyInput, ClassifyResult } from "../adapters/router/classify-types.ts";
+import type { RouteDecision } from "../adapters/router/route-decision.ts";
+import { rememberUpstreamFailure } from "../adapters/router/spill-signal.ts";
 
 /** Everything with side effects comes in through here, so tests can swap any of it. */
 export interface RequestDeps {
@@ -23,7 +26,7 @@ export interface RequestDeps {
   /** Seconds of silence towards Codex before a keep-alive event (0 = off). */
   keepAliveMs: number;
   /** Picks the concrete model for a request (the auto-router); pass-through by default. */
-  classify?: (req: ResponsesRequest, settings: Settings) => Promise<string>;
+  classify?: (input: ClassifyInput) => Promise<ClassifyResult>;
 }
 
 export interface RequestInput {
@@ -34,6 +37,8 @@ export interface RequestInput {
   deps: RequestDeps;
   /** The SSE body sink; a discarding sink for non-streaming clients. */
   sink: ByteSink;
+  /** The client's request headers (the router reads Codex's thread/turn ids from them). */
+  headers?: Headers;
   /**
    * Another endpoint's route table (e.g. `/v1/messages`): replaces the provider → route map, and
    * slug routes (ChatGPT/Cursor passthroughs, which speak only the Responses API) are skipped.
@@ -73,6 +78,8 @@ export interface RequestTimings {
 
 export interface RequestContext extends RequestInput {
   slug: string;
+  /** The auto-router's decision, when the request named the router's slug. */
+  routing: RouteDecision | null;
   selection: Selection | null;
   prepared: PreparedUpstream | null;
   upstream: Response | null;
@@ -137,8 +144,8 @@ export const requestMachine = setup({
     input: {} as RequestInput,
   },
   actors: {
-    classify: fromPromise<string, { body: ResponsesRequest; settings: Settings; deps: RequestDeps }>(async ({ input }) =>
-      input.deps.classify ? input.deps.classify(input.body, input.settings) : input.body.model,
+    classify: fromPromise<ClassifyResult, { input: ClassifyInput; deps: RequestDeps }>(async ({ input }) =>
+      input.deps.classify ? input.deps.classify(input.input) : { slug: input.input.body.model },
     ),
     connect: fromPromise<{ response: Response; prepared: PreparedUpstream }, { selection: Selection; deps: RequestDeps; signal: AbortSignal; timings: RequestTimings }>(async ({ input }) => {
       const { selection, deps, signal } = input;
@@ -163,7 +170,7 @@ export const requestMachine = setup({
           selection.ctx.notes.push(retry.note);
           continue;
         }
-        throw selection.route.mapHttpError(selection.ctx, {
+        const mapped = selection.route.mapHttpError(selection.ctx, {
           status: response.status,
           statusText: response.statusText,
           headers: response.headers,
@@ -172,6 +179,9 @@ export const requestMachine = setup({
           modelSlug: selection.model.slug,
           secrets: [selection.ctx.apiKey],
         });
+        // the router reads reset times from it when it spills to another candidate
+        rememberUpstreamFailure(mapped, { status: response.status, headers: response.headers, bodyText });
+        throw mapped;
       }
       return { response, prepared };
     }),
@@ -202,11 +212,17 @@ export const requestMachine = setup({
   },
   guards: {
     hasSelection: ({ context }) => context.selection !== null,
+    routerRefused: ({ event }) => (event as unknown as { error: unknown }).error instanceof ShimError,
+    canSpill: ({ context, event }) => !context.abort.signal.aborted && context.routing?.spillTarget(context.slug, (event as unknown as { error: unknown }).error) != null,
     streamFailed: ({ event }) => (event as unknown as { output: StreamOutcome }).output === "failed",
     pumpAborted: ({ event }) => (event as unknown as { output: StreamOutcome }).output === "aborted",
   },
   actions: {
     abortUpstream: ({ context }) => context.abort.abort(),
+    spillToNextCandidate: assign(({ context, event }) => ({
+      slug: context.routing?.spill(context.slug, (event as unknown as { error: unknown }).error) ?? context.slug,
+      selection: null,
+    })),
     markEnd: ({ context }) => {
       context.timings.end = performance.now();
     },
@@ -216,6 +232,7 @@ export const requestMachine = setup({
   context: ({ input }) => ({
     ...input,
     slug: input.body.model ?? "",
+    routing: null,
     selection: null,
     prepared: null,
     upstream: null,
@@ -232,10 +249,17 @@ export const requestMachine = setup({
       invoke: {
         id: "classify",
         src: "classify",
-        input: ({ context }) => ({ body: context.body, settings: context.settings, deps: context.deps }),
-        onDone: { target: "selecting", actions: assign({ slug: ({ event }) => event.output }) },
-        // A router failure never fails the request: keep the requested slug.
-        onError: { target: "selecting" },
+        input: ({ context }) => ({
+          input: { requestId: context.requestId, body: context.body, settings: context.settings, headers: context.headers, signal: context.abort.signal },
+          deps: context.deps,
+        }),
+        onDone: { target: "selecting", actions: assign({ slug: ({ event }) => event.output.slug, routing: ({ event }) => event.output.decision ?? null }) },
+        onError: [
+          // The router's own answer (disabled, no usable candidate, images without a vision model).
+          { guard: "routerRefused", target: "failed", actions: assign({ error: ({ event }) => event.error as ShimError }) },
+          // A router bug never fails the request: keep the requested slug.
+          { target: "selecting" },
+        ],
       },
     },
     selecting: {
@@ -263,16 +287,21 @@ export const requestMachine = setup({
               }),
           })),
         },
-        onError: {
-          target: "failed",
-          actions: assign({
-            error: ({ event }) =>
-              event.error instanceof ShimError
-                ? event.error
-                : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
-            upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
-          }),
-        },
+        onError: [
+          // 429 / out of quota / overloaded / context overflow before any byte reached the client:
+          // the auto-router's next adequate candidate gets the same request.
+          { guard: "canSpill", target: "selecting", actions: "spillToNextCandidate" },
+          {
+            target: "failed",
+            actions: assign({
+              error: ({ event }) =>
+                event.error instanceof ShimError
+                  ? event.error
+                  : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
+              upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
+            }),
+          },
+        ],
       },
     },
     streaming: {

@@ -64,6 +64,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       body: o.body,
       settings: ctx.store.current,
       sink,
+      headers: req.headers,
       deps: { transport: ctx.transport, toolCallCache: ctx.toolCallCache, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       routeFor: o.routeFor,
     },
@@ -85,6 +86,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
     if (s.status === "done") {
       sub.unsubscribe();
       trace.final = String(s.value);
+      if (s.context.routing) trace.model = s.context.routing.summary();
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);

@@ -11,7 +11,7 @@ import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-reques
 export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>): Promise<Response> {
   const body = validateResponsesRequest(rawBody);
   const streaming = body.stream === true;
-  const run = await runRequestActor(ctx, req, { requestId: newItemId("req"), body, streaming, classify: ctx.classify });
+  const run = await runRequestActor(ctx, req, { requestId: newItemId("req"), body, streaming, classify: ctx.classify ?? ctx.router?.classify });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });
   if (!c.writer) {
