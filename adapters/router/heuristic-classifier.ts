@@ -35,8 +35,8 @@ export function taskDifficulty(s: TaskSignal): number {
 /**
  * The `"heuristic"` classifier: no model call. Candidates are ranked by cost as a capability
  * proxy (the cheapest is the weakest); one whose capability reaches the difficulty scores 0.9,
- * one below it scores lower the further it falls short. With the default threshold 0.7 the
- * router then picks the cheapest candidate whose rank reaches the task's difficulty.
+ * one below it 0.65 or less, the further it falls short the lower. With the default threshold 0.7
+ * the router then picks the cheapest candidate whose rank reaches the task's difficulty.
  */
 export function heuristicScores(signal: TaskSignal, candidates: readonly RouterCandidate[]): { scores: Scores; difficulty: number } {
   const difficulty = taskDifficulty(signal);
@@ -48,7 +48,7 @@ export function heuristicScores(signal: TaskSignal, candidates: readonly RouterC
     const level = ranked.findLastIndex((x) => x.cost === c.cost);
     const capability = n === 1 ? 1 : (level + 1) / n;
     const gap = difficulty - capability;
-    scores[c.slug] = gap <= 0 ? 0.9 : Math.max(0.05, Math.round((0.9 - gap * 2) * 100) / 100);
+    scores[c.slug] = gap <= 0 ? 0.9 : Math.max(0.05, Math.round((0.65 - gap * 2) * 100) / 100);
   }
   return { scores, difficulty };
 }

@@ -13,6 +13,10 @@ export function resolveModel(requested: string, catalog: ModelCatalog, settings:
   const entries = catalog.models.map(entryInfo);
   const slugs = entries.map((e) => e.slug);
   if (slugs.includes(requested)) return requested;
+  if (settings.router && requested === settings.router.slug)
+    throw new CliError(
+      `The auto-router '${requested}' is not active now: ${settings.router.enabled ? "none of its candidates is usable (see: codex-shim list)" : "set \"enabled\": true in the router block"}${env.CODEX_SHIM_DISABLE_ROUTER ? " (CODEX_SHIM_DISABLE_ROUTER is set)" : ""}.`,
+    );
   const row = settings.models.find((m) => m.slug === requested) ?? (settings.models.filter((m) => m.model === requested).length === 1 ? settings.models.find((m) => m.model === requested) : undefined);
   if (row) {
     if (slugs.includes(row.slug)) return row.slug;
