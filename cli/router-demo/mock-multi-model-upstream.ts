@@ -85,7 +85,9 @@ export async function startMockMultiModelUpstream(): Promise<MockUpstream> {
       return;
     }
     hits.push({ model, kind: "answer", body, headers: req.headers });
-    res.end(sse([chunk(model, { role: "assistant", content: `answered by ${model}` }), chunk(model, {}, "stop"), { id: "chatcmpl-mock", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 } }]));
+    // "think" in the task: the answer carries reasoning (DeepSeek-style reasoning_content)
+    const thinking = /\bthink\b/i.test(text) ? [chunk(model, { role: "assistant", reasoning_content: `thinking by ${model}` })] : [];
+    res.end(sse([...thinking, chunk(model, { role: "assistant", content: `answered by ${model}` }), chunk(model, {}, "stop"), { id: "chatcmpl-mock", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14 } }]));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;

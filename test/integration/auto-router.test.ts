@@ -62,6 +62,18 @@ describe("auto-router through the real server", () => {
     expect(shim.logs.filter((l) => l.startsWith("[req]")).slice(-1)[0]).toMatch(/model=codex-auto->strong .*router="cache: same turn"/);
   });
 
+  it("switching models between turns never replays one model's reasoning to another", async () => {
+    const t1 = await ask([user("think, then say hi")], turn("r", "1"));
+    const reasoning = t1.body.output.find((o: any) => o.type === "reasoning");
+    expect(reasoning.encrypted_content).toBeTruthy();
+    const history = [user("think, then say hi"), reasoning, ...t1.body.output.filter((o: any) => o.type === "message")];
+    await ask([...history, user("now implement a CRUD endpoint")], turn("r", "2"));
+    const [first, second] = up.hits.filter((h) => h.kind === "answer");
+    expect([first.model, second.model]).toEqual(["cheap-model", "mid-model"]);
+    expect(second.body.messages.some((m: any) => m.role === "assistant")).toBe(true);
+    expect(JSON.stringify(second.body)).not.toContain("thinking by cheap-model");
+  });
+
   it("two sessions typing the same words are decided separately; no session-less text sharing across threads", async () => {
     await ask([user("say hi")], turn("a", "1"));
     await ask([user("say hi")], turn("b", "1"));
