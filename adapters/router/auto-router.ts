@@ -67,6 +67,11 @@ export class AutoRouter {
     return false;
   }
 
+  /** Forget every rate-limit skip (tests, the demo). */
+  clearCooldowns(): void {
+    this.cooldowns.clear();
+  }
+
   /** Slugs skipped right now, with seconds left (for /health). */
   coolingDown(): { slug: string; seconds: number }[] {
     const t = this.now();
@@ -86,7 +91,7 @@ export class AutoRouter {
     const signal = taskSignalOf(input.body);
     const key = decisionKeyOf(input.body, input.headers, signal.task, signal.hasImages);
     const settings = state.settings;
-    const cached = settings.cache ? this.fromCache(key, state.usable, signal, r.slug) : null;
+    const cached = settings.cache ? this.fromCache(input.requestId, key, state.usable, signal, r.slug) : null;
     if (cached) {
       if (routerLogLevel(this.env) === "verbose") this.log(formatDecisionLine(input.requestId, cached));
       return { slug: cached.slug, decision: cached };
@@ -107,7 +112,7 @@ export class AutoRouter {
       const why = signal.hasImages ? "the request has images and no usable candidate has supports_images" : "no candidate can serve this request";
       throw new ShimError({ status: 400, code: "router_no_candidate", message: `The auto-router ${r.slug} cannot route this request: ${why}.` });
     }
-    const decision = this.decide(r, sel, scored, key, state.usable, signal.hasImages);
+    const decision = this.decide(input.requestId, r, sel, scored, key, state.usable, signal.hasImages);
     // A turn's later steps must stay on this model even when the classifier failed; a bare
     // prompt-text key (no session) caches only real classifications, as the original did.
     if (settings.cache && (scored.scores || key.kind !== "text")) this.cache.set(key.key, { slug: sel.slug, reason: decision.reason, ranking: sel.ranking, hasImages: signal.hasImages }, key.thread);
@@ -116,8 +121,9 @@ export class AutoRouter {
     return { slug: sel.slug, decision };
   };
 
-  private decide(r: RouterSettings, sel: Selection, s: Scored, key: DecisionKey, usable: CandidateView[], hasImages: boolean): RouteDecision {
+  private decide(requestId: string, r: RouterSettings, sel: Selection, s: Scored, key: DecisionKey, usable: CandidateView[], hasImages: boolean): RouteDecision {
     return new RouteDecision({
+      requestId,
       requested: r.slug,
       slug: sel.slug,
       reason: s.why ? `${s.why}; ${sel.reason}` : sel.reason,
@@ -135,7 +141,7 @@ export class AutoRouter {
   }
 
   /** The turn's decision, if it still names a usable model; a cooled-down one moves on along its ranking. */
-  private fromCache(key: DecisionKey, usable: CandidateView[], signal: TaskSignal, requested: string): RouteDecision | null {
+  private fromCache(requestId: string, key: DecisionKey, usable: CandidateView[], signal: TaskSignal, requested: string): RouteDecision | null {
     const hit = this.cache.get(key.key);
     if (!hit) return null;
     const slugs = new Set(usable.map((c) => c.slug));
@@ -144,6 +150,7 @@ export class AutoRouter {
     // images added mid-turn need a vision model: decide again
     if (!slug || (signal.hasImages && !hit.hasImages)) return null;
     return new RouteDecision({
+      requestId,
       requested,
       slug,
       reason: slug === hit.slug ? `same ${key.kind}` : `same ${key.kind}; ${hit.slug} rate-limited`,

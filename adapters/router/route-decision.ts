@@ -18,6 +18,7 @@ export interface SpillHooks {
  * the request actor's context; never holds prompt text or keys.
  */
 export class RouteDecision {
+  readonly requestId: string;
   readonly requested: string;
   slug: string;
   reason: string;
@@ -38,6 +39,7 @@ export class RouteDecision {
   private readonly hooks: SpillHooks;
 
   constructor(o: {
+    requestId: string;
     requested: string;
     slug: string;
     reason: string;
@@ -52,6 +54,7 @@ export class RouteDecision {
     hasImages: boolean;
     hooks: SpillHooks;
   }) {
+    this.requestId = o.requestId;
     this.requested = o.requested;
     this.slug = o.slug;
     this.reason = o.reason;

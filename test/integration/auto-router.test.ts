@@ -86,14 +86,14 @@ describe("auto-router through the real server", () => {
     expect(r.res.status).toBe(200);
     expect(r.body.output[0].content[0].text).toBe("answered by mid-model");
     expect(up.hits.filter((h) => h.kind !== "classifier").map((h) => `${h.model}:${h.kind}`)).toEqual(["cheap-model:rate_limited", "mid-model:answer"]);
-    expect(shim.logs.some((l) => /\[router\] codex-auto: cheap rate limited \(skipped for 60s\) -> spilling to mid/.test(l))).toBe(true);
+    expect(shim.logs.some((l) => /\[router\] req_\S+ codex-auto: cheap rate limited \(skipped for 60s\) -> spilling to mid/.test(l))).toBe(true);
     const health = await (await fetch(`${shim.url}/health`)).json();
     expect(health.router.cooling_down).toEqual([{ slug: "cheap", seconds: 60 }]);
     up.hits.length = 0;
     // a new turn does not even try the rate-limited model
     await ask([user("say hello")], turn("s", "2"));
     expect(answered()).toEqual(["mid-model"]);
-    shim.ctx.router!["cooldowns"].clear();
+    shim.ctx.router!.clearCooldowns();
   });
 
   it("every candidate rate-limited → Codex gets the 429 with Retry-After", async () => {
@@ -101,7 +101,7 @@ describe("auto-router through the real server", () => {
     const r = await ask([user("say hi")], turn("s", "all"));
     expect(r.res.status).toBe(429);
     expect(r.res.headers.get("retry-after")).toBe("60");
-    shim.ctx.router!["cooldowns"].clear();
+    shim.ctx.router!.clearCooldowns();
   });
 
   it("is advertised first in /v1/models and /health; logs never contain keys", async () => {
