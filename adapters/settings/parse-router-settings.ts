@@ -91,35 +91,32 @@ export function parseRouterSettings(raw: unknown, models: readonly ModelConfig[]
     });
   }
   const parsed = validateInto(value, RouterStruct, path, spelling, problems);
+  // Cross-references are checked on what was written even when a type was wrong, so one run
+  // reports every problem.
+  const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : undefined);
+  const slug = text(value.slug) ?? ROUTER_DEFAULT_SLUG;
+  const configured = models.map((m) => m.slug);
+  if (configured.includes(slug)) problems.push(`${fmtPath([...path, spelling.slug ?? "slug"])}: "${slug}" is already a configured model's slug; the router needs its own (e.g. "${ROUTER_DEFAULT_SLUG}")`);
+  const seen: string[] = [];
+  (Array.isArray(value.candidates) ? value.candidates : []).forEach((c, i) => {
+    const cs = text((c as { slug?: unknown } | null)?.slug);
+    if (!cs) return;
+    const at = fmtPath([...path, candidatesKey, i, "slug"]);
+    if (cs === slug) problems.push(`${at}: "${cs}" is the router's own slug; a candidate must be a real model`);
+    else if (seen.includes(cs)) problems.push(`${at}: "${cs}" is listed twice`);
+    else if (rowsOk && !configured.includes(cs) && !isPassthroughLikeSlug(cs))
+      problems.push(`${at}: "${cs}" is not a configured model slug${hint(cs, configured)}; expected one of ${configured.length ? configured.map((x) => `"${x}"`).join(", ") : "(no models configured)"} or a ChatGPT/Cursor passthrough slug such as "gpt-5.5"`);
+    seen.push(cs);
+  });
+  const classifier = text(value.classifier) ?? null;
+  if (rowsOk && classifier && classifier !== HEURISTIC_CLASSIFIER && !rowFor(models, classifier))
+    problems.push(`${fmtPath([...path, spelling.classifier ?? "classifier"])}: "${classifier}" is not a configured model${hint(classifier, [...configured, ...models.map((m) => m.model)])}; expected a configured chat or Anthropic model's slug or model name, or "${HEURISTIC_CLASSIFIER}"`);
+  const fallback = text(value.default) ?? null;
+  if (fallback && !seen.includes(fallback))
+    problems.push(`${fmtPath([...path, spelling.default ?? "default"])}: "${fallback}" is not one of the candidates${hint(fallback, seen)}; expected one of ${seen.map((c) => `"${c}"`).join(", ") || "(no candidates)"}`);
   if (!parsed || problems.length > before) return undefined;
 
-  const slug = parsed.slug?.trim() ?? ROUTER_DEFAULT_SLUG;
-  const slugKey = fmtPath([...path, spelling.slug ?? "slug"]);
-  const configured = models.map((m) => m.slug);
-  if (configured.includes(slug)) problems.push(`${slugKey}: "${slug}" is already a configured model's slug; the router needs its own (e.g. "${ROUTER_DEFAULT_SLUG}")`);
-
-  const candidates: RouterCandidate[] = [];
-  (parsed.candidates ?? []).forEach((c, i) => {
-    const at = fmtPath([...path, candidatesKey, i, "slug"]);
-    const cs = c.slug.trim();
-    if (cs === slug) problems.push(`${at}: "${cs}" is the router's own slug; a candidate must be a real model`);
-    else if (candidates.some((x) => x.slug === cs)) problems.push(`${at}: "${cs}" is listed twice`);
-    else if (rowsOk && !configured.includes(cs) && !isPassthroughLikeSlug(cs))
-      problems.push(`${at}: "${cs}" is not a configured model slug${hint(cs, configured)}; expected one of ${configured.length ? configured.map((s) => `"${s}"`).join(", ") : "(no models configured)"} or a ChatGPT/Cursor passthrough slug such as "gpt-5.5"`);
-    candidates.push({ slug: cs, cost: c.cost ?? 1, card: (c.card ?? "").trim(), supportsImages: c.supports_images ?? false });
-  });
-
-  const classifier = parsed.classifier?.trim() ?? null;
-  if (rowsOk && classifier && classifier !== HEURISTIC_CLASSIFIER) {
-    const row = rowFor(models, classifier);
-    const at = fmtPath([...path, spelling.classifier ?? "classifier"]);
-    if (!row) problems.push(`${at}: "${classifier}" is not a configured model${hint(classifier, configured)}; expected a configured chat or Anthropic model's slug or model name, or "${HEURISTIC_CLASSIFIER}"`);
-  }
-  const fallback = parsed.default?.trim() ?? null;
-  if (fallback && !candidates.some((c) => c.slug === fallback))
-    problems.push(`${fmtPath([...path, spelling.default ?? "default"])}: "${fallback}" is not one of the candidates${hint(fallback, candidates.map((c) => c.slug))}; expected one of ${candidates.map((c) => `"${c.slug}"`).join(", ") || "(no candidates)"}`);
-  if (problems.length > before) return undefined;
-
+  const candidates: RouterCandidate[] = (parsed.candidates ?? []).map((c) => ({ slug: c.slug.trim(), cost: c.cost ?? 1, card: (c.card ?? "").trim(), supportsImages: c.supports_images ?? false }));
   return {
     enabled: parsed.enabled ?? false,
     slug,
