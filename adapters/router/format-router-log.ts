@@ -20,5 +20,5 @@ export function formatDecisionLine(requestId: string, d: RouteDecision, note?: s
 
 export function formatSpillLine(d: RouteDecision, failed: string, next: string, s: SpillSignal): string {
   const skip = s.cooldownMs > 0 ? ` (skipped for ${Math.ceil(s.cooldownMs / 1000)}s)` : "";
-  return `[router] ${d.requestId} ${d.requested}: ${failed} ${s.kind.replace("_", " ")}${skip} -> spilling to ${next}`;
+  return `[router] ${d.requestId} ${d.requested}: ${failed} ${s.kind.replaceAll("_", " ")}${skip} -> spilling to ${next}`;
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 /** One call the mock served. */
 export interface MockHit {
   model: string;
-  kind: "classifier" | "answer" | "tool_call" | "rate_limited";
+  kind: "classifier" | "answer" | "tool_call" | "rate_limited" | "context_overflow";
   /** The classifier's prompt or the answered request body (tests inspect these). */
   body: any;
   headers: Record<string, string | string[] | undefined>;
@@ -15,6 +15,8 @@ export interface MockUpstream {
   hits: MockHit[];
   /** Upstream models that answer 429 (with Retry-After 60) until removed. */
   rateLimited: Set<string>;
+  /** Upstream models that reject every prompt as too long (HTTP 400 context_length_exceeded). */
+  contextTooSmall: Set<string>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ const chunk = (model: string, delta: object, finish: string | null = null) => ({
 export async function startMockMultiModelUpstream(): Promise<MockUpstream> {
   const hits: MockHit[] = [];
   const rateLimited = new Set<string>();
+  const contextTooSmall = new Set<string>();
   const server: Server = createServer(async (req, res) => {
     let raw = "";
     for await (const c of req) raw += c;
@@ -74,6 +77,11 @@ export async function startMockMultiModelUpstream(): Promise<MockUpstream> {
       res.writeHead(429, { "content-type": "application/json", "retry-after": "60" }).end(JSON.stringify({ error: { message: "Rate limit reached", type: "rate_limit_exceeded" } }));
       return;
     }
+    if (contextTooSmall.has(model)) {
+      hits.push({ model, kind: "context_overflow", body, headers: req.headers });
+      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "This model's maximum context length is 128000 tokens.", code: "context_length_exceeded" } }));
+      return;
+    }
     const lastUser = [...messages].reverse().find((m) => m.role === "user");
     const text = typeof lastUser?.content === "string" ? lastUser.content : Array.isArray(lastUser?.content) ? lastUser.content.map((p: any) => p.text ?? "").join("") : "";
     const hasToolOutput = messages.some((m) => m.role === "tool");
@@ -95,6 +103,7 @@ export async function startMockMultiModelUpstream(): Promise<MockUpstream> {
     url: `http://127.0.0.1:${port}`,
     hits,
     rateLimited,
+    contextTooSmall,
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -17,6 +17,7 @@ afterAll(async () => {
 beforeEach(() => {
   up.hits.length = 0;
   up.rateLimited.clear();
+  up.contextTooSmall.clear();
   shim.ctx.router!.cache.clear();
 });
 
@@ -94,6 +95,23 @@ describe("auto-router through the real server", () => {
     await ask([user("say hello")], turn("s", "2"));
     expect(answered()).toEqual(["mid-model"]);
     shim.ctx.router!.clearCooldowns();
+  });
+
+  it("context_length_exceeded escalates to a candidate with a larger window (not the same-size one)", async () => {
+    up.contextTooSmall.add("cheap-model");
+    const r = await ask([user("say hi")], turn("c", "1"));
+    expect(r.res.status).toBe(200);
+    expect(answered()).toEqual(["cheap-model", "strong-model"]);
+    // a context overflow is the prompt's fault: the model is not skipped for others
+    expect(shim.ctx.router!.coolingDown()).toEqual([]);
+  });
+
+  it("the turn's compaction request goes to the turn's model without a classifier call", async () => {
+    await ask([user("implement a CRUD endpoint")], turn("k", "1"));
+    const compact = { "x-codex-turn-metadata": JSON.stringify({ thread_id: "k", turn_id: "1", request_kind: "compaction" }) };
+    await ask([user("implement a CRUD endpoint"), user("You are performing a CONTEXT CHECKPOINT COMPACTION. Create a handoff summary")], compact);
+    expect(answered()).toEqual(["mid-model", "mid-model"]);
+    expect(classifierCalls()).toBe(1);
   });
 
   it("every candidate rate-limited → Codex gets the 429 with Retry-After", async () => {
