@@ -45,6 +45,6 @@ describe("auto-router with a ChatGPT-subscription candidate", () => {
     expect(chatgpt.requests).toHaveLength(1);
     expect(byok.hits.map((h) => h.model)).toEqual(["mid-model", "mid-model"]);
     expect(shim.logs.join("\n")).not.toContain(TOKEN);
-    expect(shim.logs.some((l) => /gpt-5\.5 out of_quota \(skipped for 1800s\) -> spilling to mid/.test(l))).toBe(true);
+    expect(shim.logs.some((l) => /gpt-5\.5 out of quota \(skipped for 1800s\) -> spilling to mid/.test(l))).toBe(true);
   });
 });
