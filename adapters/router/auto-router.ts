@@ -1,6 +1,7 @@
 import type { RouterSettings } from "../settings/settings-types.ts";
 import type { Transport } from "../transport/upstream-transport.ts";
 import { ShimError } from "../errors/shim-error.ts";
+import { redactSecrets } from "../errors/redact-secrets.ts";
 import { isCursorSlug } from "../cursor/cursor-env.ts";
 import { cursorAvailableWithin } from "../cursor/cursor-status.ts";
 import { classifierChoice, routerLogLevel, routerState } from "./router-config.ts";
@@ -81,6 +82,16 @@ export class AutoRouter {
   readonly classify = async (input: ClassifyInput): Promise<ClassifyResult> => {
     const r = input.settings.router;
     if (!r || input.body.model !== r.slug) return { slug: input.body.model };
+    try {
+      return await this.route(input, r);
+    } catch (e) {
+      // the router's own answers are ShimErrors; anything else is a bug: say so, keep the request going
+      if (!(e instanceof ShimError)) this.log(`[router] ${input.requestId} unexpected error: ${redactSecrets(String((e as Error)?.stack ?? e))}`);
+      throw e;
+    }
+  };
+
+  private async route(input: ClassifyInput, r: RouterSettings): Promise<ClassifyResult> {
     const needsCursor = r.candidates.some((c) => isCursorSlug(c.slug));
     const state = routerState(input.settings, this.env, needsCursor ? { cursorAvailable: await cursorAvailableWithin(this.env, 2_000) } : {});
     if (!state?.settings.enabled)
@@ -119,7 +130,7 @@ export class AutoRouter {
     else if (key.thread) this.cache.rememberThread(key.thread, sel.slug);
     if (routerLogLevel(this.env) !== "off") this.log(formatDecisionLine(input.requestId, decision, scored.note));
     return { slug: sel.slug, decision };
-  };
+  }
 
   private decide(requestId: string, r: RouterSettings, sel: Selection, s: Scored, key: DecisionKey, usable: CandidateView[], hasImages: boolean): RouteDecision {
     return new RouteDecision({
