@@ -3,7 +3,8 @@ import { getSimplePaths } from "@xstate/graph";
 import { requestMachine, type RequestInput } from "./request.machine.ts";
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
 import { discardSink } from "../adapters/stream/sse-body-sink.ts";
-import { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
+import { ResponsesEventWriter } from "../adapters/responses/responses-event-writer.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { RouteDecision } from "../adapters/router/route-decision.ts";
 import { startTestShim, type TestShim } from "../test/helpers/start-test-shim.ts";
@@ -35,9 +36,15 @@ function freshDecision(): RouteDecision {
 
 type Ev = { type: string; output?: unknown; error?: unknown };
 const rateLimited = () => new ShimError({ status: 429, code: "rate_limit_exceeded", message: "rate limited", retryAfter: 60 });
+const fakeWriter = new ResponsesEventWriter({ responseId: "resp_graph", model: "cheap" });
+const fakeTranslator = { onEvent() {}, onJsonBody() {}, onEnd() {} };
 const fakeConnect = {
   response: new Response(""),
-  prepared: { request: { url: UPSTREAM, headers: {}, body: "", timeouts: { connectMs: 1, headersMs: 1, idleMs: 1 } }, createTranslator: () => ({ onEvent() {}, onJsonBody() {}, onEnd() {} }) },
+  prepared: { request: { url: UPSTREAM, headers: {}, body: "", timeouts: { connectMs: 1, headersMs: 1, idleMs: 1 } }, createOutput: () => ({ writer: fakeWriter, translator: fakeTranslator }) },
+  writer: fakeWriter,
+  translator: fakeTranslator,
+  sentAt: 0,
+  headersAt: 0,
 };
 
 const input: RequestInput = {
@@ -45,7 +52,7 @@ const input: RequestInput = {
   body: { model: "codex-auto", stream: true, input: "hi" },
   settings,
   sink: discardSink,
-  deps: { transport: { send: async () => new Response(), close: async () => {} }, toolCallCache: new ToolCallCache(), env: {}, keepAliveMs: 0 },
+  deps: { transport: { send: async () => new Response(), close: async () => {} }, conversations: new ConversationCache(), env: {}, keepAliveMs: 0 },
 };
 
 const eventsFor = (s: { value: unknown }): Ev[] => {
@@ -59,9 +66,9 @@ const eventsFor = (s: { value: unknown }): Ev[] => {
     case "connecting":
       return [{ type: "xstate.done.actor.connect", output: fakeConnect }, { type: "xstate.error.actor.connect", error: rateLimited() }];
     case "streaming":
-      return [{ type: "xstate.done.actor.pump", output: "finished" }];
+      return [{ type: "xstate.done.actor.pump", output: { outcome: "finished" } }];
     case "caching":
-      return [{ type: "xstate.done.actor.cacheToolCalls" }];
+      return [{ type: "xstate.done.actor.remember" }];
     default:
       return [];
   }

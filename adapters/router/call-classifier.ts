@@ -58,8 +58,8 @@ export async function callClassifier(o: {
   const payload = anthropic
     ? { model: o.model.model, max_tokens: o.maxTokens, system: o.system, messages: [{ role: "user", content: o.user }] }
     : { model: o.model.model, stream: false, temperature: 0, max_tokens: o.maxTokens, messages: [{ role: "system", content: o.system }, { role: "user", content: o.user }] };
-  const retry = ParamRetry.forRoute(anthropic ? "anthropic" : "chat", o.model);
-  let body = retry ? retry.applyRemembered(JSON.stringify(payload)) : JSON.stringify(payload);
+  const retry = ParamRetry.forWire(anthropic ? "anthropic" : "chat", o.model);
+  let body = retry.applyRemembered(JSON.stringify(payload));
   const timeout = AbortSignal.timeout(o.timeoutMs);
   const signal = o.signal ? AbortSignal.any([o.signal, timeout]) : timeout;
   const where = `classifier ${o.model.slug}`;
@@ -68,7 +68,7 @@ export async function callClassifier(o: {
       const res = await o.transport.send({ url, headers, body, timeouts: o.model.timeouts }, signal);
       const text = await res.text();
       if (!res.ok) {
-        const step = retry?.next(res.status, text, body);
+        const step = retry.next(res.status, text, body);
         if (step) {
           body = step.body;
           continue;

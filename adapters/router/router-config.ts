@@ -2,7 +2,7 @@ import type { ModelConfig, RouterSettings, Settings } from "../settings/settings
 import { isTruthyEnv } from "../settings/env-flags.ts";
 import { keyStatus } from "../settings/resolve-api-key.ts";
 import { findModel } from "../settings/settings-store.ts";
-import { resolveSlugRoute } from "../routes/select-route.ts";
+import { selectRoute } from "../routes/select-route.ts";
 import { contextWindowOf } from "../codex-catalog/build-catalog-entry.ts";
 import { isCursorSlug } from "../cursor/cursor-env.ts";
 import { HEURISTIC_CLASSIFIER } from "../settings/parse-router-settings.ts";
@@ -46,13 +46,12 @@ export interface RouterState {
 }
 
 function candidateWindow(slug: string, settings: Settings, env: NodeJS.ProcessEnv): { window: number } | { reason: string } {
-  const special = resolveSlugRoute(slug, settings, env);
-  if (special instanceof Error) return { reason: special.message };
-  if (special) return { window: isCursorSlug(slug) ? CURSOR_WINDOW : CHATGPT_WINDOW };
+  // the same route selection the request will go through: passthrough slugs first, then the row
+  const picked = selectRoute({ endpoint: "responses", slug, request: { model: slug }, settings, env, forwardHeaders: {} });
+  if (picked instanceof Error) return { reason: picked.message };
   const row = findModel(settings, slug);
-  if (!row) return { reason: `${slug} is not configured and no passthrough serves it` };
-  const k = keyStatus(row, env);
-  return k.usable ? { window: contextWindowOf(row) } : { reason: k.reason ?? "no API key" };
+  if (row && picked.model === row) return { window: contextWindowOf(row) };
+  return { window: isCursorSlug(slug) ? CURSOR_WINDOW : CHATGPT_WINDOW };
 }
 
 /**
