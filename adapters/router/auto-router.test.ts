@@ -23,6 +23,7 @@ const rows = [
   { model: "big", slug: "strong", provider: "openai", base_url: "https://api.example.test/v1", api_key: "sk-chat-secret-000000" },
   { model: "clf", slug: "clf", provider: "openai", base_url: "https://api.example.test/v1", api_key: "sk-chat-secret-000000" },
   { model: "claude-haiku", slug: "haiku", provider: "anthropic", base_url: "https://api.anthropic.test", api_key: "sk-ant-secret-000000" },
+  { model: "gpt-mini", slug: "native", provider: "openai-responses", base_url: "https://native.test/v1", api_key: "sk-native-secret-0000" },
 ];
 const settingsWith = (router: Record<string, unknown>) =>
   parseSettings({ models: rows, router: { enabled: true, candidates: [{ slug: "cheap", cost: 0.3 }, { slug: "strong", cost: 5, supports_images: true }], ...router } }, null);
@@ -60,6 +61,16 @@ describe("AutoRouter", () => {
     expect(seen!.headers.get("anthropic-version")).toBe("2023-06-01");
     expect(seen!.body).toMatchObject({ model: "claude-haiku", max_tokens: 99, messages: [{ role: "user" }] });
     expect(seen!.body.system).toContain("task-routing classifier");
+  });
+
+  it("a native Responses classifier gets {instructions, input, max_output_tokens, stream:false}", async () => {
+    let seen: any;
+    mock.use(http.post("https://native.test/v1/responses", async ({ request }) => ((seen = await request.json()), HttpResponse.json({ output: [{ type: "reasoning" }, { type: "message", content: [{ type: "output_text", text: '{"scores":{"cheap":0.2,"strong":0.8}}' }] }], usage: { input_tokens: 60, output_tokens: 8 } }))));
+    const { r } = router();
+    const out = await r.classify({ ...req("hard", "n"), settings: settingsWith({ classifier: "native" }) });
+    expect(out.decision).toMatchObject({ slug: "strong", classifierTokens: { input: 60, output: 8 } });
+    expect(seen).toMatchObject({ model: "gpt-mini", stream: false, store: false, max_output_tokens: 600, input: [{ role: "user" }] });
+    expect(seen.instructions).toContain("task-routing classifier");
   });
 
   it("timeout, HTTP error and an unparseable answer fall back (default) with the reason; no key in the log", async () => {

@@ -76,7 +76,7 @@ export function routerState(settings: Settings, env: NodeJS.ProcessEnv, opts: { 
   return { settings: r, active: r.enabled && usable.length > 0, usable, unusable };
 }
 
-/** The model that scores candidates: a configured chat/Anthropic row with its key, the heuristic, or none. */
+/** The model that scores candidates: a configured row with its key (chat, Anthropic or native Responses), the heuristic, or none. */
 export function classifierChoice(r: RouterSettings, settings: Settings, env: NodeJS.ProcessEnv): ClassifierChoice {
   if (!r.classifier) return { kind: "none", reason: "no classifier configured" };
   if (r.classifier === HEURISTIC_CLASSIFIER) return { kind: "heuristic" };

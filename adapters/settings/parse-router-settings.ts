@@ -110,7 +110,7 @@ export function parseRouterSettings(raw: unknown, models: readonly ModelConfig[]
   });
   const classifier = text(value.classifier) ?? null;
   if (rowsOk && classifier && classifier !== HEURISTIC_CLASSIFIER && !rowFor(models, classifier))
-    problems.push(`${fmtPath([...path, spelling.classifier ?? "classifier"])}: "${classifier}" is not a configured model${hint(classifier, [...configured, ...models.map((m) => m.model)])}; expected a configured chat or Anthropic model's slug or model name, or "${HEURISTIC_CLASSIFIER}"`);
+    problems.push(`${fmtPath([...path, spelling.classifier ?? "classifier"])}: "${classifier}" is not a configured model${hint(classifier, [...configured, ...models.map((m) => m.model)])}; expected a configured model's slug or model name, or "${HEURISTIC_CLASSIFIER}"`);
   const fallback = text(value.default) ?? null;
   if (fallback && !seen.includes(fallback))
     problems.push(`${fmtPath([...path, spelling.default ?? "default"])}: "${fallback}" is not one of the candidates${hint(fallback, seen)}; expected one of ${seen.map((c) => `"${c}"`).join(", ") || "(no candidates)"}`);

@@ -64,7 +64,7 @@ export interface RouterSettings {
   /** The virtual model Codex asks for (default `codex-auto`). */
   slug: string;
   displayName: string;
-  /** A configured chat/Anthropic model (slug or model name), `"heuristic"`, or null (no scoring: the fallback). */
+  /** A configured model (slug or model name), `"heuristic"`, or null (no scoring: the fallback). */
   classifier: string | null;
   threshold: number;
   /** The fallback candidate; else the cheapest. */
