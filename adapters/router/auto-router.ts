@@ -164,7 +164,7 @@ export class AutoRouter {
       requestId,
       requested,
       slug,
-      reason: slug === hit.slug ? `same ${key.kind}` : `same ${key.kind}; ${hit.slug} rate-limited`,
+      reason: slug === hit.slug ? `same ${key.kind}` : `same ${key.kind}; ${hit.slug} rate-limited or unavailable`,
       source: "cache",
       key: key.key,
       thread: key.thread,
