@@ -3,7 +3,7 @@ import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
 import type { ResponseObject } from "../responses/responses-types.ts";
 import { buildUsage } from "../responses/normalize-usage.ts";
 import { anthropicErrorBody, anthropicErrorTypeForCode } from "./anthropic-error.ts";
-import type { MessagesResponse, MessagesResponseBlock, MessagesStopReason, MessagesUsage } from "./messages-types.ts";
+import type { MessagesResponse, MessagesResponseBlock, MessagesStopReason, MessagesUsage } from "../anthropic/anthropic-types.ts";
 
 type OpenBlock = { kind: "text"; index: number; text: string[] } | { kind: "thinking"; index: number; text: string[] };
 

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AnthropicSseWriter } from "./anthropic-sse-writer.ts";
 import { ChatToMessagesTranslator } from "./translate-chat-stream-to-messages.ts";
-import { convertMessagesToChat } from "./convert-messages-to-chat.ts";
-import { DEFAULT_TIMEOUTS, type ModelConfig } from "../settings/settings-types.ts";
 
 function events(sse: string): { event: string; data: any }[] {
   return sse
@@ -24,7 +22,6 @@ function run(chunks: unknown[], done = true): { out: string; w: AnthropicSseWrit
   return { out: w.take(), w };
 }
 
-const model: ModelConfig = { slug: "m", model: "up", provider: "openai", baseUrl: "http://x", displayName: "M", noImageSupport: false, extraHeaders: {}, index: 0, timeouts: DEFAULT_TIMEOUTS };
 
 describe("chat stream → Anthropic SSE", () => {
   it("one text chunk + usage: the exact event grammar (reference-behavior §6.11 pin)", () => {
@@ -60,42 +57,5 @@ describe("chat stream → Anthropic SSE", () => {
     expect(ev.at(-1)!.event).toBe("error");
     expect(ev.at(-1)!.data.error.type).toBe("api_error");
     expect(ev.some((e) => e.event === "message_stop")).toBe(false);
-  });
-});
-
-describe("Messages request → chat request", () => {
-  it("splits tool results into tool messages, keeps image results as a follow-up, maps tool_choice and thinking", () => {
-    const notes: string[] = [];
-    const chat = convertMessagesToChat(
-      {
-        model: "m",
-        max_tokens: 100,
-        thinking: { type: "enabled", budget_tokens: 8000 },
-        tool_choice: { type: "any", disable_parallel_tool_use: true },
-        tools: [{ name: "f", input_schema: { type: "object" } }, { type: "web_search_20250305", name: "web_search" }],
-        messages: [
-          { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "f", input: { a: 1 } }] },
-          {
-            role: "user",
-            content: [
-              { type: "tool_result", tool_use_id: "t1", content: [{ type: "text", text: "see" }, { type: "image", source: { type: "url", url: "https://x/i.png" } }] },
-              { type: "text", text: "next" },
-            ],
-          },
-        ],
-      },
-      model,
-      notes,
-    );
-    expect(chat.messages).toEqual([
-      { role: "assistant", content: null, tool_calls: [{ id: "t1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
-      { role: "tool", tool_call_id: "t1", content: "see\n[image]" },
-      { role: "user", content: [{ type: "text", text: "Visual tool result for t1." }, { type: "image_url", image_url: { url: "https://x/i.png" } }, { type: "text", text: "next" }] },
-    ]);
-    expect(chat.tool_choice).toBe("required");
-    expect(chat.parallel_tool_calls).toBe(false);
-    expect(chat.reasoning_effort).toBe("medium");
-    expect(chat.tools?.map((t) => t.function.name)).toEqual(["f"]);
-    expect(notes[0]).toContain("web_search");
   });
 });

@@ -3,7 +3,7 @@ import type { ChatChunk, ChatChunkChoice, ChatUsage } from "../chat/chat-types.t
 import { mapChatUsage } from "../chat/map-chat-usage.ts";
 import { ThinkTagSplitter } from "../chat/split-think-tags.ts";
 import type { AnthropicSseWriter } from "./anthropic-sse-writer.ts";
-import type { MessagesStopReason, MessagesUsage } from "./messages-types.ts";
+import type { MessagesStopReason, MessagesUsage } from "../anthropic/anthropic-types.ts";
 
 interface PendingCall {
   id: string;

@@ -1,5 +1,5 @@
 import { ShimError } from "../errors/shim-error.ts";
-import type { MessagesRequest } from "./messages-types.ts";
+import type { MessagesRequest } from "../anthropic/anthropic-types.ts";
 
 function bad(message: string): ShimError {
   return new ShimError({ status: 400, code: "invalid_request", message });
