@@ -2,6 +2,8 @@
 // what the shim sends to Anthropic upstreams and reads back, and what clients of the shim's own
 // POST /v1/messages endpoint send and get (the last section; client requests are looser).
 
+import { kindSet } from "../tools/kind-set.ts";
+
 export interface CacheControl {
   type: "ephemeral";
   ttl?: string;
@@ -163,10 +165,7 @@ export interface UnknownMessagesBlock {
 export type KnownMessagesBlock = AnthropicTextBlock | AnthropicImageBlock | MessagesToolUseBlock | MessagesToolResultBlock | MessagesThinkingBlock | AnthropicRedactedThinkingBlock;
 export type MessagesBlock = KnownMessagesBlock | UnknownMessagesBlock;
 
-const KNOWN_BLOCK_TYPE_LIST = ["text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking"] as const satisfies readonly KnownMessagesBlock["type"][];
-// Fails to compile when a block kind is added to the union but not to the list.
-const blockListComplete: Exclude<KnownMessagesBlock["type"], (typeof KNOWN_BLOCK_TYPE_LIST)[number]> extends never ? true : false = true;
-const KNOWN_BLOCK_TYPES: ReadonlySet<string> = new Set(blockListComplete ? KNOWN_BLOCK_TYPE_LIST : []);
+const KNOWN_BLOCK_TYPES = kindSet<KnownMessagesBlock["type"]>()(["text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking"]);
 
 /** Narrows a client block to the kinds the shim translates. */
 export function isKnownMessagesBlock(b: MessagesBlock): b is KnownMessagesBlock {

@@ -1,5 +1,7 @@
 // Wire shapes of the OpenAI Responses API as Codex 0.169 uses them (../shared/docs/codex-protocol.md §3–§6).
 
+import { kindSet } from "../tools/kind-set.ts";
+
 export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 
 export interface InputTextPart {
@@ -40,10 +42,7 @@ export interface UnknownContentPart {
 }
 export type ContentPart = KnownContentPart | UnknownContentPart;
 
-const KNOWN_PART_TYPE_LIST = ["input_text", "input_image", "output_text", "refusal", "text", "image_url"] as const satisfies readonly KnownContentPart["type"][];
-// Fails to compile when a part kind is added to the union but not to the list.
-const partListComplete: Exclude<KnownContentPart["type"], (typeof KNOWN_PART_TYPE_LIST)[number]> extends never ? true : false = true;
-const KNOWN_PART_TYPES: ReadonlySet<string> = new Set(partListComplete ? KNOWN_PART_TYPE_LIST : []);
+const KNOWN_PART_TYPES = kindSet<KnownContentPart["type"]>()(["input_text", "input_image", "output_text", "refusal", "text", "image_url"]);
 
 /** Narrows a part to the kinds the converters translate (validation checked their fields). */
 export function isKnownContentPart(p: ContentPart): p is KnownContentPart {
@@ -176,7 +175,7 @@ export interface UnknownInputItem {
 }
 export type InputItem = KnownInputItem | UnknownInputItem;
 
-const KNOWN_ITEM_TYPE_LIST = [
+const KNOWN_ITEM_TYPES = kindSet<NonNullable<KnownInputItem["type"]>>()([
   "message",
   "reasoning",
   "function_call",
@@ -194,10 +193,7 @@ const KNOWN_ITEM_TYPE_LIST = [
   "compaction_trigger",
   "input_text",
   "input_image",
-] as const satisfies readonly NonNullable<KnownInputItem["type"]>[];
-// Fails to compile when an item kind is added to the union but not to the list.
-const itemListComplete: Exclude<NonNullable<KnownInputItem["type"]>, (typeof KNOWN_ITEM_TYPE_LIST)[number]> extends never ? true : false = true;
-const KNOWN_ITEM_TYPES: ReadonlySet<string> = new Set(itemListComplete ? KNOWN_ITEM_TYPE_LIST : []);
+]);
 
 /** The item's type, `message` when absent (Codex omits it on plain messages). */
 export function itemType(item: InputItem): string {
