@@ -2,7 +2,7 @@ import { Agent } from "node:http";
 import { createServer } from "node:net";
 import { spawn } from "node:child_process";
 import { SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
-import { streamOnce } from "./stream-client.ts";
+import { percentile, sortNums, streamOnce } from "./stream-client.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
 import { endpointsFor, type Endpoint, type SizeCase } from "./bench-scenarios.ts";
 import type { MockUpstream } from "./mock-upstream.ts";
@@ -107,4 +107,24 @@ export async function measureRss(o: { mock: MockUpstream; settingsFile: string; 
     await shim.stop();
   }
   return out;
+}
+
+/**
+ * The classify state with a cached decision: the same Codex turn through `codex-auto` (decided
+ * once, then served from the turn's decision) against the same request for a concrete slug,
+ * interleaved. Returns the added time to first token, p50 and p99 (ms).
+ */
+export async function routerCachedDecisionAdded(ep: Endpoint, n: number): Promise<{ p50: number; p99: number }> {
+  const body = JSON.parse(ep.body) as Record<string, unknown>;
+  const auto = JSON.stringify({ ...body, model: "codex-auto", client_metadata: { thread_id: "bench-thread", turn_id: "bench-turn" } });
+  const pair: Record<"shim" | "auto", number[]> = { shim: [], auto: [] };
+  for (let i = 0; i < n; i++) {
+    for (const t of (i % 2 ? ["auto", "shim"] : ["shim", "auto"]) as ("shim" | "auto")[]) {
+      const res = await streamOnce(ep.agent, ep.url, t === "auto" ? auto : ep.body, ep.marker);
+      if (!res.ok) throw new Error(`${t}: request failed during the router run (${res.status} ${res.error ?? ""})`);
+      pair[t].push(res.ttft);
+    }
+  }
+  const q = (t: "shim" | "auto", p: number) => percentile(sortNums(pair[t]), p);
+  return { p50: q("auto", 50) - q("shim", 50), p99: q("auto", 99) - q("shim", 99) };
 }

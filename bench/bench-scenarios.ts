@@ -42,7 +42,10 @@ export function benchSettings(mockUrl: string): Record<string, unknown> {
     rows.push({ model: "bench-model", slug: `anthropic-${kind}`, provider: "anthropic", base_url: `${mockUrl}/${kind}/v1`, api_key: "sk-ant-bench-not-a-real-key" });
     rows.push({ model: "bench-model", slug: `responses-${kind}`, provider: "openai-responses", base_url: `${mockUrl}/${kind}/v1`, api_key: "sk-bench-not-a-real-key" });
   }
-  return { models: rows };
+  // a second chat row and the auto-router over both (heuristic classifier: no model call), for the cached-decision phase
+  rows.push({ model: "bench-model", slug: "chat-text-2", provider: "openai", base_url: `${mockUrl}/text/v1`, api_key: "sk-bench-not-a-real-key" });
+  const router = { enabled: true, classifier: "heuristic", candidates: [{ slug: "chat-text", cost: 1 }, { slug: "chat-text-2", cost: 2 }] };
+  return { models: rows, router };
 }
 
 export function buildSizes(quick: boolean, mockUrl: string): SizeCase[] {

@@ -21,7 +21,7 @@ import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
 import { benchSettings, buildSizes, endpointsFor, KINDS, ROUTES, TARGETS, type Endpoint, type Target } from "./bench-scenarios.ts";
-import { coldStart, measureRss, runConcurrent } from "./bench-phases.ts";
+import { coldStart, measureRss, routerCachedDecisionAdded, runConcurrent } from "./bench-phases.ts";
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
@@ -124,6 +124,11 @@ async function main() {
   // throughput at concurrency 16 and 64 with ~30 KB bodies, chat route, blocks interleaved
   const s30 = sizes.find((s) => s.label.startsWith("~30"))!;
   const tEps = endpointsFor(s30, "chat", "text", urls, agents);
+
+  const router = await routerCachedDecisionAdded(tEps.shim, QUICK ? 100 : 300);
+  results.router_cached_decision_added_ttft_ms = router;
+  checks.push(["auto-router cached decision adds ≤ 0.1 ms TTFT p50 (30 KB)", router.p50 <= 0.1, `${fmt(router.p50, 3)} ms`]);
+  log(`\nauto-router, cached decision (~30 KB): TTFT added vs the same request for a concrete slug: p50 ${fmt(router.p50)} ms, p99 ${fmt(router.p99)} ms`);
   const tput: Record<string, Record<Target, number>> = {};
   for (const conc of [16, 64]) {
     const sum: Record<Target, { done: number; s: number; errors: number }> = { direct: { done: 0, s: 0, errors: 0 }, passthrough: { done: 0, s: 0, errors: 0 }, shim: { done: 0, s: 0, errors: 0 } };

@@ -81,6 +81,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       deps: { transport: ctx.transport, conversations: ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       endpoint: o.endpoint,
       forwardHeaders: o.forwardHeaders,
+      headers: req.headers,
       conversation: o.conversation,
     },
     inspect: (ev) => {
@@ -101,6 +102,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
     if (s.status === "done") {
       sub.unsubscribe();
       trace.final = String(s.value);
+      if (s.context.routing) trace.model = s.context.routing.summary();
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
