@@ -11,6 +11,7 @@ import { DoctorCommand } from "./commands/doctor-command.ts";
 import { OpencodeGoRefreshCommand } from "./commands/opencode-go-refresh-command.ts";
 import { PickerCommand } from "./commands/picker-command.ts";
 import { PatchAppCommand, RestoreAppCommand } from "./commands/desktop-patch-commands.ts";
+import { RouterDemoCommand } from "./commands/router-demo-command.ts";
 import { nearest } from "../adapters/settings/nearest-word.ts";
 
 /** Every command, in help order. Add a new command here (one import, one entry). */
@@ -32,6 +33,7 @@ const COMMANDS = [
   RestoreAppCommand,
   DoctorCommand,
   OpencodeGoRefreshCommand,
+  RouterDemoCommand,
 ];
 
 export function makeCli(): Cli {

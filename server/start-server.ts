@@ -4,8 +4,9 @@ import { createApp } from "./create-app.ts";
 import type { ServerContext } from "./server-context.ts";
 import { SettingsStore } from "../adapters/settings/settings-store.ts";
 import { createFetchTransport, type Transport } from "../adapters/transport/upstream-transport.ts";
-import { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { RequestTraceStore } from "./request-trace-store.ts";
+import { AutoRouter } from "../adapters/router/auto-router.ts";
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -33,6 +34,20 @@ export interface RunningServer {
 
 export class PortInUseError extends Error {}
 
+/**
+ * Silence towards Codex before a keep-alive event. 1 s, checked every 0.5 s, so the longest gap is
+ * ~1.5 s: no Codex `stream_idle_timeout_ms` of 2 s or more fires while the upstream is alive
+ * (one ~100-byte event a second of silence). `CODEX_SHIM_KEEPALIVE_MS` overrides; 0 turns it off.
+ */
+export const DEFAULT_KEEPALIVE_MS = 1000;
+
+export function keepAliveMsFrom(env: NodeJS.ProcessEnv): number {
+  const v = env.CODEX_SHIM_KEEPALIVE_MS?.trim();
+  if (!v) return DEFAULT_KEEPALIVE_MS;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_KEEPALIVE_MS;
+}
+
 /** Loads settings (throws SettingsError on a bad file), binds loopback, and serves. */
 export async function startServer(o: StartOptions): Promise<RunningServer> {
   const log = o.log ?? ((l: string) => console.log(l));
@@ -46,15 +61,16 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const ctx: ServerContext = {
     store,
     transport,
-    toolCallCache: new ToolCallCache(),
+    conversations: new ConversationCache(),
     env,
     version: VERSION,
     startedAt: Date.now(),
     bindHost: host,
     port,
-    keepAliveMs: o.keepAliveMs ?? Number(env.CODEX_SHIM_KEEPALIVE_MS ?? 15_000),
+    keepAliveMs: o.keepAliveMs ?? keepAliveMsFrom(env),
     log,
     traces: new RequestTraceStore(),
+    router: new AutoRouter({ transport, env, log }),
   };
   const app = createApp(ctx);
   const server = serve(app, { port, hostname: host, silent: true, gracefulShutdown: false });

@@ -69,8 +69,7 @@ export async function listPickerModels(ctx: ServerContext): Promise<PickerModel[
   const owners = new Map(body.data.map((d) => [d.id, d.owned_by]));
   const rows = new Map(ctx.store.current.models.map((m) => [m.slug, m]));
   const active = activeModel(ctx.env);
-  const router = ctx.store.current.router;
-  const routerSlug = router && typeof router.slug === "string" ? router.slug : router ? "codex-auto" : undefined;
+  const routerSlug = ctx.store.current.router?.slug;
   const usable = body.models.map((e) => {
     const r = e as Record<string, unknown>;
     const slug = String(r.slug);

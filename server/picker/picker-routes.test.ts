@@ -97,6 +97,25 @@ describe("GET /api/models", () => {
   });
 });
 
+describe("with the auto-router active", () => {
+  it("lists its entry first (provider auto) and a switch to it writes its display name", async () => {
+    const g = await startPickerFixture({ router: { enabled: true, classifier: "heuristic", candidates: [{ slug: "qwen-coder", cost: 0 }, { slug: "claude-sonnet", cost: 3, supports_images: true }] } });
+    try {
+      const t = await pageToken(g.shim.url);
+      const models = await (await fetch(`${g.shim.url}/api/models`, { headers: { [PICKER_TOKEN_HEADER]: t } })).json();
+      expect(models[0]).toMatchObject({ slug: "codex-auto", provider: "auto", usable: true });
+      expect(models.map((m: { slug: string }) => m.slug)).toEqual(["codex-auto", "gpt-5.5", "claude-sonnet", "qwen-coder", "deepseek-chat"]);
+      const res = await fetch(`${g.shim.url}/api/switch`, { method: "POST", headers: { "content-type": "application/json", [PICKER_TOKEN_HEADER]: t }, body: JSON.stringify({ slug: "codex-auto" }) });
+      expect(res.status).toBe(200);
+      const text = readFileSync(g.configFile, "utf8");
+      expect(text).toMatch(/^model = "codex-auto"$/m);
+      expect(text).toMatch(new RegExp(`^name = "${models[0].display_name.replace(/[()]/g, "\\$&")}"$`, "m"));
+    } finally {
+      await g.close();
+    }
+  });
+});
+
 describe("POST /api/switch", () => {
   it("refuses without the right token, from another origin or port, and non-JSON bodies; config.toml stays as it was", async () => {
     const cases: [Record<string, string>, number, RegExp][] = [

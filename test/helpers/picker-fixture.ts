@@ -20,7 +20,7 @@ export interface PickerFixture {
  * key in the environment, a local Ollama row, and a row whose key is missing; Codex's config.toml
  * has the user's own settings. Every path is in a temp dir.
  */
-export async function startPickerFixture(opts: { config?: string | null } = {}): Promise<PickerFixture> {
+export async function startPickerFixture(opts: { config?: string | null; router?: unknown } = {}): Promise<PickerFixture> {
   const root = mkdtempSync(join(tmpdir(), "codex-picker-"));
   const codexHome = join(root, "codex");
   const shimHome = join(root, "shim");
@@ -38,14 +38,12 @@ export async function startPickerFixture(opts: { config?: string | null } = {}):
     CODEX_SHIM_DISABLE_CURSOR: "1",
     PICKER_ANTHROPIC_KEY: ANTHROPIC_SECRET,
   };
-  const shim = await startTestShim(
-    [
-      { slug: "claude-sonnet", model: "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", provider: "anthropic", base_url: "https://api.anthropic.com/v1", api_key_env: "PICKER_ANTHROPIC_KEY", max_context_limit: 200000 },
-      { slug: "qwen-coder", model: "qwen2.5-coder:7b", display_name: "Qwen 2.5 Coder 7B (local)", provider: "ollama", no_image_support: true, reasoning: false, max_context_limit: 32768 },
-      { slug: "deepseek-chat", model: "deepseek-chat", display_name: "DeepSeek V3", provider: "openai", base_url: "https://api.deepseek.com/v1", api_key_env: "DEEPSEEK_API_KEY" },
-    ],
-    { env },
-  );
+  const models = [
+    { slug: "claude-sonnet", model: "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", provider: "anthropic", base_url: "https://api.anthropic.com/v1", api_key_env: "PICKER_ANTHROPIC_KEY", max_context_limit: 200000 },
+    { slug: "qwen-coder", model: "qwen2.5-coder:7b", display_name: "Qwen 2.5 Coder 7B (local)", provider: "ollama", no_image_support: true, reasoning: false, max_context_limit: 32768 },
+    { slug: "deepseek-chat", model: "deepseek-chat", display_name: "DeepSeek V3", provider: "openai", base_url: "https://api.deepseek.com/v1", api_key_env: "DEEPSEEK_API_KEY" },
+  ];
+  const shim = await startTestShim(opts.router ? { models, router: opts.router } : models, { env });
   return {
     shim,
     codexHome,

@@ -180,6 +180,21 @@ describe.skipIf(!existsSync(CHROMIUM))("/picker in headless Chromium", () => {
     await ctx.close();
   });
 
+  it("shows the auto-router's entry first when it is active", async () => {
+    const g = await startPickerFixture({ router: { enabled: true, classifier: "heuristic", candidates: [{ slug: "qwen-coder", cost: 0 }, { slug: "claude-sonnet", cost: 3, supports_images: true }] } });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    await page.goto(`${g.shim.url}/picker`);
+    await page.locator("button.model").first().waitFor();
+    expect(await page.locator(".group").first().textContent()).toBe("Auto-router 1");
+    expect(await page.locator("button.model").first().getAttribute("data-slug")).toBe("codex-auto");
+    await page.locator('[data-slug="codex-auto"]').click();
+    await expect.poll(() => page.locator('[data-slug="codex-auto"]').getAttribute("aria-current")).toBe("true");
+    await page.screenshot({ path: join(SHOTS, "picker-1280-auto-router.png"), fullPage: true });
+    await ctx.close();
+    await g.close();
+  });
+
   it("refuses forged cross-site POSTs (no-cors, CORS with a guessed token, a form); config.toml is untouched", async () => {
     const before = config();
     const ctx = await browser.newContext();
