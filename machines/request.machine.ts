@@ -52,7 +52,7 @@ export type OutputWriter = Pick<
  * Anthropic SSE writer) and a different way to open the upstream (a local subprocess).
  */
 export interface PreparedExtras {
-  createWriter?(opts: { responseId: string; model: string }): OutputWriter;
+  createWriter?(opts: { responseId: string; model: string; request: ResponsesRequest }): OutputWriter;
   open?(signal: AbortSignal): Promise<Response>;
 }
 
@@ -255,10 +255,11 @@ export const requestMachine = setup({
             upstreamStatus: event.output.response.status,
             timings: Object.assign(context.timings, { headers: performance.now() }),
             writer:
-              (event.output.prepared as PreparedExtras).createWriter?.({ responseId: newResponseId(), model: context.slug }) ??
+              (event.output.prepared as PreparedExtras).createWriter?.({ responseId: newResponseId(), model: context.slug, request: context.body }) ??
               new ResponsesEventWriter({
                 responseId: newResponseId(),
                 model: context.slug,
+                request: context.body,
                 encodeReasoning: event.output.prepared.encodeReasoning,
               }),
           })),

@@ -48,7 +48,7 @@ export function chatgptPassthroughRoute(env: NodeJS.ProcessEnv): UpstreamRoute {
           body: JSON.stringify(body),
           timeouts: ctx.model.timeouts,
         },
-        createWriter: ({ responseId }) => (writer = new ResponsesRelayWriter({ responseId, modelOverride: override })),
+        createWriter: ({ responseId }) => (writer = new ResponsesRelayWriter({ responseId, modelOverride: override, request: raw })),
         createTranslator: () => createRelayTranslator(writer!),
       };
     },

@@ -2,6 +2,7 @@ import type { OutputWriter } from "../../machines/request.machine.ts";
 import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-writer.ts";
 import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesUsage } from "../responses/responses-types.ts";
 import type { StreamTranslator } from "../routes/upstream-route.ts";
+import { buildResponseEcho, buildResponseResource, type ResponseEcho } from "../responses/build-response-resource.ts";
 
 const TERMINAL: Record<string, ResponseStatus> = {
   "response.completed": "completed",
@@ -9,6 +10,7 @@ const TERMINAL: Record<string, ResponseStatus> = {
   "response.failed": "failed",
 };
 /** Events that carry a `response` object (the only place the model name appears). */
+const SEQ = /"sequence_number"\s*:\s*(\d+)/;
 const WITH_RESPONSE = new Set(["response.created", "response.in_progress", "response.queued", ...Object.keys(TERMINAL)]);
 
 /**
@@ -22,11 +24,18 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   private readonly responseId: string;
   /** The slug to show instead of the upstream model, or null to leave the model alone. */
   private readonly modelOverride: string | null;
+  private readonly echo: ResponseEcho;
+  private readonly createdAt = Math.floor(Date.now() / 1000);
+  /** The last upstream sequence_number seen, so an event the shim adds continues the sequence. */
+  private lastSeq = -1;
+  /** The upstream's response (id, created_at) once `response.created` came through. */
+  private started: ResponseObject | null = null;
 
-  constructor(opts: { responseId: string; modelOverride: string | null }) {
+  constructor(opts: { responseId: string; modelOverride: string | null; request?: Record<string, unknown> }) {
     super();
     this.responseId = opts.responseId;
     this.modelOverride = opts.modelOverride;
+    this.echo = buildResponseEcho(opts.request);
   }
 
   // The upstream sends its own response.created / in_progress and its own keep-alives.
@@ -36,6 +45,8 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   relay(data: string, event: string | undefined): void {
     if (this.finished || data === "[DONE]") return;
     const type = event ?? sniffEventType(data);
+    const seq = SEQ.exec(data.slice(0, 200));
+    if (seq) this.lastSeq = Number(seq[1]);
     if (!type || !WITH_RESPONSE.has(type)) {
       if (!this.hasOutput && type !== undefined && /^response\.(output_item|output_text|reasoning|function_call|custom_tool_call|content_part)/.test(type)) this.hasOutput = true;
       this.buf += type ? `event: ${type}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
@@ -50,6 +61,7 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     }
     const r = ev.response;
     if (r && this.modelOverride && typeof r.model === "string") r.model = this.modelOverride;
+    if (r && !this.started && typeof r.id === "string") this.started = r;
     this.buf += `event: ${type}\ndata: ${this.modelOverride && r ? JSON.stringify(ev) : data}\n\n`;
     const terminal = TERMINAL[type];
     if (terminal && r) this.settle(terminal, r);
@@ -81,22 +93,18 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     this.status = "failed";
     this.error = { code, message };
     const response = this.responseObject();
-    this.buf += `event: response.failed\ndata: ${JSON.stringify({ type: "response.failed", response })}\n\n`;
+    // The upstream's sequence numbers are relayed as they came; the shim's own terminal event continues after the last one.
+    this.buf += `event: response.failed\ndata: ${JSON.stringify({ type: "response.failed", sequence_number: this.lastSeq + 1, response })}\n\n`;
   }
 
   responseObject(): ResponseObject {
     if (this.final) return this.final;
-    return {
-      id: this.responseId,
-      object: "response",
-      created_at: Math.floor(Date.now() / 1000),
-      status: this.status,
-      model: this.modelOverride ?? "",
-      output: [],
-      usage: null,
-      error: this.status === "failed" ? this.error : null,
-      incomplete_details: null,
-    };
+    const s = this.started;
+    if (s && this.status === "failed") return { ...s, status: "failed", completed_at: null, error: this.error, incomplete_details: null };
+    return buildResponseResource(
+      { id: s?.id ?? this.responseId, createdAt: s?.created_at ?? this.createdAt, completedAt: null, status: this.status, model: this.modelOverride ?? s?.model ?? "", output: [], error: this.error, usage: null, incompleteReason: null },
+      this.echo,
+    );
   }
 }
 

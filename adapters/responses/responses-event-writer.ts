@@ -1,4 +1,5 @@
 import type {
+  ResponsesRequest,
   OutputCustomToolCallItem,
   OutputFunctionCallItem,
   OutputCompactionItem,
@@ -14,6 +15,7 @@ import type {
 import { newItemId } from "./new-id.ts";
 import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
 import { zeroUsage } from "./normalize-usage.ts";
+import { buildResponseEcho, buildResponseResource, type ResponseEcho } from "./build-response-resource.ts";
 
 /**
  * Writes one Responses SSE stream (codex-protocol §6): every event carries a strictly increasing
@@ -53,6 +55,10 @@ export interface WriterOptions {
   responseId: string;
   model: string;
   createdAt?: number;
+  /** The client's request: its settings are echoed in every `response` object (ResponseResource). */
+  request?: Partial<ResponsesRequest>;
+  /** Overrides the request's `previous_response_id` (e.g. the WebSocket connection's last response). */
+  previousResponseId?: string | null;
   /** Opaque state for a finished reasoning item (e.g. the text tagged with the model), or null. */
   encodeReasoning?: (text: string) => string | null;
 }
@@ -68,6 +74,10 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
   private readonly openCalls = new Set<FunctionCallHandle>();
   private readonly openCustomCalls = new Set<CustomToolCallHandle>();
   private readonly encodeReasoning?: (text: string) => string | null;
+  private readonly echo: ResponseEcho;
+  /** The `response` JSON of the in-progress snapshot, built once (created, in_progress, keep-alives). */
+  private inProgressJson = "";
+  completedAt: number | null = null;
   incompleteReason: string | null = null;
   /** True once an answer item (message, tool call, compaction) has been written; reasoning alone is no answer. */
   hasAnswer = false;
@@ -78,6 +88,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     this.model = opts.model;
     this.createdAt = opts.createdAt ?? Math.floor(Date.now() / 1000);
     this.encodeReasoning = opts.encodeReasoning;
+    this.echo = buildResponseEcho(opts.request, opts.previousResponseId);
   }
 
   private emit(type: string, rest: string): void {
@@ -91,28 +102,34 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
   }
 
   private snapshot(status: ResponseStatus, withOutput: boolean): ResponseObject {
-    return {
-      id: this.responseId,
-      object: "response",
-      created_at: this.createdAt,
-      status,
-      model: this.model,
-      output: withOutput ? this.output.slice() : [],
-      usage: status === "in_progress" ? null : (this.usage ?? zeroUsage()),
-      error: status === "failed" ? this.error : null,
-      incomplete_details: status === "incomplete" ? { reason: this.incompleteReason ?? "max_output_tokens" } : null,
-    };
+    const usage = status === "in_progress" ? null : (this.usage ?? zeroUsage());
+    return buildResponseResource(
+      {
+        id: this.responseId,
+        createdAt: this.createdAt,
+        completedAt: status === "completed" ? this.completedAt : null,
+        status,
+        model: this.model,
+        output: withOutput ? this.output.slice() : [],
+        error: this.error,
+        usage,
+        incompleteReason: this.incompleteReason,
+      },
+      this.echo,
+    );
   }
 
   start(): void {
-    this.emitObject("response.created", { response: this.snapshot("in_progress", false) });
-    this.emitObject("response.in_progress", { response: this.snapshot("in_progress", false) });
+    this.inProgressJson = JSON.stringify(this.snapshot("in_progress", false));
+    this.emit("response.created", `,"response":${this.inProgressJson}`);
+    this.emit("response.in_progress", `,"response":${this.inProgressJson}`);
   }
 
   /** A real (parsed, ignored) event that resets Codex's idle timer without producing output. */
   keepAlive(): void {
     if (this.finished) return;
-    this.emit("response.in_progress", `,"response":{"id":"${this.responseId}","object":"response","status":"in_progress"}`);
+    this.inProgressJson ||= JSON.stringify(this.snapshot("in_progress", false));
+    this.emit("response.in_progress", `,"response":${this.inProgressJson}`);
   }
 
   // ---- text -------------------------------------------------------------------------------
@@ -184,7 +201,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     this.hasOutput = true;
     const r: OpenReasoning = { item, index, text: [], prefix: `,"item_id":"${item.id}","output_index":${index}` };
     this.reasoning = r;
-    this.emitObject("response.output_item.added", { output_index: index, item: { ...item, encrypted_content: null } });
+    this.emitObject("response.output_item.added", { output_index: index, item });
     this.emitObject("response.reasoning_summary_part.added", {
       item_id: item.id,
       output_index: index,
@@ -207,7 +224,9 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     this.emitObject("response.reasoning_summary_text.done", { item_id: r.item.id, output_index: r.index, summary_index: 0, text });
     this.emitObject("response.reasoning_summary_part.done", { item_id: r.item.id, output_index: r.index, summary_index: 0, part });
     const enc = typeof encryptedContent === "function" ? encryptedContent(text) : encryptedContent !== undefined ? encryptedContent : (this.encodeReasoning?.(text) ?? null);
-    const done: OutputReasoningItem = { type: "reasoning", id: r.item.id, summary: text ? [part] : [], encrypted_content: enc };
+    // The schema's encrypted_content is a string: absent (not null) when there is none.
+    const done: OutputReasoningItem = { type: "reasoning", id: r.item.id, summary: text ? [part] : [] };
+    if (enc != null) done.encrypted_content = enc;
     this.output[r.index] = done;
     this.emitObject("response.output_item.done", { output_index: r.index, item: done });
   }
@@ -290,7 +309,8 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     if (this.reasoning) this.closeReasoning();
     const index = this.output.length;
     this.hasAnswer = true;
-    const added: OutputLocalShellCallItem = { type: "local_shell_call", id: newItemId("lsh"), call_id: callId, status: "in_progress", action };
+    // The API's LocalShellExecAction requires `env`.
+    const added: OutputLocalShellCallItem = { type: "local_shell_call", id: newItemId("lsh"), call_id: callId, status: "in_progress", action: { ...action, env: action.env ?? {} } };
     this.output.push(added);
     this.hasOutput = true;
     this.emitObject("response.output_item.added", { output_index: index, item: added });
@@ -334,6 +354,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     this.closeAll();
     if (usage) this.usage = usage;
     this.status = "completed";
+    this.completedAt = Math.floor(Date.now() / 1000);
     this.emitObject("response.completed", { response: this.snapshot("completed", true) });
   }
 
