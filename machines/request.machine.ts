@@ -45,7 +45,7 @@ export interface RequestInput {
    * Set for Responses requests: a finished answer is remembered in the conversation cache, under
    * the thread the request belongs to. Absent (e.g. `/v1/messages`): nothing is remembered.
    */
-  conversation?: { threadKey: string | undefined };
+  conversation?: { threadKey: string | undefined; previousResponseId?: string };
 }
 
 /** What the pump, the machine and the handlers use of a writer; the Responses writer by default. */
@@ -278,6 +278,8 @@ export const requestMachine = setup({
                 responseId: newResponseId(),
                 model: context.slug,
                 request: context.body,
+                // The body was rebuilt without previous_response_id (stateless upstreams); the response still names it.
+                previousResponseId: context.conversation?.previousResponseId,
                 encodeReasoning: event.output.prepared.encodeReasoning,
               }),
           })),

@@ -33,6 +33,8 @@ export interface RunRequestOptions {
   conversation?: RequestInput["conversation"];
   /** Appended to the request's summary log line. */
   logSuffix?: string;
+  /** Called once when the actor is final, before a non-streaming answer is returned. */
+  onFinal?: (context: RequestContext, state: RunRequestResult["state"]) => void;
 }
 
 export interface RunRequestResult {
@@ -89,6 +91,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       sub.unsubscribe();
       trace.final = String(s.value);
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
+      o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
     } else if (o.streaming && s.matches("streaming")) {

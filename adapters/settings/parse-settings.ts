@@ -1,5 +1,5 @@
 import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal, validate, type Struct, type Failure } from "superstruct";
-import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
+import { DEFAULT_RESPONSE_STORE, DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type ResponseStoreSettings, type Settings } from "./settings-types.ts";
 import { deriveSlugs } from "./derive-slug.ts";
 import { nearest } from "./nearest-word.ts";
 
@@ -54,6 +54,34 @@ const providerStruct = refine(string(), "provider", (v) =>
   [...PROVIDERS, "ollama"].includes(v.toLowerCase()) || `expected one of ${[...PROVIDERS, "ollama"].map((p) => JSON.stringify(p)).join(", ")}; got ${JSON.stringify(v)}`,
 );
 const effort = enums(["none", "minimal", "low", "medium", "high", "xhigh"]);
+
+const STORE_ALIASES: Record<string, string[]> = {
+  enabled: ["enabled"],
+  max_megabytes: ["max_megabytes", "maxMegabytes"],
+  max_age_days: ["max_age_days", "maxAgeDays"],
+};
+const StoreStruct = object({
+  enabled: optional(boolean()),
+  max_megabytes: optional(refine(integer(), "megabytes", (v) => (v >= 1 && v <= 1_000_000) || `expected megabytes between 1 and 1000000, got ${v}`)),
+  max_age_days: optional(refine(integer(), "days", (v) => (v >= 1 && v <= 36_500) || `expected days between 1 and 36500, got ${v}`)),
+});
+
+function parseResponseStore(r: unknown, problems: string[]): ResponseStoreSettings | undefined {
+  if (r === undefined || r === null) return undefined;
+  if (typeof r !== "object" || Array.isArray(r)) {
+    problems.push(`response_store: expected an object like {"max_megabytes": 256, "max_age_days": 30}, got ${JSON.stringify(r)}`);
+    return undefined;
+  }
+  const before = problems.length;
+  const { value, spelling } = normalizeKeys(r as Record<string, unknown>, STORE_ALIASES, ["response_store"], problems);
+  const parsed = validateInto(value, StoreStruct, ["response_store"], spelling, problems);
+  if (!parsed || problems.length > before) return undefined;
+  return {
+    enabled: parsed.enabled ?? DEFAULT_RESPONSE_STORE.enabled,
+    maxMegabytes: parsed.max_megabytes ?? DEFAULT_RESPONSE_STORE.maxMegabytes,
+    maxAgeDays: parsed.max_age_days ?? DEFAULT_RESPONSE_STORE.maxAgeDays,
+  };
+}
 
 const RowStruct = object({
   model: nonEmpty,
@@ -154,7 +182,7 @@ function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: strin
   if (Array.isArray(raw)) return { rows: raw, key: "" };
   if (raw && typeof raw === "object") {
     const o = raw as Record<string, unknown>;
-    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "$schema"];
+    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "response_store", "$schema"];
     for (const k of Object.keys(o)) {
       if (!allowedTop.includes(k)) {
         const hint = suggest(k, allowedTop);
@@ -262,7 +290,11 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
     else if (r) router = r as Record<string, unknown>;
   }
 
+  const responseStore = raw && typeof raw === "object" && !Array.isArray(raw) ? parseResponseStore((raw as Record<string, unknown>).response_store, problems) : undefined;
+
   if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
   const slugs = deriveSlugs(drafts.map((d, i) => ({ model: d.model, displayName: d.displayName, slug: explicitSlugs[i], index: d.index })));
-  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router };
+  const settings: Settings = { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router };
+  if (responseStore) settings.responseStore = responseStore;
+  return settings;
 }

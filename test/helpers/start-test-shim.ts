@@ -23,6 +23,7 @@ export async function startTestShim(models: unknown, opts: { env?: NodeJS.Proces
     env: opts.env ?? { ...process.env },
     log: (l) => logs.push(l),
     keepAliveMs: opts.keepAliveMs ?? 0,
+    stateDir: dir,
   });
   return Object.assign(server, { settingsFile, logs });
 }
