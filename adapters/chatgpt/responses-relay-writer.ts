@@ -99,12 +99,13 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
 
   responseObject(): ResponseObject {
     if (this.final) return this.final;
+    // The shim's own object (a failure it reports): complete from the request echo, with what the upstream already said about the response.
     const s = this.started;
-    if (s && this.status === "failed") return { ...s, status: "failed", completed_at: null, error: this.error, incomplete_details: null };
-    return buildResponseResource(
+    const own = buildResponseResource(
       { id: s?.id ?? this.responseId, createdAt: s?.created_at ?? this.createdAt, completedAt: null, status: this.status, model: this.modelOverride ?? s?.model ?? "", output: [], error: this.error, usage: null, incompleteReason: null },
       this.echo,
     );
+    return s ? { ...own, ...s, status: own.status, completed_at: null, error: own.error, incomplete_details: null, usage: null } : own;
   }
 }
 

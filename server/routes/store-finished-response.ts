@@ -14,12 +14,22 @@ const ID_PREFIX: Record<string, string> = {
   compaction: "cmp",
 };
 
-/** Every stored input item gets an `id` (the input_items list is paged by item id); items are copied only when they lack one. */
-export function withItemIds(items: readonly InputItem[]): InputItem[] {
+/**
+ * Stored input items in the API's item-resource shape (what input_items lists): every item has an
+ * `id` (the list is paged by item id) and a `status`, message content is an array of parts.
+ * Items already in that shape are kept as they are (not copied).
+ */
+export function normalizeStoredItems(items: readonly InputItem[]): InputItem[] {
   return items.map((it) => {
-    if (typeof (it as { id?: unknown }).id === "string") return it;
-    const type = (it as { type?: string }).type ?? "message";
-    return { ...it, type, id: newItemId(ID_PREFIX[type] ?? "item") } as InputItem;
+    const o = it as Record<string, unknown>;
+    const type = typeof o.type === "string" ? o.type : "message";
+    const needsContent = type === "message" && typeof o.content === "string";
+    const needsStatus = (type === "message" || /_call(_output)?$/.test(type)) && typeof o.status !== "string";
+    if (typeof o.id === "string" && !needsContent && !needsStatus && o.type !== undefined) return it;
+    const out: Record<string, unknown> = { ...o, type, id: typeof o.id === "string" ? o.id : newItemId(ID_PREFIX[type] ?? "item") };
+    if (needsContent) out.content = [{ type: o.role === "assistant" ? "output_text" : "input_text", text: o.content, ...(o.role === "assistant" ? { annotations: [] } : {}) }];
+    if (needsStatus) out.status = "completed";
+    return out as InputItem;
   });
 }
 
@@ -33,7 +43,7 @@ export function storeFinishedResponse(ctx: ServerContext, c: RequestContext, sta
   const response = c.writer.responseObject();
   if (response.status !== "completed" && response.status !== "incomplete") return;
   try {
-    ctx.responseStore.forWrite().put({ id: response.id, createdAt: response.created_at, input: withItemIds(inputItemsOf(c.body.input)), response });
+    ctx.responseStore.forWrite().put({ id: response.id, createdAt: response.created_at, input: normalizeStoredItems(inputItemsOf(c.body.input)), response });
   } catch (e) {
     ctx.log(`[store] could not store ${response.id}: ${(e as Error).message}`);
   }

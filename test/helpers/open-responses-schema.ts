@@ -34,6 +34,22 @@ or.Tool = {
   else: oaiRef("Tool"),
 };
 
+/**
+ * GET /v1/responses/{id}/input_items: Open Responses defines no list endpoint; the envelope is the
+ * OpenAI API's `ResponseItemList`, the items are Open Responses items (the same union as `output`).
+ */
+or.InputItemList = {
+  type: "object",
+  required: ["object", "data", "has_more", "first_id", "last_id"],
+  properties: {
+    object: { const: "list" },
+    data: { type: "array", items: { $ref: "#/components/schemas/ItemField" } },
+    has_more: { type: "boolean" },
+    first_id: { type: "string" },
+    last_id: { type: "string" },
+  },
+};
+
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 addFormats(ajv);
 ajv.addSchema(oaiDoc);
@@ -74,6 +90,10 @@ export function assertResponseResource(value: unknown, what = "response"): void 
 
 export function assertCompactResource(value: unknown): void {
   check(orRef("CompactResource"), value, "compact answer");
+}
+
+export function assertInputItemList(value: unknown): void {
+  check(orRef("InputItemList"), value, "input_items list");
 }
 
 export function assertSchema(name: string, value: unknown, from: "openresponses" | "openai" = "openresponses"): void {
