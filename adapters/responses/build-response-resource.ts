@@ -93,3 +93,28 @@ export function buildResponseResource(s: ResponseState, echo: ResponseEcho): Res
     usage: s.usage,
   };
 }
+
+/** The echo as a JSON fragment (no braces), serialized once per request and spliced into every snapshot. */
+export function echoJsonFragment(echo: ResponseEcho): string {
+  return JSON.stringify(echo).slice(1, -1);
+}
+
+/**
+ * The same resource as buildResponseResource, as JSON, without serializing the echo again (a
+ * Codex request's tools are ~20 KB: this keeps them to one JSON.stringify per request).
+ */
+export function responseResourceJson(s: ResponseState, echoFragment: string): string {
+  const head = JSON.stringify({
+    id: s.id,
+    object: "response",
+    created_at: s.createdAt,
+    completed_at: s.completedAt,
+    status: s.status,
+    incomplete_details: s.status === "incomplete" ? { reason: s.incompleteReason ?? "max_output_tokens" } : null,
+    model: s.model,
+    output: s.output,
+    error: s.status === "failed" ? s.error : null,
+    usage: s.usage,
+  });
+  return `${head.slice(0, -1)},${echoFragment}}`;
+}

@@ -15,7 +15,7 @@ import type {
 import { newItemId } from "./new-id.ts";
 import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
 import { zeroUsage } from "./normalize-usage.ts";
-import { buildResponseEcho, buildResponseResource, type ResponseEcho } from "./build-response-resource.ts";
+import { buildResponseEcho, buildResponseResource, echoJsonFragment, responseResourceJson, type ResponseEcho, type ResponseState } from "./build-response-resource.ts";
 
 /**
  * Writes one Responses SSE stream (codex-protocol §6): every event carries a strictly increasing
@@ -77,6 +77,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
   private readonly echo: ResponseEcho;
   /** The `response` JSON of the in-progress snapshot, built once (created, in_progress, keep-alives). */
   private inProgressJson = "";
+  private echoJson = "";
   completedAt: number | null = null;
   incompleteReason: string | null = null;
   /** True once an answer item (message, tool call, compaction) has been written; reasoning alone is no answer. */
@@ -101,26 +102,33 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     this.emit(type, json.length > 2 ? "," + json.slice(1, -1) : "");
   }
 
+  private state(status: ResponseStatus, withOutput: boolean): ResponseState {
+    return {
+      id: this.responseId,
+      createdAt: this.createdAt,
+      completedAt: status === "completed" ? this.completedAt : null,
+      status,
+      model: this.model,
+      output: withOutput ? this.output.slice() : [],
+      error: this.error,
+      usage: status === "in_progress" ? null : (this.usage ?? zeroUsage()),
+      incompleteReason: this.incompleteReason,
+    };
+  }
+
   private snapshot(status: ResponseStatus, withOutput: boolean): ResponseObject {
-    const usage = status === "in_progress" ? null : (this.usage ?? zeroUsage());
-    return buildResponseResource(
-      {
-        id: this.responseId,
-        createdAt: this.createdAt,
-        completedAt: status === "completed" ? this.completedAt : null,
-        status,
-        model: this.model,
-        output: withOutput ? this.output.slice() : [],
-        error: this.error,
-        usage,
-        incompleteReason: this.incompleteReason,
-      },
-      this.echo,
-    );
+    return buildResponseResource(this.state(status, withOutput), this.echo);
+  }
+
+  /** A `response` event's JSON tail; the request echo is serialized once per request. */
+  private emitResponse(type: string, status: ResponseStatus, withOutput: boolean): void {
+    this.echoJson ||= echoJsonFragment(this.echo);
+    this.emit(type, `,"response":${responseResourceJson(this.state(status, withOutput), this.echoJson)}`);
   }
 
   start(): void {
-    this.inProgressJson = JSON.stringify(this.snapshot("in_progress", false));
+    this.echoJson ||= echoJsonFragment(this.echo);
+    this.inProgressJson = responseResourceJson(this.state("in_progress", false), this.echoJson);
     this.emit("response.created", `,"response":${this.inProgressJson}`);
     this.emit("response.in_progress", `,"response":${this.inProgressJson}`);
   }
@@ -128,7 +136,8 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
   /** A real (parsed, ignored) event that resets Codex's idle timer without producing output. */
   keepAlive(): void {
     if (this.finished) return;
-    this.inProgressJson ||= JSON.stringify(this.snapshot("in_progress", false));
+    this.echoJson ||= echoJsonFragment(this.echo);
+    this.inProgressJson ||= responseResourceJson(this.state("in_progress", false), this.echoJson);
     this.emit("response.in_progress", `,"response":${this.inProgressJson}`);
   }
 
@@ -355,7 +364,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     if (usage) this.usage = usage;
     this.status = "completed";
     this.completedAt = Math.floor(Date.now() / 1000);
-    this.emitObject("response.completed", { response: this.snapshot("completed", true) });
+    this.emitResponse("response.completed", "completed", true);
   }
 
   incomplete(reason: string, usage?: ResponsesUsage | null): void {
@@ -364,7 +373,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     if (usage) this.usage = usage;
     this.incompleteReason = reason;
     this.status = "incomplete";
-    this.emitObject("response.incomplete", { response: this.snapshot("incomplete", true) });
+    this.emitResponse("response.incomplete", "incomplete", true);
   }
 
   /**
@@ -375,7 +384,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     if (this.finished) return;
     this.error = { code, message };
     this.status = "failed";
-    this.emitObject("response.failed", { response: this.snapshot("failed", true) });
+    this.emitResponse("response.failed", "failed", true);
   }
 
   /** The final Responses object (for non-streaming clients). */
