@@ -74,9 +74,10 @@ export interface ResponseState {
   incompleteReason: string | null;
 }
 
-/** A complete `ResponseResource`: the state of the response plus the request echo. Key order follows the schema. */
-export function buildResponseResource(s: ResponseState, echo: ResponseEcho): ResponseObject {
-  const { previous_response_id, instructions, ...rest } = echo;
+type StateFields = Omit<ResponseObject, keyof ResponseEcho>;
+
+/** The fields that change while a response runs. */
+function stateFields(s: ResponseState): StateFields {
   return {
     id: s.id,
     object: "response",
@@ -85,13 +86,15 @@ export function buildResponseResource(s: ResponseState, echo: ResponseEcho): Res
     status: s.status,
     incomplete_details: s.status === "incomplete" ? { reason: s.incompleteReason ?? "max_output_tokens" } : null,
     model: s.model,
-    previous_response_id,
-    instructions,
     output: s.output,
     error: s.status === "failed" ? s.error : null,
-    ...rest,
     usage: s.usage,
   };
+}
+
+/** A complete `ResponseResource`: the state of the response plus the request echo. */
+export function buildResponseResource(s: ResponseState, echo: ResponseEcho): ResponseObject {
+  return { ...stateFields(s), ...echo };
 }
 
 /** The echo as a JSON fragment (no braces), serialized once per request and spliced into every snapshot. */
@@ -104,17 +107,6 @@ export function echoJsonFragment(echo: ResponseEcho): string {
  * Codex request's tools are ~20 KB: this keeps them to one JSON.stringify per request).
  */
 export function responseResourceJson(s: ResponseState, echoFragment: string): string {
-  const head = JSON.stringify({
-    id: s.id,
-    object: "response",
-    created_at: s.createdAt,
-    completed_at: s.completedAt,
-    status: s.status,
-    incomplete_details: s.status === "incomplete" ? { reason: s.incompleteReason ?? "max_output_tokens" } : null,
-    model: s.model,
-    output: s.output,
-    error: s.status === "failed" ? s.error : null,
-    usage: s.usage,
-  });
+  const head = JSON.stringify(stateFields(s));
   return `${head.slice(0, -1)},${echoFragment}}`;
 }
