@@ -40,8 +40,10 @@ describe("SqliteResponseStore", () => {
     a.put(row("resp_a"));
     expect(a.get("resp_a")).toEqual(row("resp_a", "hi", a.get("resp_a")!.createdAt));
     expect(a.get("resp_missing")).toBeUndefined();
+    expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
     a.close();
     const b = open(file);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(b.get("resp_a")?.response.output[0]).toMatchObject({ type: "message" });
     expect(b.delete("resp_a")).toBe(true);
     expect(b.delete("resp_a")).toBe(false);

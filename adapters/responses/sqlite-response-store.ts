@@ -1,5 +1,5 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import type { ResponseStore, ResponseStoreLimits, StoredResponse } from "./response-store.ts";
 
@@ -34,9 +34,14 @@ export class SqliteResponseStore implements ResponseStore {
   constructor(file: string, limits: ResponseStoreLimits) {
     this.file = file;
     this.limits = limits;
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (file !== ":memory:") {
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+      // Conversations are private: the file (and the -wal/-shm files SQLite creates like it) is owner-only.
+      closeSync(openSync(file, "a", 0o600));
+    }
     this.db = new DatabaseSync(file);
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;");
+    // secure_delete: a DELETE overwrites the content instead of leaving it in free pages.
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000; PRAGMA secure_delete = ON;");
     this.db.exec(SCHEMA);
     this.insert = this.db.prepare("INSERT OR REPLACE INTO responses (id, created_at, bytes, response, input) VALUES (?, ?, ?, ?, ?)");
     this.select = this.db.prepare("SELECT created_at, response, input FROM responses WHERE id = ?");
