@@ -1,7 +1,6 @@
-import type { OutputWriter } from "../../machines/request.machine.ts";
+import type { OutputWriter, StreamTranslator } from "../routes/upstream-route.ts";
 import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-writer.ts";
 import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesUsage } from "../responses/responses-types.ts";
-import type { StreamTranslator } from "../routes/upstream-route.ts";
 import { buildResponseEcho, buildResponseResource, type ResponseEcho } from "../responses/build-response-resource.ts";
 
 const TERMINAL: Record<string, ResponseStatus> = {
@@ -31,11 +30,11 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   /** The upstream's response (id, created_at) once `response.created` came through. */
   private started: ResponseObject | null = null;
 
-  constructor(opts: { responseId: string; modelOverride: string | null; request?: Record<string, unknown> }) {
+  constructor(opts: { responseId: string; modelOverride: string | null; echo?: ResponseEcho }) {
     super();
     this.responseId = opts.responseId;
     this.modelOverride = opts.modelOverride;
-    this.echo = buildResponseEcho(opts.request);
+    this.echo = opts.echo ?? buildResponseEcho(undefined);
   }
 
   // The upstream sends its own response.created / in_progress and its own keep-alives.

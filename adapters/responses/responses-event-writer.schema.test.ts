@@ -3,6 +3,7 @@ import { ResponsesEventWriter } from "./responses-event-writer.ts";
 import { parseSseEvents } from "../../test/helpers/parse-sse.ts";
 import { assertResponseResource, assertValidEventStream } from "../../test/helpers/open-responses-schema.ts";
 import { buildUsage } from "./normalize-usage.ts";
+import { buildResponseEcho } from "./build-response-resource.ts";
 import type { ResponsesRequest } from "./responses-types.ts";
 
 /** A request with every echoed field set, and Codex's tool kinds (function, custom, namespace, hosted). */
@@ -35,7 +36,7 @@ const fullRequest: ResponsesRequest = {
 };
 
 function run(request: ResponsesRequest | undefined, body: (w: ResponsesEventWriter) => void) {
-  const w = new ResponsesEventWriter({ responseId: "resp_1", model: "slug", request, encodeReasoning: (t) => `enc:${t}` });
+  const w = new ResponsesEventWriter({ responseId: "resp_1", model: "slug", echo: buildResponseEcho(request), encodeReasoning: (t) => `enc:${t}` });
   w.start();
   body(w);
   const events = assertValidEventStream(parseSseEvents(w.take()));

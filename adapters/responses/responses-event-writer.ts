@@ -1,5 +1,4 @@
 import type {
-  ResponsesRequest,
   OutputCustomToolCallItem,
   OutputFunctionCallItem,
   OutputCompactionItem,
@@ -16,6 +15,8 @@ import { newItemId } from "./new-id.ts";
 import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
 import { zeroUsage } from "./normalize-usage.ts";
 import { buildResponseEcho, buildResponseResource, echoJsonFragment, responseResourceJson, type ResponseEcho, type ResponseState } from "./build-response-resource.ts";
+import type { OutputWriter } from "../routes/upstream-route.ts";
+import type { ResponsesItemWriter } from "./responses-item-writer.ts";
 
 /**
  * Writes one Responses SSE stream (codex-protocol §6): every event carries a strictly increasing
@@ -55,15 +56,13 @@ export interface WriterOptions {
   responseId: string;
   model: string;
   createdAt?: number;
-  /** The client's request: its settings are echoed in every `response` object (ResponseResource). */
-  request?: Partial<ResponsesRequest>;
-  /** Overrides the request's `previous_response_id` (e.g. the WebSocket connection's last response). */
-  previousResponseId?: string | null;
+  /** The request's settings, echoed in every `response` object (ResponseResource); nulls and defaults when absent. */
+  echo?: ResponseEcho;
   /** Opaque state for a finished reasoning item (e.g. the text tagged with the model), or null. */
   encodeReasoning?: (text: string) => string | null;
 }
 
-export class ResponsesEventWriter extends BufferedOutputWriter {
+export class ResponsesEventWriter extends BufferedOutputWriter implements OutputWriter, ResponsesItemWriter {
   readonly responseId: string;
   readonly model: string;
   readonly createdAt: number;
@@ -89,7 +88,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter {
     this.model = opts.model;
     this.createdAt = opts.createdAt ?? Math.floor(Date.now() / 1000);
     this.encodeReasoning = opts.encodeReasoning;
-    this.echo = buildResponseEcho(opts.request, opts.previousResponseId);
+    this.echo = opts.echo ?? buildResponseEcho(undefined);
   }
 
   private emit(type: string, rest: string): void {
