@@ -22,11 +22,4 @@ export class ResponseLookup {
     const row = this.disk.forRead()?.get(id);
     return row ? { input: row.input, output: row.response.output } : undefined;
   }
-
-  /** Forgets a response in both tiers (DELETE /v1/responses/{id}); true if either held it. */
-  delete(id: string): boolean {
-    const inMemory = this.memory.evict(id);
-    const onDisk = this.disk.forRead()?.delete(id) ?? false;
-    return inMemory || onDisk;
-  }
 }

@@ -106,6 +106,13 @@ describe("Open Responses schema: chat-completions route", () => {
     const failed = (await streamed(codexLike("chat"))).at(-1);
     expect(failed.type).toBe("response.failed");
     expect(failed.response.error.code).toBeTypeOf("string");
+    // the same failure, non-streaming: an HTTP error status with a complete (failed) ResponseResource
+    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(chatSse([chatChunk({ content: "half" })], { done: false })))]);
+    const res = await postResponses(shim, { ...codexLike("chat"), stream: false });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    const obj = await res.json();
+    assertResponseResource(obj);
+    expect(obj.status).toBe("failed");
   });
 });
 

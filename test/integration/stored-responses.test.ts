@@ -76,6 +76,12 @@ describe("store: true", () => {
     expect((await cont.json()).error).toMatchObject({ code: "previous_response_not_found", param: "previous_response_id" });
   });
 
+  it("a store that is not a boolean is a 400 naming the field", async () => {
+    const res = await postResponses(shim, { model: "m", store: "yes", input: "x" });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: "invalid_type", param: "store" });
+  });
+
   it("store unset defaults to stored (the Responses API default); nothing secret reaches the database", async () => {
     const r = await (await postResponses(shim, { model: "m", input: "default store" })).json();
     expect(r.store).toBe(true);
