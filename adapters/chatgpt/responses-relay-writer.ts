@@ -8,8 +8,8 @@ const TERMINAL: Record<string, ResponseStatus> = {
   "response.incomplete": "incomplete",
   "response.failed": "failed",
 };
-/** Events that carry a `response` object (the only place the model name appears). */
 const SEQ = /"sequence_number"\s*:\s*(\d+)/;
+/** Events that carry a `response` object (the only place the model name appears). */
 const WITH_RESPONSE = new Set(["response.created", "response.in_progress", "response.queued", ...Object.keys(TERMINAL)]);
 
 /**
