@@ -172,4 +172,18 @@ describe("Open Responses schema: /v1/responses/compact on every route", () => {
     expect((await compact("claude")).output.at(-1).type).toBe("compaction");
     expect((await compact("composer-2-5")).output.at(-1).type).toBe("compaction");
   });
+
+  it("compacts a stored conversation named by previous_response_id (no input)", async () => {
+    up.setScript([chatTextStep("the answer"), chatTextStep("SUMMARY stored")]);
+    const stored = await (await postResponses(shim, { model: "chat", stream: false, store: true, input: "remember this" })).json();
+    const res = await fetch(`${shim.url}/v1/responses/compact`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "chat", previous_response_id: stored.id }) });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    assertCompactResource(body);
+    const sent = up.requests.at(-1)!.body.messages.map((m: any) => m.content);
+    expect(sent.slice(0, 2)).toEqual(["remember this", "the answer"]);
+    const unknown = await fetch(`${shim.url}/v1/responses/compact`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "chat", previous_response_id: "resp_nope" }) });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).error).toMatchObject({ code: "previous_response_not_found", param: "previous_response_id" });
+  });
 });
