@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { startScriptedUpstream, chatTextStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
+import { startScriptedUpstream, chatTextStep, chatChunk, chatSse, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { decide, lastMessage, textOfMessage } from "../helpers/chat-agent-steps.ts";
 import { startTestShim, postResponses, type TestShim } from "../helpers/start-test-shim.ts";
 import { startServer, type RunningServer } from "../../server/start-server.ts";
@@ -74,6 +74,13 @@ describe("store: true", () => {
     const cont = await postResponses(shim, { model: "m", store: true, previous_response_id: created.id, input: "again" });
     expect(cont.status).toBe(400);
     expect((await cont.json()).error).toMatchObject({ code: "previous_response_not_found", param: "previous_response_id" });
+  });
+
+  it("a failed response is not stored (it cannot be continued)", async () => {
+    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(chatSse([chatChunk({ content: "half" })], { done: false })))]);
+    const events = assertValidSseBody(await (await postResponses(shim, { model: "m", stream: true, store: true, input: "x" })).text());
+    expect(events.at(-1).type).toBe("response.failed");
+    expect((await get(shim, `/v1/responses/${events.at(-1).response.id}`)).status).toBe(404);
   });
 
   it("a store that is not a boolean is a 400 naming the field", async () => {
