@@ -32,6 +32,9 @@ const ROW_ALIASES: Record<string, string[]> = {
   reasoning: ["reasoning"],
   default_reasoning_effort: ["default_reasoning_effort", "defaultReasoningEffort"],
   description: ["description"],
+  stateless: ["stateless"],
+  custom_tools: ["custom_tools", "customTools"],
+  hosted_tools: ["hosted_tools", "hostedTools"],
   // written by `codex-shim opencode-go refresh`; kept, not used for routing
   generated_by: ["generated_by", "generatedBy"],
   opencode_go_endpoint: ["opencode_go_endpoint", "opencodeGoEndpoint"],
@@ -50,8 +53,11 @@ const httpUrl = refine(string(), "http-url", (v) => {
 const nonEmpty = refine(string(), "non-empty", (v) => v.trim() !== "" || "expected a non-empty string");
 const positiveInt = min(integer(), 1);
 const ms = refine(integer(), "ms", (v) => (v >= 100 && v <= 3_600_000) || `expected milliseconds between 100 and 3600000, got ${v}`);
+/** Spellings accepted for a provider besides its own name. */
+const PROVIDER_ALIASES: Readonly<Record<string, Provider>> = { responses: "openai-responses" };
+const ACCEPTED_PROVIDERS = [...PROVIDERS, "ollama", ...Object.keys(PROVIDER_ALIASES)];
 const providerStruct = refine(string(), "provider", (v) =>
-  [...PROVIDERS, "ollama"].includes(v.toLowerCase()) || `expected one of ${[...PROVIDERS, "ollama"].map((p) => JSON.stringify(p)).join(", ")}; got ${JSON.stringify(v)}`,
+  ACCEPTED_PROVIDERS.includes(v.toLowerCase()) || `expected one of ${ACCEPTED_PROVIDERS.map((p) => JSON.stringify(p)).join(", ")}; got ${JSON.stringify(v)}`,
 );
 const effort = enums(["none", "minimal", "low", "medium", "high", "xhigh"]);
 
@@ -101,6 +107,9 @@ const RowStruct = object({
   reasoning: optional(boolean()),
   default_reasoning_effort: optional(effort),
   description: optional(string()),
+  stateless: optional(boolean()),
+  custom_tools: optional(boolean()),
+  hosted_tools: optional(boolean()),
   generated_by: optional(string()),
   opencode_go_endpoint: optional(string()),
 });
@@ -260,7 +269,7 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
     for (const [k, v] of Object.entries(parsed.extra_headers ?? {})) if (v !== null) headers[k] = String(v);
     drafts.push({
       model: parsed.model.trim(),
-      provider: parsed.provider.toLowerCase() as Provider,
+      provider: PROVIDER_ALIASES[parsed.provider.toLowerCase()] ?? (parsed.provider.toLowerCase() as Provider),
       baseUrl: parsed.base_url.trim().replace(/\/+$/, ""),
       displayName: parsed.display_name?.trim() || parsed.model.trim(),
       apiKey: parsed.api_key,
@@ -279,6 +288,9 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
       reasoning: parsed.reasoning,
       defaultReasoningEffort: parsed.default_reasoning_effort,
       description: parsed.description,
+      stateless: parsed.stateless,
+      customTools: parsed.custom_tools,
+      hostedTools: parsed.hosted_tools,
     });
     explicitSlugs.push(parsed.slug);
   });

@@ -16,6 +16,7 @@ import { classifyDaemon } from "../../machines/daemon.machine.ts";
 import { findCodex } from "./find-executable.ts";
 import { loopbackBypassed } from "./no-proxy.ts";
 import type { CliOptions } from "./cli-options.ts";
+import { probeResponsesEndpoint } from "./probe-responses-endpoint.ts";
 
 export type CheckStatus = "OK" | "WARN" | "FAIL" | "INFO";
 export interface Check {
@@ -237,9 +238,17 @@ function daemonPortOf(o: CliOptions): number {
   return r && "port" in r ? r.port : o.port;
 }
 
+/** Local native-Responses rows: is `{base}/responses` there? */
+async function responsesUpstreams(settings: Settings | null): Promise<Check[]> {
+  const rows = (settings?.models ?? []).filter((m) => m.provider === "openai-responses");
+  const probes = await Promise.all(rows.map(async (m) => [m, await probeResponsesEndpoint(m)] as const));
+  return probes.flatMap(([m, p]) => (!p ? [] : p.ok ? [ok(`model ${m.slug}: ${m.baseUrl}/responses answers (HTTP ${p.status})`)] : [fail(`model ${m.slug}: ${p.reason}`, p.hint)]));
+}
+
 /** Every doctor section, in order. Read-only: no file is written and nothing is started. */
 export async function runDoctorChecks(o: CliOptions): Promise<Section[]> {
   const { section: settingsSec, settings } = settingsSection(o);
-  const [codex, d] = await Promise.all([codexCli(o), daemon(o)]);
+  const [codex, d, responses] = await Promise.all([codexCli(o), daemon(o), responsesUpstreams(settings)]);
+  settingsSec.checks.push(...responses);
   return [runtime(), dependencies(), codex, settingsSec, stateFiles(o, settings), d, passthrough(o), proxy(o), codexConfig(o)];
 }
