@@ -157,6 +157,32 @@ describe("ChatGPT passthrough (relay): what the shim itself emits", () => {
   });
 });
 
+describe("native Responses upstream (relay): what the shim itself emits", () => {
+  it("keep-alives during upstream silence and the failure when the stream is cut: complete objects, sequence continued", async () => {
+    const slow = await startTestShim([{ model: "qwen3-coder", slug: "local", provider: "responses", base_url: `${up.url}/v1` }], { keepAliveMs: 100 });
+    try {
+      const created = { type: "response.created", sequence_number: 0, response: { id: "resp_native", object: "response", created_at: 5, model: "qwen3-coder", status: "in_progress", output: [] } };
+      up.setScript([
+        (_r, res) => {
+          res.writeHead(200, { "content-type": "text/event-stream" });
+          res.write(`event: response.created\ndata: ${JSON.stringify(created)}\n\n`);
+          setTimeout(() => res.end(), 450);
+        },
+      ]);
+      const events = parseSseEvents(await (await postResponses(slow, codexLike("local"))).text());
+      const own = events.slice(1);
+      expect(own.filter((e) => e.type === "response.in_progress").length).toBeGreaterThan(0);
+      expect(own.at(-1).type).toBe("response.failed");
+      assertValidEventStream(own);
+      for (const e of own) assertResponseResource(e.response, e.type);
+      expect(own.map((e) => e.sequence_number)).toEqual(own.map((_, i) => i + 1));
+      expect(own.at(-1).response).toMatchObject({ id: "resp_native", created_at: 5, model: "local", instructions: "You are a coder.", store: false });
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe("Open Responses schema: /v1/responses/compact on every route", () => {
   const compact = async (model: string) => {
     const res = await fetch(`${shim.url}/v1/responses/compact`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, input: codexLike(model).input }) });
