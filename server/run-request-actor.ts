@@ -73,6 +73,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       deps: { transport: ctx.transport, conversations: ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       endpoint: o.endpoint,
       forwardHeaders: o.forwardHeaders,
+      headers: req.headers,
       conversation: o.conversation,
     },
     inspect: (ev) => {
@@ -93,6 +94,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
     if (s.status === "done") {
       sub.unsubscribe();
       trace.final = String(s.value);
+      if (s.context.routing) trace.model = s.context.routing.summary();
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
       o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
       req.signal.removeEventListener("abort", clientGone);

@@ -9,6 +9,7 @@ import { RequestTraceStore } from "./request-trace-store.ts";
 import { LazyResponseStore, responseStoreFile } from "../adapters/responses/lazy-response-store.ts";
 import { ResponseLookup } from "../adapters/responses/response-lookup.ts";
 import { stateDir } from "../adapters/settings/state-paths.ts";
+import { AutoRouter } from "../adapters/router/auto-router.ts";
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -64,6 +65,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     keepAliveMs: o.keepAliveMs ?? Number(env.CODEX_SHIM_KEEPALIVE_MS ?? 15_000),
     log,
     traces: new RequestTraceStore(),
+    router: new AutoRouter({ transport, env, log }),
   };
   const app = createApp(ctx);
   const server = serve(app, { port, hostname: host, silent: true, gracefulShutdown: false });

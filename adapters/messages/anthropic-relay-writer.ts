@@ -4,7 +4,7 @@ import type { ResponseObject } from "../responses/responses-types.ts";
 import { buildResponseEcho, buildResponseResource } from "../responses/build-response-resource.ts";
 import { buildUsage } from "../responses/normalize-usage.ts";
 import { anthropicErrorBody } from "./anthropic-error.ts";
-import type { MessagesUsage } from "./messages-types.ts";
+import type { MessagesUsage } from "../anthropic/anthropic-types.ts";
 
 /**
  * Relays an Anthropic upstream's Messages stream to an Anthropic client as it came. Only

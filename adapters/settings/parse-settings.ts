@@ -1,7 +1,9 @@
-import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal, validate, type Struct, type Failure } from "superstruct";
-import { DEFAULT_RESPONSE_STORE, DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type ResponseStoreSettings, type Settings } from "./settings-types.ts";
+import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal } from "superstruct";
+import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
 import { deriveSlugs } from "./derive-slug.ts";
-import { nearest } from "./nearest-word.ts";
+import { fmtPath, normalizeKeys, suggest, validateInto, type Path } from "./settings-validation.ts";
+import { parseRouterSettings } from "./parse-router-settings.ts";
+import { parseResponseStoreSettings } from "./parse-response-store-settings.ts";
 
 /** Thrown for a settings file that cannot be used; `problems` holds one line per problem. */
 export class SettingsError extends Error {
@@ -61,34 +63,6 @@ const providerStruct = refine(string(), "provider", (v) =>
 );
 const effort = enums(["none", "minimal", "low", "medium", "high", "xhigh"]);
 
-const STORE_ALIASES: Record<string, string[]> = {
-  enabled: ["enabled"],
-  max_megabytes: ["max_megabytes", "maxMegabytes"],
-  max_age_days: ["max_age_days", "maxAgeDays"],
-};
-const StoreStruct = object({
-  enabled: optional(boolean()),
-  max_megabytes: optional(refine(integer(), "megabytes", (v) => (v >= 1 && v <= 1_000_000) || `expected megabytes between 1 and 1000000, got ${v}`)),
-  max_age_days: optional(refine(integer(), "days", (v) => (v >= 1 && v <= 36_500) || `expected days between 1 and 36500, got ${v}`)),
-});
-
-function parseResponseStore(r: unknown, problems: string[]): ResponseStoreSettings | undefined {
-  if (r === undefined || r === null) return undefined;
-  if (typeof r !== "object" || Array.isArray(r)) {
-    problems.push(`response_store: expected an object like {"max_megabytes": 256, "max_age_days": 30}, got ${JSON.stringify(r)}`);
-    return undefined;
-  }
-  const before = problems.length;
-  const { value, spelling } = normalizeKeys(r as Record<string, unknown>, STORE_ALIASES, ["response_store"], problems);
-  const parsed = validateInto(value, StoreStruct, ["response_store"], spelling, problems);
-  if (!parsed || problems.length > before) return undefined;
-  return {
-    enabled: parsed.enabled ?? DEFAULT_RESPONSE_STORE.enabled,
-    maxMegabytes: parsed.max_megabytes ?? DEFAULT_RESPONSE_STORE.maxMegabytes,
-    maxAgeDays: parsed.max_age_days ?? DEFAULT_RESPONSE_STORE.maxAgeDays,
-  };
-}
-
 const RowStruct = object({
   model: nonEmpty,
   provider: providerStruct,
@@ -114,78 +88,7 @@ const RowStruct = object({
   opencode_go_endpoint: optional(string()),
 });
 
-type Path = (string | number)[];
-function fmtPath(path: Path): string {
-  let s = "";
-  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${p}` : p;
-  return s || "(top level)";
-}
-
 const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434/v1";
-
-interface NormalizedRow {
-  value: Record<string, unknown>;
-  /** canonical key -> the spelling the user wrote, for error paths */
-  spelling: Record<string, string>;
-}
-
-function normalizeKeys(
-  raw: Record<string, unknown>,
-  aliases: Record<string, string[]>,
-  path: Path,
-  problems: string[],
-): NormalizedRow {
-  const value: Record<string, unknown> = {};
-  const spelling: Record<string, string> = {};
-  const known = new Map<string, string>();
-  for (const [canon, names] of Object.entries(aliases)) for (const n of names) known.set(n, canon);
-  for (const [key, v] of Object.entries(raw)) {
-    const canon = known.get(key);
-    if (!canon) {
-      const hint = suggest(key, [...known.keys()]);
-      problems.push(`${fmtPath([...path, key])}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
-      continue;
-    }
-    if (canon in value) {
-      problems.push(`${fmtPath([...path, key])}: both "${spelling[canon]}" and "${key}" are set; use one`);
-      continue;
-    }
-    value[canon] = v;
-    spelling[canon] = key;
-  }
-  return { value, spelling };
-}
-
-function suggest(key: string, candidates: string[]): string | undefined {
-  return nearest(key, candidates) ?? undefined;
-}
-
-function explain(f: Failure): string {
-  if (f.refinement && f.message && !f.message.startsWith("Expected")) return f.message;
-  if (f.value === undefined) return `is required (${describeType(f.type)})`;
-  if (f.type === "never") return "is not a known setting (typo?)";
-  if (f.type === "enums") return f.message.replace(/^Expected one of /, "expected one of ").replace(/, but received: (.*)$/, "; got $1");
-  if (f.refinement === "min" || f.type === "integer") return `expected a positive integer, got ${JSON.stringify(f.value)}`;
-  return `expected ${describeType(f.type)}, got ${JSON.stringify(f.value)}`;
-}
-function describeType(t: string): string {
-  if (t === "string") return "a string";
-  if (t === "boolean") return "true or false";
-  if (t === "integer" || t === "number") return "an integer";
-  if (t === "object" || t === "record" || t === "type") return "an object";
-  if (t === "union") return "an integer or null";
-  return t;
-}
-
-function validateInto<T>(value: unknown, struct: Struct<T>, path: Path, spelling: Record<string, string>, problems: string[]): T | undefined {
-  const [err, out] = validate(value, struct);
-  if (!err) return out;
-  for (const f of err.failures()) {
-    const userPath = f.path.map((p, i) => (i === 0 && typeof p === "string" ? (spelling[p] ?? p) : p));
-    problems.push(`${fmtPath([...path, ...userPath])}: ${explain(f)}`);
-  }
-  return undefined;
-}
 
 function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: string } {
   if (Array.isArray(raw)) return { rows: raw, key: "" };
@@ -295,18 +198,13 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
     explicitSlugs.push(parsed.slug);
   });
 
-  let router: Record<string, unknown> | undefined;
-  if (raw && typeof raw === "object" && !Array.isArray(raw) && "router" in raw) {
-    const r = (raw as Record<string, unknown>).router;
-    if (r !== null && (typeof r !== "object" || Array.isArray(r))) problems.push(`router: expected an object, got ${JSON.stringify(r)}`);
-    else if (r) router = r as Record<string, unknown>;
-  }
-
-  const responseStore = raw && typeof raw === "object" && !Array.isArray(raw) ? parseResponseStore((raw as Record<string, unknown>).response_store, problems) : undefined;
-
-  if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
   const slugs = deriveSlugs(drafts.map((d, i) => ({ model: d.model, displayName: d.displayName, slug: explicitSlugs[i], index: d.index })));
-  const settings: Settings = { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router };
+  const models = drafts.map((d, i) => ({ ...d, slug: slugs[i] }));
+  const rawRouter = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>).router : undefined;
+  const router = parseRouterSettings(rawRouter, models, problems);
+  const responseStore = raw && typeof raw === "object" && !Array.isArray(raw) ? parseResponseStoreSettings((raw as Record<string, unknown>).response_store, problems) : undefined;
+  if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
+  const settings: Settings = router ? { file, models, router } : { file, models };
   if (responseStore) settings.responseStore = responseStore;
   return settings;
 }

@@ -31,7 +31,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     requestId: newItemId("req"),
     body,
     streaming,
-    classify: ctx.classify,
+    classify: ctx.classify ?? ctx.router?.classify,
     conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body), previousResponseId },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
   });
