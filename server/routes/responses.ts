@@ -4,7 +4,7 @@ import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { threadKeyOf } from "../../adapters/responses/conversation-cache.ts";
 import type { ServerContext } from "../server-context.ts";
-import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-request-actor.ts";
+import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
 import { storeFinishedResponse } from "./store-finished-response.ts";
 
@@ -41,7 +41,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     const err = c.error ?? new ShimError({ status: 502, code: "upstream_error", message: "The request failed before the upstream answered." });
     return err.toResponse(run.headers);
   }
-  if (streaming) return new Response(run.sseBody, { status: 200, headers: { ...SSE_HEADERS, ...run.headers } });
+  if (streaming) return sseResponse(run.sseBody!, run.headers);
   const obj = c.writer.responseObject();
   const status = obj.status === "failed" && obj.error ? statusForFailedCode(obj.error.code) : 200;
   return Response.json(obj, { status, headers: run.headers });
