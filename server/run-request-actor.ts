@@ -45,6 +45,8 @@ export interface RunRequestOptions {
   conversation?: RequestInput["conversation"];
   /** Appended to the request's summary log line. */
   logSuffix?: string;
+  /** Called once when the actor is final, before a non-streaming answer is returned. */
+  onFinal?: (context: RequestContext, state: RunRequestResult["state"]) => void;
 }
 
 export interface RunRequestResult {
@@ -104,6 +106,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       trace.final = String(s.value);
       if (s.context.routing) trace.model = s.context.routing.summary();
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
+      o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
     } else if (o.streaming && s.matches("streaming")) {
