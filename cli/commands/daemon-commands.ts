@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
 import { ShimCommand } from "./base-command.ts";
-import { controlDaemon, describeDaemonRun, type DaemonRun } from "../shared/daemon-control.ts";
+import { controlDaemon, daemonPort, describeDaemonRun, type DaemonRun } from "../shared/daemon-control.ts";
 import { prepareShim } from "../shared/prepare-shim.ts";
 import type { DaemonCommand } from "../../machines/daemon.machine.ts";
 
@@ -11,11 +11,18 @@ abstract class DaemonCommandBase extends ShimCommand {
     const o = this.options;
     const run = await controlDaemon(o, command);
     const d = describeDaemonRun(o, run);
-    if (this.json) this.out(JSON.stringify({ ...run.result, url: run.url, port: run.port, message: d.text }, null, 2));
+    if (this.json) this.out(JSON.stringify(daemonRunJson(run, d.text), null, 2));
     else if (d.error) this.err(d.text);
     else this.out(d.text);
     return { run, code: run.result.ok ? 0 : 1 };
   }
+}
+
+/** What `--json` prints: what happened (`code`), the state now, the state found before. */
+export function daemonRunJson(run: DaemonRun, message: string) {
+  const r = run.result;
+  const now = r.ok && ["started", "restarted", "already-running", "running"].includes(r.code) ? (r.condition === "unmanaged" ? "unmanaged" : "running") : r.ok ? "stopped" : r.condition;
+  return { ok: r.ok, code: r.code, state: now, previous: r.initialCondition, pid: r.pid, port: run.port, url: run.url, notes: r.notes, ...(r.error ? { error: r.error } : {}), message };
 }
 
 export class StartCommand extends DaemonCommandBase {
@@ -30,7 +37,7 @@ export class StartCommand extends DaemonCommandBase {
   });
 
   async run(): Promise<number> {
-    await prepareShim(this.options, this.portNumber);
+    await prepareShim(this.options, daemonPort(this.options));
     return (await this.control("start")).code;
   }
 }
@@ -56,7 +63,7 @@ export class RestartCommand extends DaemonCommandBase {
   });
 
   async run(): Promise<number> {
-    await prepareShim(this.options, this.portNumber);
+    await prepareShim(this.options, daemonPort(this.options));
     return (await this.control("restart")).code;
   }
 }
