@@ -1,9 +1,9 @@
 import { Command, Option } from "clipanion";
 import { ShimCommand } from "./base-command.ts";
-import { controlDaemon, describeDaemonRun } from "../shared/daemon-control.ts";
+import { controlDaemon, daemonPort, describeDaemonRun } from "../shared/daemon-control.ts";
 import { prepareShim, pickModel, shimSettingsFor } from "../shared/prepare-shim.ts";
 import { codexConfigOverrides } from "../../adapters/codex-config/provider-values.ts";
-import { findCodex } from "../shared/find-executable.ts";
+import { codexBinProblem, findCodex } from "../shared/find-executable.ts";
 import { withLoopbackNoProxy } from "../shared/no-proxy.ts";
 import { runForeground } from "../shared/run-child.ts";
 import { CliError } from "../shared/cli-error.ts";
@@ -25,9 +25,11 @@ export class CodexCommand extends ShimCommand {
   async run(): Promise<number> {
     const o = this.options;
     const args = this.args[0] === "--" ? this.args.slice(1) : this.args;
+    const bad = codexBinProblem(o.env);
+    if (bad) throw new CliError(bad);
     const codex = findCodex(o.env);
     if (!codex) throw new CliError("`codex` was not found on PATH. Install it (npm install -g @openai/codex) or set CODEX_SHIM_CODEX_BIN to its path.");
-    const prepared = await prepareShim(o, o.port);
+    const prepared = await prepareShim(o, daemonPort(o));
     const model = pickModel(o, prepared);
     const run = await controlDaemon(o, "start");
     const d = describeDaemonRun(o, run);

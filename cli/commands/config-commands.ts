@@ -1,16 +1,18 @@
 import { Command, Option } from "clipanion";
 import * as t from "typanion";
 import { ShimCommand } from "./base-command.ts";
-import { controlDaemon, describeDaemonRun } from "../shared/daemon-control.ts";
+import { controlDaemon, daemonPort, describeDaemonRun } from "../shared/daemon-control.ts";
 import { prepareShim, pickModel, shimSettingsFor } from "../shared/prepare-shim.ts";
-import { editCodexConfig } from "../shared/edit-codex-config.ts";
+import { checkCodexConfigEdit, editCodexConfig } from "../shared/edit-codex-config.ts";
 import type { CliOptions } from "../shared/cli-options.ts";
 import { CliError } from "../shared/cli-error.ts";
 
 /** generate → start → write the managed blocks for `model` (or the current/default one). */
 export async function enableShim(cmd: ShimCommand, o: CliOptions, requested?: string): Promise<{ model: string; url: string }> {
-  const prepared = await prepareShim(o, o.port);
+  const port = daemonPort(o);
+  const prepared = await prepareShim(o, port);
   const model = pickModel(o, prepared, requested); // validate before starting anything
+  await checkCodexConfigEdit(o, { kind: "enable", settings: shimSettingsFor(prepared, model, port) });
   const run = await controlDaemon(o, "start");
   const d = describeDaemonRun(o, run);
   if (!run.result.ok) throw new CliError(`${d.text}\n${o.codexConfigFile} was not changed.`);

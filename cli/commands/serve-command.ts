@@ -5,6 +5,7 @@ import { SettingsError } from "../../adapters/settings/parse-settings.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { stateDir } from "../../adapters/settings/state-paths.ts";
 import { removeDaemonRecord, writeDaemonRecord } from "../daemon/daemon-files.ts";
+import { closeInheritedFds } from "../daemon/close-inherited-fds.ts";
 
 export class ServeCommand extends BaseCommand {
   static paths = [["serve"]];
@@ -20,6 +21,7 @@ export class ServeCommand extends BaseCommand {
   daemonRecord = Option.Boolean("--daemon-record", false, { hidden: true, description: "Write daemon.json in the state dir (used by `codex-shim start`)" });
 
   async execute(): Promise<number> {
+    if (this.daemonRecord) closeInheritedFds();
     const { file, required } = this.settingsFile;
     let server;
     try {
