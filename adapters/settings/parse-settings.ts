@@ -1,4 +1,4 @@
-import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal, validate, type Struct, type Failure } from "superstruct";
+import { boolean, define, enums, integer, object, optional, record, refine, string, validate, type Struct, type Failure } from "superstruct";
 import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
 import { deriveSlugs } from "./derive-slug.ts";
 import { nearest } from "./nearest-word.ts";
@@ -48,8 +48,12 @@ const httpUrl = refine(string(), "http-url", (v) => {
   return `expected an http(s) URL, got ${JSON.stringify(v)}`;
 });
 const nonEmpty = refine(string(), "non-empty", (v) => v.trim() !== "" || "expected a non-empty string");
-const positiveInt = min(integer(), 1);
-const ms = refine(integer(), "ms", (v) => (v >= 100 && v <= 3_600_000) || `expected milliseconds between 100 and 3600000, got ${v}`);
+// One struct (one message) per field: a union would report each of its members' failures.
+const got = (v: unknown) => JSON.stringify(v) ?? String(v);
+const positiveIntOrNull = define<number | null>("positive-int-or-null", (v) => v === null || (Number.isInteger(v) && (v as number) >= 1) || `expected a positive integer or null, got ${got(v)}`);
+const headerValue = define<string | null>("header-value", (v) => v === null || typeof v === "string" || `expected a string (or null to drop the header), got ${got(v)}`);
+const ms = define<number>("ms", (v) => (Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 3_600_000) || `expected milliseconds, an integer between 100 and 3600000, got ${got(v)}`);
+const OWN_MESSAGES = new Set(["positive-int-or-null", "header-value", "ms"]);
 const providerStruct = refine(string(), "provider", (v) =>
   [...PROVIDERS, "ollama"].includes(v.toLowerCase()) || `expected one of ${[...PROVIDERS, "ollama"].map((p) => JSON.stringify(p)).join(", ")}; got ${JSON.stringify(v)}`,
 );
@@ -64,10 +68,10 @@ const RowStruct = object({
   display_name: optional(string()),
   api_key: optional(string()),
   api_key_env: optional(nonEmpty),
-  max_context_limit: optional(union([positiveInt, literal(null)])),
-  max_output_tokens: optional(union([positiveInt, literal(null)])),
+  max_context_limit: optional(positiveIntOrNull),
+  max_output_tokens: optional(positiveIntOrNull),
   no_image_support: optional(boolean()),
-  extra_headers: optional(record(string(), union([string(), literal(null)]))),
+  extra_headers: optional(record(string(), headerValue)),
   timeouts: optional(object({ connect_ms: optional(ms), headers_ms: optional(ms), idle_ms: optional(ms) })),
   prompt_caching: optional(boolean()),
   reasoning: optional(boolean()),
@@ -124,6 +128,7 @@ function suggest(key: string, candidates: string[]): string | undefined {
 }
 
 function explain(f: Failure): string {
+  if (OWN_MESSAGES.has(f.type) && f.value !== undefined) return f.message;
   if (f.refinement && f.message && !f.message.startsWith("Expected")) return f.message;
   if (f.value === undefined) return `is required (${describeType(f.type)})`;
   if (f.type === "never") return "is not a known setting (typo?)";
@@ -143,7 +148,11 @@ function describeType(t: string): string {
 function validateInto<T>(value: unknown, struct: Struct<T>, path: Path, spelling: Record<string, string>, problems: string[]): T | undefined {
   const [err, out] = validate(value, struct);
   if (!err) return out;
+  const seen = new Set<string>();
   for (const f of err.failures()) {
+    const key = JSON.stringify(f.path);
+    if (seen.has(key)) continue; // one message per mistake
+    seen.add(key);
     const userPath = f.path.map((p, i) => (i === 0 && typeof p === "string" ? (spelling[p] ?? p) : p));
     problems.push(`${fmtPath([...path, ...userPath])}: ${explain(f)}`);
   }
@@ -261,8 +270,10 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
     if (r !== null && (typeof r !== "object" || Array.isArray(r))) problems.push(`router: expected an object, got ${JSON.stringify(r)}`);
     else if (r) router = r as Record<string, unknown>;
   }
+  // Never accept silently a block nothing acts on (the auto-router is not in this version).
+  const warnings = router ? [`${file ? `${file}: ` : ""}router: the auto-router is not part of this version of codex-shim; this block has no effect (remove it, or keep it for a later version)`] : [];
 
   if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
   const slugs = deriveSlugs(drafts.map((d, i) => ({ model: d.model, displayName: d.displayName, slug: explicitSlugs[i], index: d.index })));
-  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router };
+  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router, ...(warnings.length ? { warnings } : {}) };
 }

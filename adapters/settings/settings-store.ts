@@ -32,6 +32,11 @@ export class SettingsStore {
     this.required = opts.required;
     this.log = opts.log ?? (() => {});
     this.value = loadSettingsFile(this.file, { required: this.required }); // throws on a bad start
+    this.logWarnings(this.value);
+  }
+
+  private logWarnings(s: Settings): void {
+    for (const w of s.warnings ?? []) this.log(`[settings] warning: ${w}`);
   }
 
   get current(): Settings {
@@ -50,11 +55,12 @@ export class SettingsStore {
   /** Re-reads the file now. Returns true when new settings took effect. */
   reload(): boolean {
     try {
-      const next = loadSettingsFile(this.file, { required: this.required });
+      const next = loadSettingsFile(this.file, { required: this.required, blankIsError: true });
       this.value = next;
       this.lastError = null;
       this.generation++;
       this.log(`[settings] reloaded ${this.file}: ${next.models.length} model(s)`);
+      this.logWarnings(next);
       for (const fn of this.listeners) fn(next);
       return true;
     } catch (e) {

@@ -41,6 +41,8 @@ export interface Settings {
   file: string | null;
   models: ModelConfig[];
   router?: Record<string, unknown>;
+  /** Accepted but worth telling the user (e.g. a block this version does not act on). */
+  warnings?: string[];
 }
 
 export const DEFAULT_TIMEOUTS: ModelTimeouts = {
