@@ -36,7 +36,7 @@ export interface DaemonObservation {
   /** With --port: the recorded daemon of this state dir, which listens on another port. */
   elsewhere?: { pid: number; port: number };
   /** /health, when codex-shim answered. */
-  health: { version: string; models: number; settingsFile?: string } | null;
+  health: { version: string; models: number; settingsFile?: string; unusable?: { slug: string; reason?: string; env?: string }[] } | null;
   probeDetail?: string;
 }
 

@@ -6,6 +6,7 @@ import { prepareShim, pickModel, shimSettingsFor } from "../shared/prepare-shim.
 import { checkCodexConfigEdit, editCodexConfig } from "../shared/edit-codex-config.ts";
 import type { CliOptions } from "../shared/cli-options.ts";
 import { CliError } from "../shared/cli-error.ts";
+import { daemonKeyGaps, describeGaps } from "../shared/key-env-report.ts";
 
 /** generate → start → write the managed blocks for `model` (or the current/default one). */
 export async function enableShim(cmd: ShimCommand, o: CliOptions, requested?: string): Promise<{ model: string; url: string }> {
@@ -20,6 +21,11 @@ export async function enableShim(cmd: ShimCommand, o: CliOptions, requested?: st
   const r = await editCodexConfig(o, { kind: "enable", settings: shimSettingsFor(prepared, model, run.port) });
   if (r.outcome === "unchanged") cmd.out(`${o.codexConfigFile} already uses codex-shim (model ${model}).`);
   else cmd.out(`Codex now uses codex-shim (model ${model}) via ${o.codexConfigFile}.${r.backup ? `\n  backup of the previous file: ${r.backup}` : ""}`);
+  // The daemon reads keys from its own environment: a key exported after it started is not there.
+  const gaps = run.result.code === "started" ? [] : daemonKeyGaps(run.result.observation?.health?.unusable, prepared.settings, o.env);
+  const mine = gaps.filter((g) => g.slug === model);
+  if (mine.length) throw new CliError(`${describeGaps(mine)}\nUntil then Codex's requests to ${model} fail with "missing API key".`);
+  if (gaps.length) cmd.err(`codex-shim: warning: ${describeGaps(gaps)}`);
   return { model, url: run.url };
 }
 

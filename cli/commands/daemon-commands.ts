@@ -2,19 +2,32 @@ import { Command, Option } from "clipanion";
 import { ShimCommand } from "./base-command.ts";
 import { controlDaemon, daemonPort, describeDaemonRun, type DaemonRun } from "../shared/daemon-control.ts";
 import { prepareShim } from "../shared/prepare-shim.ts";
+import { loadCliSettings } from "../shared/load-cli-settings.ts";
 import type { DaemonCommand } from "../../machines/daemon.machine.ts";
+import type { Settings } from "../../adapters/settings/settings-types.ts";
+import { daemonKeyGaps, describeGaps, describeKeyEnv, keyEnvReport } from "../shared/key-env-report.ts";
 
 abstract class DaemonCommandBase extends ShimCommand {
   json = Option.Boolean("--json", false, { description: "Print the result as JSON" });
 
-  protected async control(command: DaemonCommand): Promise<{ run: DaemonRun; code: number }> {
+  protected async control(command: DaemonCommand, settings?: Settings): Promise<{ run: DaemonRun; code: number }> {
     const o = this.options;
     const run = await controlDaemon(o, command);
     const d = describeDaemonRun(o, run);
-    if (this.json) this.out(JSON.stringify(daemonRunJson(run, d.text), null, 2));
-    else if (d.error) this.err(d.text);
+    const r = run.result;
+    const fresh = r.code === "started" || r.code === "restarted";
+    const keys = settings ? keyEnvReport(settings, o.env) : null;
+    const gaps = settings && r.ok && !fresh ? daemonKeyGaps(r.observation?.health?.unusable, settings, o.env) : [];
+    if (this.json) {
+      this.out(JSON.stringify({ ...daemonRunJson(run, d.text), ...(keys ? { key_env: keys } : {}), ...(gaps.length ? { daemon_key_gaps: gaps } : {}) }, null, 2));
+      return { run, code: r.ok ? 0 : 1 };
+    }
+    if (d.error) this.err(d.text);
     else this.out(d.text);
-    return { run, code: run.result.ok ? 0 : 1 };
+    const line = keys && fresh ? describeKeyEnv(keys, r.code) : null;
+    if (line) this.out(line);
+    if (gaps.length) this.err(`codex-shim: warning: ${describeGaps(gaps)}`);
+    return { run, code: r.ok ? 0 : 1 };
   }
 }
 
@@ -37,8 +50,8 @@ export class StartCommand extends DaemonCommandBase {
   });
 
   async run(): Promise<number> {
-    await prepareShim(this.options, daemonPort(this.options));
-    return (await this.control("start")).code;
+    const { settings } = await prepareShim(this.options, daemonPort(this.options));
+    return (await this.control("start", settings)).code;
   }
 }
 
@@ -63,8 +76,8 @@ export class RestartCommand extends DaemonCommandBase {
   });
 
   async run(): Promise<number> {
-    await prepareShim(this.options, daemonPort(this.options));
-    return (await this.control("restart")).code;
+    const { settings } = await prepareShim(this.options, daemonPort(this.options));
+    return (await this.control("restart", settings)).code;
   }
 }
 
@@ -80,6 +93,10 @@ export class StatusCommand extends DaemonCommandBase {
   });
 
   async run(): Promise<number> {
-    return (await this.control("status")).code;
+    let settings: Settings | undefined;
+    try {
+      settings = loadCliSettings(this.options);
+    } catch {} // status works without valid settings; it just cannot compare keys
+    return (await this.control("status", settings)).code;
   }
 }

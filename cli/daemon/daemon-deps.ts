@@ -60,7 +60,7 @@ export async function observeDaemon(t: DaemonTarget, onPort?: number): Promise<D
     ...(elsewhere ? { elsewhere } : {}),
     recordCorrupt: rec !== null && !("pid" in rec) && !elsewhere,
     probe: probe.kind,
-    health: probe.kind === "shim" ? { version: probe.health.version, models: probe.health.models, settingsFile: probe.health.settings?.file } : null,
+    health: probe.kind === "shim" ? { version: probe.health.version, models: probe.health.models, settingsFile: probe.health.settings?.file, unusable: probe.health.unusable } : null,
     ...(probe.kind === "foreign" ? { probeDetail: probe.detail } : {}),
   };
 }

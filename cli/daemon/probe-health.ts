@@ -6,8 +6,10 @@ export interface HealthInfo {
   version: string;
   models: number;
   configured_models?: number;
-  settings?: { file: string; loaded: boolean; error: string[] | null };
+  settings?: { file: string; loaded: boolean; error: string[] | null; warnings?: string[] };
   routes?: Record<string, boolean>;
+  /** Configured models the daemon cannot use (no key in *its* environment). */
+  unusable?: { slug: string; reason?: string; env?: string }[];
 }
 
 /** free: nothing listens; shim: codex-shim answered; foreign: something else owns the port. */
