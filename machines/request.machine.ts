@@ -8,7 +8,7 @@ import { keyStatus } from "../adapters/settings/resolve-api-key.ts";
 import type { PreparedUpstream, RouteContext, UpstreamRoute } from "../adapters/routes/upstream-route.ts";
 import { routeForModel, resolveSlugRoute } from "../adapters/routes/select-route.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
-import { ShimError } from "../adapters/errors/shim-error.ts";
+import { ShimError, withUpstreamStatus } from "../adapters/errors/shim-error.ts";
 import { mapUpstreamNetworkError } from "../adapters/errors/map-upstream-http-error.ts";
 import { ParamRetry } from "../adapters/transport/unsupported-params.ts";
 import { pumpUpstreamToResponses, type PumpOutcome } from "../adapters/stream/pump-upstream-to-responses.ts";
@@ -163,7 +163,7 @@ export const requestMachine = setup({
           selection.ctx.notes.push(retry.note);
           continue;
         }
-        throw selection.route.mapHttpError(selection.ctx, {
+        throw withUpstreamStatus(response.status, selection.route.mapHttpError(selection.ctx, {
           status: response.status,
           statusText: response.statusText,
           headers: response.headers,
@@ -171,7 +171,7 @@ export const requestMachine = setup({
           url: prepared.request.url,
           modelSlug: selection.model.slug,
           secrets: [selection.ctx.apiKey],
-        });
+        }));
       }
       return { response, prepared };
     }),
@@ -270,7 +270,7 @@ export const requestMachine = setup({
               event.error instanceof ShimError
                 ? event.error
                 : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
-            upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
+            upstreamStatus: ({ event }) => ((event.error as ShimError)?.upstreamStatus ?? null),
           }),
         },
       },

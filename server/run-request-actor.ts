@@ -85,7 +85,10 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
     if (s.status === "done") {
       sub.unsubscribe();
       trace.final = String(s.value);
-      ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
+      const werr = s.context.writer?.error;
+      // a non-streaming client gets an HTTP error for a stream that failed after the upstream answered
+      const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
+      ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
     } else if (o.streaming && s.matches("streaming")) {
