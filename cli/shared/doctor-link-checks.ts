@@ -7,6 +7,7 @@ import { readManagedState } from "../../adapters/codex-config/managed-config.ts"
 import { parseCodexConfig } from "../../adapters/codex-config/verify-config.ts";
 import { PROVIDER_ID } from "../../adapters/codex-config/provider-values.ts";
 import { probeHealth } from "../daemon/probe-health.ts";
+import { liveDaemonRecord } from "../daemon/daemon-deps.ts";
 import { loopbackBypassed } from "./no-proxy.ts";
 import { daemonKeyGaps, describeGaps } from "./key-env-report.ts";
 import type { CliOptions } from "./cli-options.ts";
@@ -117,7 +118,11 @@ export async function codexShimLink(o: CliOptions, settings: Settings | null): P
   }
   const probe = await probeHealth(hp.port);
   if (probe.kind === "free") {
-    checks.push(fail(`Codex is set to use the shim at ${url}, but nothing listens there`, `Plain \`codex\` will keep "Reconnecting…". Start it: codex-shim --port ${hp.port} start (or codex-shim disable)`));
+    const live = liveDaemonRecord(o.stateDir);
+    const fix = live
+      ? `The shim runs on port ${live.port} instead: point Codex there with \`codex-shim enable\`, or move it with \`codex-shim --port ${hp.port} restart\`.`
+      : `Start it: codex-shim start (or codex-shim disable).`;
+    checks.push(fail(`Codex is set to use the shim at ${url}, but nothing listens there`, `Plain \`codex\` will keep "Reconnecting…". ${fix}`));
     return { title, checks };
   }
   if (probe.kind === "foreign") {
