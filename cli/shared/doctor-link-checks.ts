@@ -102,7 +102,7 @@ export async function codexShimLink(o: CliOptions, settings: Settings | null): P
     checks.push(
       fail(
         `${file} sets \`profile = ${JSON.stringify(parsed.profile)}\`: Codex refuses to start with it`,
-        `Current Codex builds stop with "legacy profile = \\"${parsed.profile}\\" config is no longer supported". Remove the line; choose the profile per run with \`codex --profile ${parsed.profile}\`.`,
+        `Codex 0.169+ stops with: legacy \`profile = "${parsed.profile}"\` config is no longer supported. Remove the line; Codex now takes \`--profile ${parsed.profile}\` with a ${parsed.profile}.config.toml file.`,
       ),
     );
   const st = readManagedState(text);
