@@ -25,10 +25,14 @@ export interface RunRequestOptions {
   requestId: string;
   body: ResponsesRequest;
   streaming: boolean;
-  /** Another endpoint's route table (see RequestInput.routeFor). */
-  routeFor?: RequestInput["routeFor"];
+  /** Which endpoint's routes serve the request (default `responses`). */
+  endpoint?: RequestInput["endpoint"];
+  /** Client headers routes may forward. */
+  forwardHeaders?: RequestInput["forwardHeaders"];
   /** The auto-router; only for Responses requests. */
   classify?: ServerContext["classify"];
+  /** Remember the finished answer in the conversation cache (Responses requests only). */
+  conversation?: RequestInput["conversation"];
   /** Appended to the request's summary log line. */
   logSuffix?: string;
 }
@@ -64,8 +68,10 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       body: o.body,
       settings: ctx.store.current,
       sink,
-      deps: { transport: ctx.transport, toolCallCache: ctx.toolCallCache, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
-      routeFor: o.routeFor,
+      deps: { transport: ctx.transport, conversations: ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      endpoint: o.endpoint,
+      forwardHeaders: o.forwardHeaders,
+      conversation: o.conversation,
     },
     inspect: (ev) => {
       if (ev.actorRef !== actorRef) return;

@@ -32,6 +32,9 @@ const ROW_ALIASES: Record<string, string[]> = {
   reasoning: ["reasoning"],
   default_reasoning_effort: ["default_reasoning_effort", "defaultReasoningEffort"],
   description: ["description"],
+  stateless: ["stateless"],
+  custom_tools: ["custom_tools", "customTools"],
+  hosted_tools: ["hosted_tools", "hostedTools"],
   // written by `codex-shim opencode-go refresh`; kept, not used for routing
   generated_by: ["generated_by", "generatedBy"],
   opencode_go_endpoint: ["opencode_go_endpoint", "opencodeGoEndpoint"],
@@ -54,8 +57,11 @@ const positiveIntOrNull = define<number | null>("positive-int-or-null", (v) => v
 const headerValue = define<string | null>("header-value", (v) => v === null || typeof v === "string" || `expected a string (or null to drop the header), got ${got(v)}`);
 const ms = define<number>("ms", (v) => (Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 3_600_000) || `expected milliseconds, an integer between 100 and 3600000, got ${got(v)}`);
 const OWN_MESSAGES = new Set(["positive-int-or-null", "header-value", "ms"]);
+/** Spellings accepted for a provider besides its own name. */
+const PROVIDER_ALIASES: Readonly<Record<string, Provider>> = { responses: "openai-responses" };
+const ACCEPTED_PROVIDERS = [...PROVIDERS, "ollama", ...Object.keys(PROVIDER_ALIASES)];
 const providerStruct = refine(string(), "provider", (v) =>
-  [...PROVIDERS, "ollama"].includes(v.toLowerCase()) || `expected one of ${[...PROVIDERS, "ollama"].map((p) => JSON.stringify(p)).join(", ")}; got ${JSON.stringify(v)}`,
+  ACCEPTED_PROVIDERS.includes(v.toLowerCase()) || `expected one of ${ACCEPTED_PROVIDERS.map((p) => JSON.stringify(p)).join(", ")}; got ${JSON.stringify(v)}`,
 );
 const effort = enums(["none", "minimal", "low", "medium", "high", "xhigh"]);
 
@@ -77,6 +83,9 @@ const RowStruct = object({
   reasoning: optional(boolean()),
   default_reasoning_effort: optional(effort),
   description: optional(string()),
+  stateless: optional(boolean()),
+  custom_tools: optional(boolean()),
+  hosted_tools: optional(boolean()),
   generated_by: optional(string()),
   opencode_go_endpoint: optional(string()),
 });
@@ -241,7 +250,7 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
     for (const [k, v] of Object.entries(parsed.extra_headers ?? {})) if (v !== null) headers[k] = String(v);
     drafts.push({
       model: parsed.model.trim(),
-      provider: parsed.provider.toLowerCase() as Provider,
+      provider: PROVIDER_ALIASES[parsed.provider.toLowerCase()] ?? (parsed.provider.toLowerCase() as Provider),
       baseUrl: parsed.base_url.trim().replace(/\/+$/, ""),
       displayName: parsed.display_name?.trim() || parsed.model.trim(),
       apiKey: parsed.api_key,
@@ -260,6 +269,9 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
       reasoning: parsed.reasoning,
       defaultReasoningEffort: parsed.default_reasoning_effort,
       description: parsed.description,
+      stateless: parsed.stateless,
+      customTools: parsed.custom_tools,
+      hostedTools: parsed.hosted_tools,
     });
     explicitSlugs.push(parsed.slug);
   });

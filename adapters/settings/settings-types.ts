@@ -1,6 +1,6 @@
-export type Provider = "openai" | "generic-chat-completion-api" | "anthropic";
+export type Provider = "openai" | "generic-chat-completion-api" | "anthropic" | "openai-responses";
 
-export const PROVIDERS: readonly Provider[] = ["openai", "generic-chat-completion-api", "anthropic"];
+export const PROVIDERS: readonly Provider[] = ["openai", "generic-chat-completion-api", "anthropic", "openai-responses"];
 
 export interface ModelTimeouts {
   /** TCP/TLS connect. */
@@ -34,6 +34,10 @@ export interface ModelConfig {
   /** Default reasoning effort advertised in the catalog. */
   defaultReasoningEffort?: string;
   description?: string;
+  /** Native Responses upstreams (provider `openai-responses`): see adapters/openai-responses/native-responses-policy.ts. */
+  stateless?: boolean;
+  customTools?: boolean;
+  hostedTools?: boolean;
 }
 
 export interface Settings {

@@ -48,7 +48,7 @@ export class ListCommand extends ShimCommand {
         display_name: m.displayName,
         model: m.model,
         provider: m.provider,
-        route: m.provider === "anthropic" ? "anthropic-messages" : "chat-completions",
+        route: m.provider === "anthropic" ? "anthropic-messages" : m.provider === "openai-responses" ? "responses" : "chat-completions",
         base_url: m.baseUrl,
         usable: k.usable,
         ...(k.reason ? { reason: k.reason } : {}),

@@ -20,6 +20,7 @@ import { codexBinProblem, findCodex } from "./find-executable.ts";
 import { loopbackBypassed } from "./no-proxy.ts";
 import type { CliOptions } from "./cli-options.ts";
 import { fail, info, ok, warn, type Check, type Section } from "./doctor-check-types.ts";
+import { probeResponsesEndpoint } from "./probe-responses-endpoint.ts";
 
 
 function runtime(): Section {
@@ -219,11 +220,19 @@ function codexConfig(o: CliOptions): Section {
 }
 
 
+/** Local native-Responses rows: is `{base}/responses` there? */
+async function responsesUpstreams(settings: Settings | null): Promise<Check[]> {
+  const rows = (settings?.models ?? []).filter((m) => m.provider === "openai-responses");
+  const probes = await Promise.all(rows.map(async (m) => [m, await probeResponsesEndpoint(m)] as const));
+  return probes.flatMap(([m, p]) => (!p ? [] : p.ok ? [ok(`model ${m.slug}: ${m.baseUrl}/responses answers (HTTP ${p.status})`)] : [fail(`model ${m.slug}: ${p.reason}`, p.hint)]));
+}
+
 /** Every doctor section, in order. Read-only: no file is written and nothing is started. */
 export async function runDoctorChecks(o: CliOptions): Promise<Section[]> {
   const { section: settingsSec, settings } = settingsSection(o);
   const active = managedModel(o) ?? (settings ? defaultUsableSlug(settings, o.env) : undefined);
-  const [codex, d, upstreams, link] = await Promise.all([codexCli(o), daemon(o), upstreamChecks(o, settings, active), codexShimLink(o, settings)]);
+  const [codex, d, upstreams, responses, link] = await Promise.all([codexCli(o), daemon(o), upstreamChecks(o, settings, active), responsesUpstreams(settings), codexShimLink(o, settings)]);
+  upstreams.checks.push(...responses);
   return [runtime(), dependencies(), codex, settingsSec, upstreams, stateFiles(o, settings), d, passthrough(o), proxy(o), codexConfig(o), link];
 }
 

@@ -62,10 +62,12 @@ export async function upstreamChecks(o: CliOptions, settings: Settings | null, a
   const checks: Check[] = [];
   const models = settings?.models ?? [];
   if (!models.length) return { title: "Upstreams", checks: [info("no configured models to check")] };
+  if (models.every((m) => m.provider === "openai-responses")) return { title: "Upstreams", checks };
   await Promise.all(
     models.map(async (m) => {
       const k = keyStatus(m, o.env);
-      if (!k.usable) return;
+      // native Responses rows get a finer probe of {base}/responses (probe-responses-endpoint.ts)
+      if (!k.usable || m.provider === "openai-responses") return;
       const hp = urlHostPort(m.baseUrl);
       if (!isLoopbackUrl(m.baseUrl) || !hp) {
         checks.push(info(`model ${m.slug}: ${m.baseUrl} not probed (doctor never calls a remote provider)`));

@@ -1,6 +1,6 @@
 import type { ServerContext } from "../server-context.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
-import { routeForModel } from "../../adapters/routes/select-route.ts";
+import { routeFor } from "../../adapters/routes/route-table.ts";
 import { availableChatgptSlugs } from "../../adapters/chatgpt/chatgpt-availability.ts";
 import { cursorAvailableWithin } from "../../adapters/cursor/cursor-status.ts";
 
@@ -10,7 +10,7 @@ export async function healthBody(ctx: ServerContext) {
   const cursor = await cursorAvailableWithin(ctx.env, 2_000);
   const status = s.models.map((m) => ({ m, k: keyStatus(m, ctx.env) }));
   const usable = status.filter((x) => x.k.usable).map((x) => x.m);
-  const kinds = new Set(usable.map((m) => routeForModel(m)?.kind).filter(Boolean));
+  const kinds = new Set(usable.map((m) => routeFor("responses", m.provider)?.kind).filter(Boolean));
   return {
     ok: true,
     status: "ok",
