@@ -42,7 +42,7 @@ export class StartCommand extends DaemonCommandBase {
   static paths = [["start"]];
   static usage = Command.Usage({
     description: "Start the shim in the background (regenerates the catalog first)",
-    details: "Runs `codex-shim serve` detached; pid file `daemon.json` and log `shim.log` live in ~/.codex-shim. Does nothing if it already runs. A stale pid file is cleaned up; a port used by another program is reported.",
+    details: "Runs `codex-shim serve` detached; pid file `daemon.json` and log `shim.log` live in ~/.codex-shim. Does nothing if it already runs. A stale pid file is cleaned up; a port used by another program is reported. Without `--port` it uses the port the enabled Codex config points at (else 8765). The shim reads API keys from this shell's environment, as it is now: it prints which key variables are set and missing.",
     examples: [
       ["Start on the default port", "codex-shim start"],
       ["Start on another port with another settings file", "codex-shim --port 8766 --settings ./models.json start"],
@@ -71,8 +71,12 @@ export class StopCommand extends DaemonCommandBase {
 export class RestartCommand extends DaemonCommandBase {
   static paths = [["restart"]];
   static usage = Command.Usage({
-    description: "Stop and start the background shim (picks up a new port or settings file)",
-    examples: [["Restart", "codex-shim restart"]],
+    description: "Stop and start the background shim (picks up new environment variables and a new settings file)",
+    details: "Comes back on the same port unless `--port` is given; `--port` moves it there. Prints which API key variables are set and missing: the shim reads keys from the environment it is started in.",
+    examples: [
+      ["Restart (same port) after exporting a key", "codex-shim restart"],
+      ["Move it to another port", "codex-shim --port 8766 restart"],
+    ],
   });
 
   async run(): Promise<number> {
