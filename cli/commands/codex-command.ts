@@ -7,6 +7,7 @@ import { codexBinProblem, findCodex } from "../shared/find-executable.ts";
 import { withLoopbackNoProxy } from "../shared/no-proxy.ts";
 import { runForeground } from "../shared/run-child.ts";
 import { CliError } from "../shared/cli-error.ts";
+import { daemonKeyGaps, describeGaps } from "../shared/key-env-report.ts";
 
 export class CodexCommand extends ShimCommand {
   static paths = [["codex"]];
@@ -35,6 +36,8 @@ export class CodexCommand extends ShimCommand {
     const d = describeDaemonRun(o, run);
     if (!run.result.ok) throw new CliError(d.text);
     if (run.result.code === "started") this.err(d.text);
+    const gaps = daemonKeyGaps(run.result.observation?.health?.unusable, prepared.settings, o.env).filter((g) => g.slug === model);
+    if (run.result.code !== "started" && gaps.length) this.err(`codex-shim: warning: ${describeGaps(gaps)}`);
     const overrides = codexConfigOverrides(shimSettingsFor(prepared, model, run.port));
     return runForeground(codex, [...overrides, ...args], withLoopbackNoProxy(o.env));
   }
