@@ -36,6 +36,13 @@ class ShimCli extends Cli {
     return command === null ? `${dropGlobalOptions(text)}\n${GLOBAL_OPTIONS_NOTE}\n` : text;
   }
 
+  // clipanion prints what this returns on stdout; an error belongs on stderr. Syntax errors quote
+  // usage lines clipanion's parser built itself, so they are renamed here too.
+  override error(error: unknown, opts?: Parameters<Cli["error"]>[1]): string {
+    process.stderr.write(nameOptionValues(super.error(error as Error, opts)));
+    return "";
+  }
+
   // Renamed here, before clipanion pads the options table.
   protected override getUsageByIndex(n: number, opts?: Parameters<Cli["getUsageByIndex"]>[1]) {
     const u = super.getUsageByIndex(n, opts);

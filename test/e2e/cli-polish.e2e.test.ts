@@ -43,6 +43,10 @@ describe("help and typos", () => {
     expect(stauts.code).toBe(1);
     expect(stauts.stderr).toContain("Did you mean 'status'?");
     for (const r of [model, ocgo, uze, stauts]) expect(r.out).not.toContain("Command not found");
+    const missing = await runShimCli(["model", "use"], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toContain("$ codex-shim model use [--settings <file>] [--port <n>] <slug>");
   });
 
   it("a bad CODEX_SHIM_CODEX_BIN is one clear line, no stack trace", async () => {
