@@ -71,6 +71,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       deps: { transport: ctx.transport, conversations: ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       endpoint: o.endpoint,
       forwardHeaders: o.forwardHeaders,
+      headers: req.headers,
       conversation: o.conversation,
     },
     inspect: (ev) => {
@@ -94,6 +95,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       const werr = s.context.writer?.error;
       // a non-streaming client gets an HTTP error for a stream that failed after the upstream answered
       const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
+      if (s.context.routing) trace.model = s.context.routing.summary();
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);

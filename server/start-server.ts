@@ -6,6 +6,7 @@ import { SettingsStore } from "../adapters/settings/settings-store.ts";
 import { createFetchTransport, type Transport } from "../adapters/transport/upstream-transport.ts";
 import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { RequestTraceStore } from "./request-trace-store.ts";
+import { AutoRouter } from "../adapters/router/auto-router.ts";
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -55,6 +56,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     keepAliveMs: o.keepAliveMs ?? Number(env.CODEX_SHIM_KEEPALIVE_MS ?? 15_000),
     log,
     traces: new RequestTraceStore(),
+    router: new AutoRouter({ transport, env, log }),
   };
   const app = createApp(ctx);
   const server = serve(app, { port, hostname: host, silent: true, gracefulShutdown: false });

@@ -29,7 +29,7 @@ export function summarizeRequest(id: string, c: RequestContext, final: string, s
   const u = c.writer?.usage;
   const parts = [
     `[req] ${id}`,
-    `model=${c.slug || "-"}`,
+    `model=${c.routing ? `${c.routing.requested}->${c.slug}` : c.slug || "-"}`,
     `route=${c.selection?.route.kind ?? "-"}`,
     `upstream=${c.upstreamStatus ?? (c.selection ? "none" : "-")}`,
     `status=${shimStatus ?? (final === "aborted" ? "-" : c.error ? c.error.status : 200)}`,
@@ -40,6 +40,7 @@ export function summarizeRequest(id: string, c: RequestContext, final: string, s
     `tools=${c.writer?.toolCallCount ?? 0}`,
     `outcome=${final === "done" ? (c.writer?.status ?? "done") : final}${c.error ? `(${c.error.code})` : c.writer?.error ? `(${c.writer.error.code})` : ""}`,
   ];
+  if (c.routing) parts.push(`router="${c.routing.source}: ${c.routing.reason}${c.routing.spills.length ? `; spilled ${c.routing.spills.join(", ")}` : ""}"`);
   const notes = c.selection ? notesToLog(c.slug, c.selection.ctx.notes) : [];
   if (notes.length) parts.push(`notes="${notes.join("; ")}"`);
   return parts.join(" ");

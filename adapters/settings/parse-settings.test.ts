@@ -66,7 +66,7 @@ describe("parseSettings: accepted shapes (reference-behavior §3)", () => {
 
   it("keeps the router block and opencode-go metadata", () => {
     const s = parseSettings({ router: { enabled: true }, models: [{ model: "m", provider: "openai", base_url: "http://h/v1", generated_by: "opencode-go refresh", opencode_go_endpoint: "chat" }] }, null);
-    expect(s.router).toEqual({ enabled: true });
+    expect(s.router).toMatchObject({ enabled: true, slug: "codex-auto", candidates: [] });
   });
 
   it("reads per-model timeouts", () => {
@@ -157,11 +157,5 @@ describe("parseSettings: one message per mistake", () => {
   });
   it("accepts null for the nullable numbers", () => {
     expect(parseSettings({ models: [{ model: "m", provider: "openai", base_url: "http://h/v1", max_context_limit: null, extra_headers: { a: null } }] }, null).models[0].maxContextLimit).toBeUndefined();
-  });
-  it("a router block is kept for later but never silently: it comes with a warning", () => {
-    const s = parseSettings({ models: [], router: { enabled: true, candidates: ["a"] } }, "models.json");
-    expect(s.router).toEqual({ enabled: true, candidates: ["a"] });
-    expect(s.warnings).toEqual(["models.json: router: the auto-router is not part of this version of codex-shim; this block has no effect (remove it, or keep it for a later version)"]);
-    expect(parseSettings({ models: [] }, "models.json").warnings).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
-import { boolean, define, enums, integer, object, optional, record, refine, string, validate, type Struct, type Failure } from "superstruct";
+import { boolean, define, enums, integer, object, optional, record, refine, string } from "superstruct";
 import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
 import { deriveSlugs } from "./derive-slug.ts";
-import { nearest } from "./nearest-word.ts";
+import { fmtPath, normalizeKeys, suggest, validateInto, type Path } from "./settings-validation.ts";
+import { parseRouterSettings } from "./parse-router-settings.ts";
 
 /** Thrown for a settings file that cannot be used; `problems` holds one line per problem. */
 export class SettingsError extends Error {
@@ -56,7 +57,6 @@ const got = (v: unknown) => JSON.stringify(v) ?? String(v);
 const positiveIntOrNull = define<number | null>("positive-int-or-null", (v) => v === null || (Number.isInteger(v) && (v as number) >= 1) || `expected a positive integer or null, got ${got(v)}`);
 const headerValue = define<string | null>("header-value", (v) => v === null || typeof v === "string" || `expected a string (or null to drop the header), got ${got(v)}`);
 const ms = define<number>("ms", (v) => (Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 3_600_000) || `expected milliseconds, an integer between 100 and 3600000, got ${got(v)}`);
-const OWN_MESSAGES = new Set(["positive-int-or-null", "header-value", "ms"]);
 /** Spellings accepted for a provider besides its own name. */
 const PROVIDER_ALIASES: Readonly<Record<string, Provider>> = { responses: "openai-responses" };
 const ACCEPTED_PROVIDERS = [...PROVIDERS, "ollama", ...Object.keys(PROVIDER_ALIASES)];
@@ -90,83 +90,7 @@ const RowStruct = object({
   opencode_go_endpoint: optional(string()),
 });
 
-type Path = (string | number)[];
-function fmtPath(path: Path): string {
-  let s = "";
-  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${p}` : p;
-  return s || "(top level)";
-}
-
 const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434/v1";
-
-interface NormalizedRow {
-  value: Record<string, unknown>;
-  /** canonical key -> the spelling the user wrote, for error paths */
-  spelling: Record<string, string>;
-}
-
-function normalizeKeys(
-  raw: Record<string, unknown>,
-  aliases: Record<string, string[]>,
-  path: Path,
-  problems: string[],
-): NormalizedRow {
-  const value: Record<string, unknown> = {};
-  const spelling: Record<string, string> = {};
-  const known = new Map<string, string>();
-  for (const [canon, names] of Object.entries(aliases)) for (const n of names) known.set(n, canon);
-  for (const [key, v] of Object.entries(raw)) {
-    const canon = known.get(key);
-    if (!canon) {
-      const hint = suggest(key, [...known.keys()]);
-      problems.push(`${fmtPath([...path, key])}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
-      continue;
-    }
-    if (canon in value) {
-      problems.push(`${fmtPath([...path, key])}: both "${spelling[canon]}" and "${key}" are set; use one`);
-      continue;
-    }
-    value[canon] = v;
-    spelling[canon] = key;
-  }
-  return { value, spelling };
-}
-
-function suggest(key: string, candidates: string[]): string | undefined {
-  return nearest(key, candidates) ?? undefined;
-}
-
-function explain(f: Failure): string {
-  if (OWN_MESSAGES.has(f.type) && f.value !== undefined) return f.message;
-  if (f.refinement && f.message && !f.message.startsWith("Expected")) return f.message;
-  if (f.value === undefined) return `is required (${describeType(f.type)})`;
-  if (f.type === "never") return "is not a known setting (typo?)";
-  if (f.type === "enums") return f.message.replace(/^Expected one of /, "expected one of ").replace(/, but received: (.*)$/, "; got $1");
-  if (f.refinement === "min" || f.type === "integer") return `expected a positive integer, got ${JSON.stringify(f.value)}`;
-  return `expected ${describeType(f.type)}, got ${JSON.stringify(f.value)}`;
-}
-function describeType(t: string): string {
-  if (t === "string") return "a string";
-  if (t === "boolean") return "true or false";
-  if (t === "integer" || t === "number") return "an integer";
-  if (t === "object" || t === "record" || t === "type") return "an object";
-  if (t === "union") return "an integer or null";
-  return t;
-}
-
-function validateInto<T>(value: unknown, struct: Struct<T>, path: Path, spelling: Record<string, string>, problems: string[]): T | undefined {
-  const [err, out] = validate(value, struct);
-  if (!err) return out;
-  const seen = new Set<string>();
-  for (const f of err.failures()) {
-    const key = JSON.stringify(f.path);
-    if (seen.has(key)) continue; // one message per mistake
-    seen.add(key);
-    const userPath = f.path.map((p, i) => (i === 0 && typeof p === "string" ? (spelling[p] ?? p) : p));
-    problems.push(`${fmtPath([...path, ...userPath])}: ${explain(f)}`);
-  }
-  return undefined;
-}
 
 function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: string } {
   if (Array.isArray(raw)) return { rows: raw, key: "" };
@@ -276,16 +200,10 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
     explicitSlugs.push(parsed.slug);
   });
 
-  let router: Record<string, unknown> | undefined;
-  if (raw && typeof raw === "object" && !Array.isArray(raw) && "router" in raw) {
-    const r = (raw as Record<string, unknown>).router;
-    if (r !== null && (typeof r !== "object" || Array.isArray(r))) problems.push(`router: expected an object, got ${JSON.stringify(r)}`);
-    else if (r) router = r as Record<string, unknown>;
-  }
-  // Never accept silently a block nothing acts on (the auto-router is not in this version).
-  const warnings = router ? [`${file ? `${file}: ` : ""}router: the auto-router is not part of this version of codex-shim; this block has no effect (remove it, or keep it for a later version)`] : [];
-
-  if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
   const slugs = deriveSlugs(drafts.map((d, i) => ({ model: d.model, displayName: d.displayName, slug: explicitSlugs[i], index: d.index })));
-  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router, ...(warnings.length ? { warnings } : {}) };
+  const models = drafts.map((d, i) => ({ ...d, slug: slugs[i] }));
+  const rawRouter = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>).router : undefined;
+  const router = parseRouterSettings(rawRouter, models, problems);
+  if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
+  return router ? { file, models, router } : { file, models };
 }

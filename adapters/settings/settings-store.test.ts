@@ -107,13 +107,4 @@ describe("SettingsStore", () => {
     expect(s.reload()).toBe(true);
     expect(s.current.models).toEqual([]);
   });
-
-  it("says once, at load and reload, that a router block has no effect", () => {
-    const f = tmpFile({ models: [row("a")], router: { enabled: true } });
-    const logs: string[] = [];
-    const s = new SettingsStore({ file: f, required: true, log: (l) => logs.push(l) });
-    stores.push(s);
-    expect(s.current.warnings?.[0]).toMatch(/router: the auto-router is not part of this version of codex-shim; this block has no effect/);
-    expect(logs.filter((l) => l.includes("[settings] warning:"))).toHaveLength(1);
-  });
 });

@@ -32,11 +32,6 @@ export class SettingsStore {
     this.required = opts.required;
     this.log = opts.log ?? (() => {});
     this.value = loadSettingsFile(this.file, { required: this.required }); // throws on a bad start
-    this.logWarnings(this.value);
-  }
-
-  private logWarnings(s: Settings): void {
-    for (const w of s.warnings ?? []) this.log(`[settings] warning: ${w}`);
   }
 
   get current(): Settings {
@@ -60,7 +55,6 @@ export class SettingsStore {
       this.lastError = null;
       this.generation++;
       this.log(`[settings] reloaded ${this.file}: ${next.models.length} model(s)`);
-      this.logWarnings(next);
       for (const fn of this.listeners) fn(next);
       return true;
     } catch (e) {

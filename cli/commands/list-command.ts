@@ -6,6 +6,9 @@ import { managedModel } from "../shared/prepare-shim.ts";
 import { daemonPort } from "../shared/daemon-control.ts";
 import { probeHealth } from "../daemon/probe-health.ts";
 import { daemonKeyGaps, describeGaps } from "../shared/key-env-report.ts";
+import { routerState } from "../../adapters/router/router-config.ts";
+import { isCursorSlug } from "../../adapters/cursor/cursor-env.ts";
+import { cursorAvailableWithin } from "../../adapters/cursor/cursor-status.ts";
 
 export interface ListRow {
   slug: string;
@@ -21,6 +24,8 @@ export interface ListRow {
   /** Usable here, but the running shim lacks this variable (it started before it was set). */
   daemon_missing_env?: string;
   active: boolean;
+  /** The auto-router's row: the candidates it picks among. */
+  candidates?: string[];
 }
 
 export class ListCommand extends ShimCommand {
@@ -57,6 +62,24 @@ export class ListCommand extends ShimCommand {
         active: m.slug === active,
       };
     });
+    const needsCursor = settings.router?.candidates.some((c) => isCursorSlug(c.slug)) ?? false;
+    const router = routerState(settings, o.env, needsCursor ? { cursorAvailable: await cursorAvailableWithin(o.env, 2_000) } : {});
+    if (router) {
+      const r = router.settings;
+      const why = !r.enabled ? "disabled (router.enabled false or CODEX_SHIM_DISABLE_ROUTER)" : router.usable.length ? undefined : `no usable candidate: ${router.unusable.map((u) => `${u.slug}: ${u.reason}`).join("; ") || "none configured"}`;
+      rows.unshift({
+        slug: r.slug,
+        display_name: r.displayName,
+        model: "auto-router",
+        provider: "auto",
+        route: `auto-router (${r.classifier ?? "no classifier"})`,
+        base_url: "",
+        usable: router.active,
+        ...(why ? { reason: `Auto-router ${r.slug}: ${why}` } : {}),
+        active: r.slug === active,
+        candidates: router.usable.map((c) => c.slug),
+      });
+    }
     const usable = rows.filter((r) => r.usable).length;
     if (this.json) {
       this.out(JSON.stringify({ settings: settings.file ?? o.settings.file, models: rows, usable, daemon: probe.kind === "shim" ? { port: daemonPort(o), key_gaps: gaps } : null }, null, 2));
@@ -69,8 +92,11 @@ export class ListCommand extends ShimCommand {
     const w = Math.max(...rows.map((r) => r.slug.length));
     for (const r of rows) {
       const mark = r.active ? "*" : " ";
-      const note = !r.usable ? `  [not usable: ${r.key_env ? `${r.key_env} is not set` : "no API key"}]` : r.daemon_missing_env ? `  [not usable in the running shim: it started without ${r.daemon_missing_env}]` : "";
-      this.out(`${mark} ${r.slug.padEnd(w)}  ${r.display_name}  ->  ${r.model} (${r.provider}, ${r.route})${note}`);
+      const target = r.candidates ? `one of ${r.candidates.join(", ") || "(none usable)"} per turn (${r.route})` : `${r.model} (${r.provider}, ${r.route})`;
+      const note = r.candidates
+        ? r.usable ? "" : "  [not active]"
+        : !r.usable ? `  [not usable: ${r.key_env ? `${r.key_env} is not set` : "no API key"}]` : r.daemon_missing_env ? `  [not usable in the running shim: it started without ${r.daemon_missing_env}]` : "";
+      this.out(`${mark} ${r.slug.padEnd(w)}  ${r.display_name}  ->  ${target}${note}`);
     }
     for (const r of rows.filter((x) => !x.usable)) this.out(`  ${r.reason}`);
     if (gaps.length) this.out(`  ${describeGaps(gaps)}`);

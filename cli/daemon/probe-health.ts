@@ -6,7 +6,7 @@ export interface HealthInfo {
   version: string;
   models: number;
   configured_models?: number;
-  settings?: { file: string; loaded: boolean; error: string[] | null; warnings?: string[] };
+  settings?: { file: string; loaded: boolean; error: string[] | null };
   routes?: Record<string, boolean>;
   /** Configured models the daemon cannot use (no key in *its* environment). */
   unusable?: { slug: string; reason?: string; env?: string }[];

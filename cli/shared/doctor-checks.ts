@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { loadSettingsFile } from "../../adapters/settings/load-settings-file.ts";
 import { SettingsError } from "../../adapters/settings/parse-settings.ts";
 import type { Settings } from "../../adapters/settings/settings-types.ts";
+import { routerState } from "../../adapters/router/router-config.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { readManagedState, ManagedConfigError, removeManagedConfig } from "../../adapters/codex-config/managed-config.ts";
 import { parseCodexConfig } from "../../adapters/codex-config/verify-config.ts";
@@ -96,11 +97,18 @@ function settingsSection(o: CliOptions): { section: Section; settings: Settings 
     return { section: { title: "Settings", checks: [fail(`settings file has problems: ${file}`, problems.join("\n"))] }, settings: null };
   }
   checks.push(ok(`path: ${file}`), ok(`configured models: ${s.models.length}`));
-  for (const w of s.warnings ?? []) checks.push(warn(w));
   if (!s.models.length) checks.push(warn("no models configured", "Add one to the models array"));
   for (const m of s.models) {
     const k = keyStatus(m, o.env);
     checks.push(k.usable ? ok(`model ${m.slug}: ${m.provider} ${m.baseUrl} — key ${k.key ? "present" : "not needed (local)"}`) : warn(`model ${m.slug}: missing API key`, k.reason));
+  }
+  const router = routerState(s, o.env);
+  if (router) {
+    const r = router.settings;
+    if (!r.enabled) checks.push(info(`auto-router ${r.slug}: disabled`, r.enabled === s.router?.enabled ? 'Turn it on with "enabled": true in the router block' : "CODEX_SHIM_DISABLE_ROUTER is set"));
+    else if (router.active) checks.push(ok(`auto-router ${r.slug}: active, candidates ${router.usable.map((c) => c.slug).join(", ")}; classifier ${r.classifier ?? "none (always the fallback)"}`));
+    else checks.push(warn(`auto-router ${r.slug}: no usable candidate, not advertised`, router.unusable.map((u) => `${u.slug}: ${u.reason}`).join("\n")));
+    for (const u of router.active ? router.unusable : []) checks.push(warn(`auto-router candidate ${u.slug}: not usable now`, u.reason));
   }
   return { section: { title: "Settings", checks }, settings: s };
 }

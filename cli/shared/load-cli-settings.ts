@@ -4,19 +4,14 @@ import type { Settings } from "../../adapters/settings/settings-types.ts";
 import { CliError } from "./cli-error.ts";
 import type { CliOptions } from "./cli-options.ts";
 
-/** Loads the settings for a command; warnings go to stderr once per run. */
 export function loadCliSettings(o: CliOptions): Settings {
   try {
-    const s = loadSettingsFile(o.settings.file, { required: o.settings.required });
-    for (const w of s.warnings ?? []) if (!warned.has(w)) warned.add(w), process.stderr.write(`codex-shim: warning: ${w}\n`);
-    return s;
+    return loadSettingsFile(o.settings.file, { required: o.settings.required });
   } catch (e) {
     if (e instanceof SettingsError) throw new CliError(`the settings file has problems:\n${e.problems.map((p) => `  ${p}`).join("\n")}`);
     throw e;
   }
 }
-
-const warned = new Set<string>();
 
 export const ADD_MODEL_HINT = (file: string) =>
   `Add a model to ${file}, for example:\n` +
