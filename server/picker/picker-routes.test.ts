@@ -91,7 +91,7 @@ describe("GET /api/models", () => {
       "qwen-coder:generic-chat-completion-api:true",
       "deepseek-chat:openai:false",
     ]);
-    expect(models[3].reason).toBe("Model deepseek-chat has no API key. Set DEEPSEEK_API_KEY or add api_key/apiKey for this model.");
+    expect(models[3].reason).toBe("Model deepseek-chat has no API key: DEEPSEEK_API_KEY is not set. Set DEEPSEEK_API_KEY or add api_key/apiKey for this model.");
     expect(models[1]).toMatchObject({ display_name: "Claude Sonnet 4.5", context_window: 200000, images: true, active: false });
     expect(models[2]).toMatchObject({ images: false, reasoning_levels: [] });
   });
