@@ -1,6 +1,6 @@
 import { createActor, type SnapshotFrom } from "xstate";
 import { requestMachine, type RequestContext, type RequestInput } from "../machines/request.machine.ts";
-import { createSseBody, discardSink } from "../adapters/stream/sse-body-sink.ts";
+import { createSseBody, discardSink, type ByteSink } from "../adapters/stream/sse-body-sink.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { ServerContext } from "./server-context.ts";
 import { summarizeRequest } from "./summarize-request.ts";
@@ -31,6 +31,8 @@ export interface RunRequestOptions {
   classify?: ServerContext["classify"];
   /** Appended to the request's summary log line. */
   logSuffix?: string;
+  /** Where the events go instead of an SSE body (a WebSocket frame sink). */
+  sink?: ByteSink;
 }
 
 export interface RunRequestResult {
@@ -41,6 +43,8 @@ export interface RunRequestResult {
   sseBody: ReadableStream<Uint8Array> | null;
   /** `x-request-id` and `x-codex-shim-overhead-ms`. */
   headers: Record<string, string>;
+  /** Settles with the final context once the actor is done (the stream has ended). */
+  finished: Promise<RequestContext>;
 }
 
 /**
@@ -49,7 +53,7 @@ export interface RunRequestResult {
  * is streaming (upstream headers in) or final, so pre-stream failures keep a real HTTP status
  * (docs/decisions.md D5).
  */
-export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRequestOptions): Promise<RunRequestResult> {
+export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "signal">, o: RunRequestOptions): Promise<RunRequestResult> {
   const t0 = performance.now();
   const trace = ctx.traces.start(o.requestId, o.body.model);
   let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
@@ -57,7 +61,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
   const clientGone = () => {
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
-  const { body: sseBody, sink } = o.streaming ? createSseBody(clientGone) : { body: null, sink: discardSink };
+  const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : o.streaming ? createSseBody(clientGone) : { body: null, sink: discardSink };
   const actor = createActor(requestMachine, {
     input: {
       requestId: o.requestId,
@@ -81,6 +85,8 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
 
   let resolveAnswerable!: (s: Snap) => void;
   const answerable = new Promise<Snap>((r) => (resolveAnswerable = r));
+  let resolveFinished!: (c: RequestContext) => void;
+  const finished = new Promise<RequestContext>((r) => (resolveFinished = r));
   const sub = actor.subscribe((s) => {
     if (s.status === "done") {
       sub.unsubscribe();
@@ -88,6 +94,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
+      resolveFinished(s.context);
     } else if (o.streaming && s.matches("streaming")) {
       resolveAnswerable(s);
     }
@@ -102,5 +109,5 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
   const { sent, headers: gotHeaders } = c.timings;
   // Time the shim itself spent so far: before the upstream call and after its headers.
   if (sent !== undefined && gotHeaders !== undefined) headers["x-codex-shim-overhead-ms"] = (sent - t0 + (performance.now() - gotHeaders)).toFixed(2);
-  return { state: snap.value as RunRequestResult["state"], context: c, sseBody, headers };
+  return { state: snap.value as RunRequestResult["state"], context: c, sseBody, headers, finished };
 }

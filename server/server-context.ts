@@ -18,4 +18,6 @@ export interface ServerContext {
   log: (line: string) => void;
   traces: RequestTraceStore;
   classify?: (req: ResponsesRequest, settings: Settings) => Promise<string>;
+  /** Open Responses WebSockets, closed when the server stops (upgraded sockets outlive server.close). */
+  openSockets?: Set<{ close(code?: number, reason?: string): void; terminate(): void }>;
 }

@@ -154,7 +154,7 @@ function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: strin
   if (Array.isArray(raw)) return { rows: raw, key: "" };
   if (raw && typeof raw === "object") {
     const o = raw as Record<string, unknown>;
-    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "$schema"];
+    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "websockets", "$schema"];
     for (const k of Object.keys(o)) {
       if (!allowedTop.includes(k)) {
         const hint = suggest(k, allowedTop);
@@ -262,7 +262,14 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
     else if (r) router = r as Record<string, unknown>;
   }
 
+  let websockets: boolean | undefined;
+  if (raw && typeof raw === "object" && !Array.isArray(raw) && "websockets" in raw) {
+    const w = (raw as Record<string, unknown>).websockets;
+    if (typeof w !== "boolean") problems.push(`websockets: expected true or false (WebSocket mode for Codex; default true), got ${JSON.stringify(w)}`);
+    else websockets = w;
+  }
+
   if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
   const slugs = deriveSlugs(drafts.map((d, i) => ({ model: d.model, displayName: d.displayName, slug: explicitSlugs[i], index: d.index })));
-  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router };
+  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router, ...(websockets === undefined ? {} : { websockets }) };
 }

@@ -41,6 +41,8 @@ export interface Settings {
   file: string | null;
   models: ModelConfig[];
   router?: Record<string, unknown>;
+  /** WebSocket mode on /v1/responses and `supports_websockets` in Codex's config; default on. */
+  websockets?: boolean;
 }
 
 export const DEFAULT_TIMEOUTS: ModelTimeouts = {
