@@ -4,7 +4,7 @@ import { startScriptedUpstream, type ScriptStep, type ScriptedUpstream } from ".
 import { requestMachine, type RequestInput } from "./request.machine.ts";
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
 import { discardSink } from "../adapters/stream/sse-body-sink.ts";
-import { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { startTestShim, type TestShim } from "../test/helpers/start-test-shim.ts";
 import { parseSseEvents } from "../test/helpers/parse-sse.ts";
 
@@ -19,7 +19,7 @@ function inputFor(model: string): RequestInput {
     body: { model, stream: true, input: "hi" },
     settings,
     sink: discardSink,
-    deps: { transport: { send: async () => new Response(), close: async () => {} }, toolCallCache: new ToolCallCache(), env: {}, keepAliveMs: 0 },
+    deps: { transport: { send: async () => new Response(), close: async () => {} }, conversations: new ConversationCache(), env: {}, keepAliveMs: 0 },
   };
 }
 
@@ -40,7 +40,7 @@ const eventsFor = (model: string) => (s: { value: unknown }): Ev[] => {
     case "streaming":
       return [{ type: "xstate.done.actor.pump", output: "finished" }, { type: "xstate.done.actor.pump", output: "failed" }, { type: "CLIENT_ABORT" }];
     case "caching":
-      return [{ type: "xstate.done.actor.cacheToolCalls" }];
+      return [{ type: "xstate.done.actor.remember" }];
     default:
       return [];
   }

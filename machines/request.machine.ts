@@ -13,12 +13,14 @@ import { mapUpstreamNetworkError } from "../adapters/errors/map-upstream-http-er
 import { ParamRetry } from "../adapters/transport/unsupported-params.ts";
 import { pumpUpstreamToResponses, type PumpOutcome } from "../adapters/stream/pump-upstream-to-responses.ts";
 import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
-import { rememberToolCalls, type ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
+import { inputItemsOf } from "../adapters/responses/restore-previous-response.ts";
 
 /** Everything with side effects comes in through here, so tests can swap any of it. */
 export interface RequestDeps {
   transport: Transport;
-  toolCallCache: ToolCallCache;
+  /** What finished responses handed Codex (previous_response_id, the next request of a thread). */
+  conversations: ConversationCache;
   env: NodeJS.ProcessEnv;
   /** Seconds of silence towards Codex before a keep-alive event (0 = off). */
   keepAliveMs: number;
@@ -39,6 +41,11 @@ export interface RequestInput {
    * slug routes (ChatGPT/Cursor passthroughs, which speak only the Responses API) are skipped.
    */
   routeFor?: (model: ModelConfig) => UpstreamRoute | undefined;
+  /**
+   * Set for Responses requests: a finished answer is remembered in the conversation cache, under
+   * the thread the request belongs to. Absent (e.g. `/v1/messages`): nothing is remembered.
+   */
+  conversation?: { threadKey: string | undefined };
 }
 
 /** What the pump, the machine and the handlers use of a writer; the Responses writer by default. */
@@ -196,8 +203,19 @@ export const requestMachine = setup({
         c.sink.close();
       }
     }),
-    cacheToolCalls: fromPromise<void, { writer: OutputWriter; cache: ToolCallCache; model: string }>(async ({ input }) => {
-      rememberToolCalls(input.cache, input.model, input.writer.responseObject().output);
+    /** Only finished answers get here (failed and aborted ones end before `caching`). */
+    remember: fromPromise<void, { context: RequestContext }>(async ({ input }) => {
+      const c = input.context;
+      if (!c.conversation) return;
+      const response = c.writer!.responseObject();
+      c.deps.conversations.remember({
+        responseId: response.id,
+        threadKey: c.conversation.threadKey,
+        model: c.slug,
+        input: inputItemsOf(c.body.input),
+        output: response.output,
+        upstreamMessages: c.prepared?.upstreamMessages,
+      });
     }),
   },
   guards: {
@@ -290,9 +308,9 @@ export const requestMachine = setup({
     },
     caching: {
       invoke: {
-        id: "cacheToolCalls",
-        src: "cacheToolCalls",
-        input: ({ context }) => ({ writer: context.writer!, cache: context.deps.toolCallCache, model: context.selection!.model.model }),
+        id: "remember",
+        src: "remember",
+        input: ({ context }) => ({ context }),
         onDone: { target: "done" },
         onError: { target: "done" },
       },

@@ -29,6 +29,8 @@ export interface RunRequestOptions {
   routeFor?: RequestInput["routeFor"];
   /** The auto-router; only for Responses requests. */
   classify?: ServerContext["classify"];
+  /** Remember the finished answer in the conversation cache (Responses requests only). */
+  conversation?: RequestInput["conversation"];
   /** Appended to the request's summary log line. */
   logSuffix?: string;
   /** Where the events go instead of an SSE body (a WebSocket frame sink). */
@@ -68,8 +70,9 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
       body: o.body,
       settings: ctx.store.current,
       sink,
-      deps: { transport: ctx.transport, toolCallCache: ctx.toolCallCache, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      deps: { transport: ctx.transport, conversations: ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       routeFor: o.routeFor,
+      conversation: o.conversation,
     },
     inspect: (ev) => {
       if (ev.actorRef !== actorRef) return;

@@ -1,6 +1,6 @@
 import type { SettingsStore } from "../adapters/settings/settings-store.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
-import type { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { Settings } from "../adapters/settings/settings-types.ts";
 import type { RequestTraceStore } from "./request-trace-store.ts";
@@ -8,7 +8,8 @@ import type { RequestTraceStore } from "./request-trace-store.ts";
 export interface ServerContext {
   store: SettingsStore;
   transport: Transport;
-  toolCallCache: ToolCallCache;
+  /** What finished responses handed Codex (adapters/responses/conversation-cache.ts). */
+  conversations: ConversationCache;
   env: NodeJS.ProcessEnv;
   version: string;
   startedAt: number;

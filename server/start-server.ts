@@ -5,7 +5,7 @@ import { createApp } from "./create-app.ts";
 import type { ServerContext } from "./server-context.ts";
 import { SettingsStore } from "../adapters/settings/settings-store.ts";
 import { createFetchTransport, type Transport } from "../adapters/transport/upstream-transport.ts";
-import { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { RequestTraceStore } from "./request-trace-store.ts";
 import { maxBodyBytes } from "./read-json-body.ts";
 
@@ -48,7 +48,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const ctx: ServerContext = {
     store,
     transport,
-    toolCallCache: new ToolCallCache(),
+    conversations: new ConversationCache(),
     env,
     version: VERSION,
     startedAt: Date.now(),

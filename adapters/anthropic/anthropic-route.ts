@@ -27,6 +27,7 @@ export const anthropicRoute: UpstreamRoute = {
     const where = `model ${ctx.model.slug} at ${url}`;
     return {
       request: { url, headers: anthropicHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
+      upstreamMessages: body.messages,
       createTranslator: (writer) => new AnthropicStreamTranslator(writer, tools, { model: ctx.model.model, where, notes: ctx.notes, compactionFor: remoteCompaction ? ctx.requestedSlug : undefined }),
     };
   },

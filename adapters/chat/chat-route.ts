@@ -23,6 +23,7 @@ export const chatRoute: UpstreamRoute = {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
       createTranslator: (writer) => new ChatStreamTranslator(writer, tools, remoteCompaction ? { compactionFor: ctx.requestedSlug, model } : { model }),
       encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null),
+      upstreamMessages: body.messages,
     };
   },
   mapHttpError(_ctx, failure) {

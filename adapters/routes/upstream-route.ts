@@ -38,6 +38,8 @@ export interface PreparedUpstream {
   createTranslator(writer: ResponsesEventWriter): StreamTranslator;
   /** Opaque state for reasoning items that carry no signed blocks (chat routes), or undefined. */
   encodeReasoning?: (text: string) => string | null;
+  /** The translated upstream messages (kept by reference in the conversation cache), when the route built any. */
+  upstreamMessages?: readonly unknown[];
 }
 
 export interface UpstreamRoute {
