@@ -3,6 +3,7 @@ import { requestMachine, type RequestContext, type RequestInput } from "../machi
 import { createSseBody, discardSink, type ByteSink } from "../adapters/stream/sse-body-sink.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { ServerContext } from "./server-context.ts";
+import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { summarizeRequest } from "./summarize-request.ts";
 
 type Snap = SnapshotFrom<typeof requestMachine>;
@@ -35,6 +36,8 @@ export interface RunRequestOptions {
   logSuffix?: string;
   /** Where the events go instead of an SSE body (a WebSocket frame sink). */
   sink?: ByteSink;
+  /** Where a finished answer is remembered instead of the server's cache (a WebSocket connection's own). */
+  conversations?: ConversationCache;
 }
 
 export interface RunRequestResult {
@@ -70,7 +73,7 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
       body: o.body,
       settings: ctx.store.current,
       sink,
-      deps: { transport: ctx.transport, conversations: ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      deps: { transport: ctx.transport, conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       routeFor: o.routeFor,
       conversation: o.conversation,
     },

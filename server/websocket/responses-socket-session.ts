@@ -1,17 +1,24 @@
 import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { newItemId, newResponseId } from "../../adapters/responses/new-id.ts";
 import { ResponsesEventWriter } from "../../adapters/responses/responses-event-writer.ts";
-import type { InputItem, ResponsesRequest } from "../../adapters/responses/responses-types.ts";
+import type { InputItem, OutputItem, ResponsesRequest } from "../../adapters/responses/responses-types.ts";
+import { ConversationCache, type CachedConversation } from "../../adapters/responses/conversation-cache.ts";
+import { inputItemsOf, restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { validateResponsesRequest } from "../../adapters/responses/validate-responses-request.ts";
 import { createFrameSink, type FrameChannel, type FrameSink } from "../../adapters/stream/websocket-frame-sink.ts";
 import type { OutputWriter } from "../../machines/request.machine.ts";
 import { runRequestActor } from "../run-request-actor.ts";
 import type { ServerContext } from "../server-context.ts";
-import { ConnectionResponseStore } from "./connection-response-store.ts";
-import { errorFrame, previousResponseNotFound, WebSocketRequestError } from "./websocket-error-frame.ts";
+import { badMessage, errorFrame } from "./websocket-error-frame.ts";
 
 /** `response.create` messages waiting behind the one in flight; more is a misbehaving client. */
 export const MAX_QUEUED_MESSAGES = 16;
+
+/**
+ * One connection remembers its last few responses (a client continues from the latest one); the
+ * byte bound is the server cache's, so one huge conversation cannot be held twice over.
+ */
+export const CONNECTION_CACHE_LIMITS = { maxEntries: 8, maxBytes: 64 * 1024 * 1024 };
 
 /** A parsed `response.create`: the request as the upstream sees it, and what the socket needs. */
 export interface SocketTurn {
@@ -19,24 +26,27 @@ export interface SocketTurn {
   /** The items this message brought (the rest came from the connection's store). */
   newItems: InputItem[];
   previousResponseId: string | null;
+  /** The response this one continues, from the connection's cache. */
+  previous: CachedConversation | undefined;
   generate: boolean;
 }
 
 /** Runs one response on the connection; the default runs the request machine (HTTP's path). */
 export type TurnRunner = (turn: SocketTurn, sink: FrameSink, signal: AbortSignal) => Promise<TurnOutcome>;
 
-/** How a turn ended: the response id and output Codex saw when it completed, or the failure. */
-export type TurnOutcome = { status: "completed"; id: string; output: InputItem[] } | { status: "failed" | "incomplete" | "aborted" };
+/** How a turn ended (a completed one is already in the connection's cache). */
+export type TurnOutcome = { status: "completed" | "failed" | "incomplete" | "aborted" };
 
 /**
  * One Responses WebSocket connection: `response.create` messages are handled one at a time, in
  * order; each runs the request machine exactly as an HTTP request does, with a frame sink in place
- * of the SSE body. Completed `store: false` responses are kept here only (a continuation works on
- * this connection, a new one gets `previous_response_not_found`); a failed continuation evicts the
- * response it continued. Closing the socket aborts the response in flight.
+ * of the SSE body and this connection's own conversation cache in place of the server's: finished
+ * `store: false` responses are kept here only (a continuation works on this connection, a new one
+ * gets `previous_response_not_found`); a failed continuation evicts the response it continued.
+ * Closing the socket aborts the response in flight.
  */
 export class ResponsesSocketSession {
-  readonly store = new ConnectionResponseStore();
+  readonly conversations = new ConversationCache(CONNECTION_CACHE_LIMITS);
   private readonly sink: FrameSink;
   private readonly queue: string[] = [];
   private running = false;
@@ -50,15 +60,15 @@ export class ResponsesSocketSession {
     this.ctx = ctx;
     this.channel = channel;
     this.sink = createFrameSink(channel);
-    this.runTurn = opts.runTurn ?? ((turn, sink, signal) => runWithRequestMachine(ctx, turn, sink, signal));
+    this.runTurn = opts.runTurn ?? ((turn, sink, signal) => runWithRequestMachine(ctx, this.conversations, turn, sink, signal));
   }
 
   /** A text message from the client (null for a binary one). */
   receive(text: string | null): void {
     if (this.closed) return;
-    if (text === null) return this.sendError(new WebSocketRequestError({ code: "invalid_message", message: "Binary frames are not supported: send response.create as a JSON text frame." }));
+    if (text === null) return this.sendError(badMessage("invalid_message", "Binary frames are not supported: send response.create as a JSON text frame."));
     if (this.queue.length >= MAX_QUEUED_MESSAGES)
-      return this.sendError(new WebSocketRequestError({ status: 429, code: "too_many_queued_messages", message: `More than ${MAX_QUEUED_MESSAGES} messages are waiting behind the response in flight; one response at a time per connection.` }));
+      return this.sendError(badMessage("too_many_queued_messages", `More than ${MAX_QUEUED_MESSAGES} messages are waiting behind the response in flight; one response at a time per connection.`, undefined, 429));
     this.queue.push(text);
     if (!this.running) void this.drain();
   }
@@ -68,14 +78,13 @@ export class ResponsesSocketSession {
     this.sink.drained();
   }
 
-  /** The client went away: abort the response in flight, drop the queue and this connection's responses. */
+  /** The client went away: abort the response in flight and drop the queue (the cache goes with the session). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
     this.inFlight?.abort();
     this.sink.disconnect();
-    this.store.clear();
   }
 
   private async drain(): Promise<void> {
@@ -107,9 +116,9 @@ export class ResponsesSocketSession {
     } finally {
       this.inFlight = null;
     }
-    if (outcome.status === "completed") this.store.set(outcome.id, { items: turn.body.input.concat(outcome.output) });
-    else if (outcome.status === "failed" && turn.previousResponseId) this.store.evict(turn.previousResponseId);
+    if (outcome.status === "failed" && turn.previousResponseId) this.conversations.evict(turn.previousResponseId);
   }
+
 
   /** Parses and validates one message; null for a message that needs no answer. */
   private parse(text: string): SocketTurn | null {
@@ -117,24 +126,22 @@ export class ResponsesSocketSession {
     try {
       msg = JSON.parse(text);
     } catch {
-      throw new WebSocketRequestError({ code: "invalid_json", message: `The message is not valid JSON: ${text.slice(0, 80)}` });
+      throw badMessage("invalid_json", `The message is not valid JSON: ${text.slice(0, 80)}`);
     }
-    if (!msg || typeof msg !== "object" || Array.isArray(msg)) throw new WebSocketRequestError({ code: "invalid_message", message: "A message must be a JSON object with a \"type\"." });
-    const { type, generate, previous_response_id: prev, stream: _stream, background, ...fields } = msg as Record<string, unknown>;
+    if (!msg || typeof msg !== "object" || Array.isArray(msg)) throw badMessage("invalid_message", 'A message must be a JSON object with a "type".');
+    const { type, generate, stream: _stream, background, ...fields } = msg as Record<string, unknown>;
     // Newer Codex acknowledges each response it has handled; there is nothing to do for it.
     if (type === "response.processed") return null;
-    if (type !== "response.create")
-      throw new WebSocketRequestError({ code: "unsupported_message_type", param: "type", message: `Unsupported message type ${JSON.stringify(type ?? null)}: this endpoint accepts "response.create".` });
-    if (generate !== undefined && typeof generate !== "boolean") throw new WebSocketRequestError({ code: "invalid_request", param: "generate", message: `"generate" must be true or false, got ${JSON.stringify(generate)}` });
-    if (background === true) throw new WebSocketRequestError({ code: "invalid_request", param: "background", message: "\"background\" is not supported on a WebSocket." });
-    if (prev !== undefined && prev !== null && (typeof prev !== "string" || !prev)) throw new WebSocketRequestError({ code: "invalid_request", param: "previous_response_id", message: `"previous_response_id" must be a response id string, got ${JSON.stringify(prev)}` });
-    const previous = prev ? this.store.get(prev as string) : undefined;
-    if (prev && !previous) throw previousResponseNotFound(prev as string);
-    const newItems = toItems(fields.input);
-    // Only the new items are checked: the stored ones were checked when they arrived.
-    validateResponsesRequest({ ...fields, input: newItems, stream: true });
-    const body = { ...fields, input: previous ? previous.items.concat(newItems) : newItems, stream: true } as ResponsesRequest & { input: InputItem[] };
-    return { body, newItems, previousResponseId: (prev as string | undefined) ?? null, generate: generate !== false };
+    if (type !== "response.create") throw badMessage("unsupported_message_type", `Unsupported message type ${JSON.stringify(type ?? null)}: this endpoint accepts "response.create".`, "type");
+    if (generate !== undefined && typeof generate !== "boolean") throw badMessage("invalid_request", `"generate" must be true or false, got ${JSON.stringify(generate)}`, "generate");
+    if (background === true) throw badMessage("invalid_request", '"background" is not supported on a WebSocket.', "background");
+    const newItems = inputItemsOf(fields.input as ResponsesRequest["input"]);
+    // Only the new items are checked: the cached ones were checked when they arrived.
+    const checked = validateResponsesRequest({ ...fields, input: newItems, stream: true });
+    const prevId = typeof checked.previous_response_id === "string" ? checked.previous_response_id : null;
+    const previous = prevId ? this.conversations.get(prevId) : undefined;
+    const body = restorePreviousResponse(this.conversations, checked) as SocketTurn["body"];
+    return { body, newItems, previousResponseId: prevId, previous, generate: generate !== false };
   }
 
   /** `generate: false` (Codex's prewarm): a completed, empty response at once; no upstream call. */
@@ -144,7 +151,7 @@ export class ResponsesSocketSession {
     w.start();
     w.complete();
     void this.sink.writeText!(w.take());
-    this.store.set(id, { items: turn.body.input });
+    this.conversations.remember({ responseId: id, threadKey: undefined, model: turn.body.model, input: turn.body.input, output: [], upstreamMessages: undefined });
   }
 
   private sendError(e: unknown): void {
@@ -155,38 +162,45 @@ export class ResponsesSocketSession {
   }
 }
 
-function toItems(input: unknown): InputItem[] {
-  if (input === undefined || input === null) return [];
-  if (typeof input === "string") return [{ type: "message", role: "user", content: input }];
-  return input as InputItem[];
-}
-
-/** The HTTP path's request machine, with the frame sink as its output. */
-async function runWithRequestMachine(ctx: ServerContext, turn: SocketTurn, sink: FrameSink, signal: AbortSignal): Promise<TurnOutcome> {
+/** The HTTP path's request machine, with the frame sink as its output and the connection's cache. */
+async function runWithRequestMachine(ctx: ServerContext, conversations: ConversationCache, turn: SocketTurn, sink: FrameSink, signal: AbortSignal): Promise<TurnOutcome> {
   sink.takeDoneItems();
-  const run = await runRequestActor(ctx, { signal }, { requestId: newItemId("req"), body: turn.body, streaming: true, classify: ctx.classify, sink, logSuffix: " transport=ws" });
+  const run = await runRequestActor(ctx, { signal }, {
+    requestId: newItemId("req"),
+    body: turn.body,
+    streaming: true,
+    classify: ctx.classify,
+    sink,
+    conversations,
+    conversation: { threadKey: undefined },
+    logSuffix: " transport=ws",
+  });
   if (run.state === "aborted") return { status: "aborted" };
   if (!run.context.writer) throw run.context.error ?? new ShimError({ status: 502, code: "upstream_error", message: "The request failed before the upstream answered." });
   const c = await run.finished;
   const writer = c.writer as OutputWriter;
   if (signal.aborted) return { status: "aborted" };
   if (writer.status !== "completed") return { status: writer.status === "incomplete" ? "incomplete" : "failed" };
-  const obj = writer.responseObject();
-  return { status: "completed", id: obj.id, output: outputCodexSaw(writer, sink) };
+  patchRelayedOutput(conversations, writer.responseObject().id, sink);
+  return { status: "completed" };
 }
 
-/** The output items Codex added to its history: the writer's own objects, or the relayed frames. */
-function outputCodexSaw(writer: OutputWriter, sink: FrameSink): InputItem[] {
+/**
+ * A relayed upstream (ChatGPT passthrough) may end with a `response` object whose `output` is
+ * empty; Codex's history holds the items of the `output_item.done` frames, so the cache must too.
+ */
+function patchRelayedOutput(conversations: ConversationCache, id: string, sink: FrameSink): void {
   const frames = sink.takeDoneItems();
-  if (writer instanceof ResponsesEventWriter) return writer.responseObject().output as unknown as InputItem[];
-  const items: InputItem[] = [];
+  const entry = conversations.get(id);
+  if (!entry || entry.output.length || !frames.length) return;
+  const output: OutputItem[] = [];
   for (const f of frames) {
     try {
-      const item = (JSON.parse(f) as { item?: InputItem }).item;
-      if (item && typeof item === "object") items.push(item);
+      const item = (JSON.parse(f) as { item?: OutputItem }).item;
+      if (item && typeof item === "object") output.push(item);
     } catch {
       // not JSON: Codex dropped it as well
     }
   }
-  return items;
+  conversations.remember({ ...entry, output });
 }

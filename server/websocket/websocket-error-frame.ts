@@ -12,26 +12,14 @@ export interface WebSocketErrorFrame {
   headers?: Record<string, string>;
 }
 
-/** A ShimError that also names the offending request field. */
-export class WebSocketRequestError extends ShimError {
-  readonly param: string | null;
-  constructor(opts: { status?: number; code: string; message: string; param?: string | null; type?: string }) {
-    super({ status: opts.status ?? 400, code: opts.code, message: opts.message, type: opts.type });
-    this.param = opts.param ?? null;
-  }
+/** A 400 (or another status) about one message, naming the field when there is one. */
+export function badMessage(code: string, message: string, param?: string, status = 400): ShimError {
+  return new ShimError({ status, code, message, param });
 }
 
-export function previousResponseNotFound(id: string): WebSocketRequestError {
-  return new WebSocketRequestError({
-    code: "previous_response_not_found",
-    message: `Previous response with id '${id}' not found.`,
-    param: "previous_response_id",
-  });
-}
-
-/** `input[3].role must be a string` → `input[3].role`; other messages name no field. */
+/** `input[3].role must be a string` → `input[3].role`, for validators that do not set `param`. */
 function paramOf(e: ShimError): string | null {
-  if (e instanceof WebSocketRequestError) return e.param;
+  if (e.param !== undefined) return e.param;
   const m = /^"?([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*)"? must\b/.exec(e.message);
   return m ? m[1] : null;
 }

@@ -107,8 +107,10 @@ describe("Responses WebSocket: connection-local store", () => {
     expect(err).toEqual({
       type: "error",
       status: 400,
-      error: { type: "invalid_request_error", code: "previous_response_not_found", message: `Previous response with id '${id}' not found.`, param: "previous_response_id" },
+      error: { type: "invalid_request_error", code: "previous_response_not_found", message: expect.stringContaining(`Previous response with id '${id}' not found.`), param: "previous_response_id" },
     });
+    // and the server-wide cache (HTTP previous_response_id) never saw the store:false WebSocket responses
+    expect(shim.ctx.conversations.get(id)).toBeUndefined();
     expect(up.requests).toHaveLength(1);
     await b.close();
   });
