@@ -41,5 +41,5 @@ export function pickModel(o: CliOptions, p: PreparedShim, requested?: string): s
 }
 
 export function shimSettingsFor(p: PreparedShim, model: string, port: number): ShimCodexSettings {
-  return { model, catalogPath: p.files.catalogPath, provider: shimProviderTable(port) };
+  return { model, catalogPath: p.files.catalogPath, provider: shimProviderTable(port, { websockets: p.settings.websockets !== false }) };
 }

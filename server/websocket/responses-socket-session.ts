@@ -46,6 +46,8 @@ export type TurnOutcome = { status: "completed" | "failed" | "incomplete" | "abo
  * Closing the socket aborts the response in flight.
  */
 export class ResponsesSocketSession {
+  /** Named in each request's log line, so one connection's turns can be told apart. */
+  readonly id = newItemId("ws");
   readonly conversations = new ConversationCache(CONNECTION_CACHE_LIMITS);
   private readonly sink: FrameSink;
   private readonly queue: string[] = [];
@@ -60,7 +62,7 @@ export class ResponsesSocketSession {
     this.ctx = ctx;
     this.channel = channel;
     this.sink = createFrameSink(channel);
-    this.runTurn = opts.runTurn ?? ((turn, sink, signal) => runWithRequestMachine(ctx, this.conversations, turn, sink, signal));
+    this.runTurn = opts.runTurn ?? ((turn, sink, signal) => runWithRequestMachine(ctx, this.conversations, turn, sink, signal, ` transport=ws conn=${this.id} items=+${turn.newItems.length}/${turn.body.input.length}`));
   }
 
   /** A text message from the client (null for a binary one). */
@@ -163,7 +165,7 @@ export class ResponsesSocketSession {
 }
 
 /** The HTTP path's request machine, with the frame sink as its output and the connection's cache. */
-async function runWithRequestMachine(ctx: ServerContext, conversations: ConversationCache, turn: SocketTurn, sink: FrameSink, signal: AbortSignal): Promise<TurnOutcome> {
+async function runWithRequestMachine(ctx: ServerContext, conversations: ConversationCache, turn: SocketTurn, sink: FrameSink, signal: AbortSignal, logSuffix: string): Promise<TurnOutcome> {
   sink.takeDoneItems();
   const run = await runRequestActor(ctx, { signal }, {
     requestId: newItemId("req"),
@@ -173,7 +175,7 @@ async function runWithRequestMachine(ctx: ServerContext, conversations: Conversa
     sink,
     conversations,
     conversation: { threadKey: undefined },
-    logSuffix: " transport=ws",
+    logSuffix,
   });
   if (run.state === "aborted") return { status: "aborted" };
   if (!run.context.writer) throw run.context.error ?? new ShimError({ status: 502, code: "upstream_error", message: "The request failed before the upstream answered." });
