@@ -46,6 +46,8 @@ export interface RequestInput {
    * the thread the request belongs to. Absent (e.g. `/v1/messages`): nothing is remembered.
    */
   conversation?: { threadKey: string | undefined };
+  /** The body continues a cached response (WebSocket turns): a route may translate only the new items. */
+  continuation?: RouteContext["continuation"];
 }
 
 /** What the pump, the machine and the handlers use of a writer; the Responses writer by default. */
@@ -100,7 +102,7 @@ function selectUpstream(ctx: RequestContext): { selection: Selection | null; err
   if (!ctx.routeFor) {
     const special = resolveSlugRoute(slug, ctx.settings, ctx.deps.env);
     if (special instanceof ShimError) return { selection: null, error: special };
-    if (special) return { selection: { model: special.model, route: special.route, ctx: { request: ctx.body, model: special.model, apiKey: special.apiKey, requestedSlug: slug, notes: [] } }, error: null };
+    if (special) return { selection: { model: special.model, route: special.route, ctx: { request: ctx.body, model: special.model, apiKey: special.apiKey, requestedSlug: slug, notes: [], continuation: ctx.continuation } }, error: null };
   }
   const model = findModel(ctx.settings, slug);
   if (!model) {
@@ -118,7 +120,7 @@ function selectUpstream(ctx: RequestContext): { selection: Selection | null; err
   if (!key.usable) return { selection: null, error: new ShimError({ status: 401, code: "missing_api_key", type: "authentication_error", message: key.reason ?? "missing API key" }) };
   const route = (ctx.routeFor ?? routeForModel)(model);
   if (!route) return { selection: null, error: new ShimError({ status: 502, code: "unsupported_provider", message: `Unsupported model provider: ${model.provider}` }) };
-  return { selection: { model, route, ctx: { request: ctx.body, model, apiKey: key.key, requestedSlug: slug, notes: [] } }, error: null };
+  return { selection: { model, route, ctx: { request: ctx.body, model, apiKey: key.key, requestedSlug: slug, notes: [], continuation: ctx.continuation } }, error: null };
 }
 
 const MAX_ERROR_BODY = 64 * 1024;

@@ -38,6 +38,8 @@ export interface RunRequestOptions {
   sink?: ByteSink;
   /** Where a finished answer is remembered instead of the server's cache (a WebSocket connection's own). */
   conversations?: ConversationCache;
+  /** The body continues a cached response: routes may translate only the new items. */
+  continuation?: RequestInput["continuation"];
 }
 
 export interface RunRequestResult {
@@ -76,6 +78,7 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
       deps: { transport: ctx.transport, conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       routeFor: o.routeFor,
       conversation: o.conversation,
+      continuation: o.continuation,
     },
     inspect: (ev) => {
       if (ev.actorRef !== actorRef) return;

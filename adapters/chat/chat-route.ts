@@ -17,7 +17,7 @@ export function chatHeaders(ctx: RouteContext): Record<string, string> {
 export const chatRoute: UpstreamRoute = {
   kind: "chat",
   prepare(ctx) {
-    const { body, tools, remoteCompaction } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes);
+    const { body, tools, remoteCompaction } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes, ctx.continuation);
     const model = ctx.model.model;
     return {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },

@@ -1,5 +1,6 @@
 import type { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
-import type { ResponsesRequest } from "../responses/responses-types.ts";
+import type { InputItem, ResponsesRequest } from "../responses/responses-types.ts";
+import type { CachedConversation } from "../responses/conversation-cache.ts";
 import type { ModelConfig } from "../settings/settings-types.ts";
 import type { UpstreamRequest } from "../transport/upstream-transport.ts";
 import type { ShimError } from "../errors/shim-error.ts";
@@ -18,6 +19,12 @@ export interface RouteContext {
   /** The slug Codex asked for (echoed back as the response model). */
   requestedSlug: string;
   notes: string[];
+  /**
+   * Set when `request.input` is a cached response's conversation plus `newItems` (a WebSocket
+   * continuation): a route may append the translation of the items after `previous.input` to
+   * `previous.upstreamMessages` instead of translating the whole history again.
+   */
+  continuation?: { previous: CachedConversation; newItems: readonly InputItem[] };
 }
 
 /**

@@ -175,6 +175,7 @@ async function runWithRequestMachine(ctx: ServerContext, conversations: Conversa
     sink,
     conversations,
     conversation: { threadKey: undefined },
+    continuation: turn.previous ? { previous: turn.previous, newItems: turn.newItems } : undefined,
     logSuffix,
   });
   if (run.state === "aborted") return { status: "aborted" };
