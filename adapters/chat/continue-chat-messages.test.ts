@@ -7,16 +7,19 @@ import { DEFAULT_TIMEOUTS } from "../settings/settings-types.ts";
 import { codexRequestBody } from "../../test/helpers/shared-fixtures.ts";
 
 const model: ModelConfig = { slug: "m", model: "up-model", provider: "openai", baseUrl: "http://127.0.0.1:9/v1", displayName: "m", noImageSupport: false, extraHeaders: {}, index: 0, timeouts: DEFAULT_TIMEOUTS };
-const turns = [1, 2, 3].map((i) => codexRequestBody(`tool-loop-turn${i}`) as ResponsesRequest & { input: InputItem[] });
+interface Req extends ResponsesRequest {
+  input: InputItem[];
+}
+const turns: Req[] = [1, 2, 3].map((i) => codexRequestBody(`tool-loop-turn${i}`));
 
 /** A cache entry as the request machine leaves it: the request's input, its output, the chat messages it sent. */
-function entryFor(req: ResponsesRequest & { input: InputItem[] }, outputCount: number, next: InputItem[]): CachedConversation {
+function entryFor(req: Req, outputCount: number, next: InputItem[]): CachedConversation {
   const { body } = convertResponsesRequestToChat(req, model, []);
   const output = next.slice(req.input.length, req.input.length + outputCount) as unknown as OutputItem[];
   return new ConversationCache().remember({ responseId: "resp_1", threadKey: undefined, model: "m", input: req.input, output, upstreamMessages: body.messages });
 }
 
-function continued(prev: CachedConversation, req: ResponsesRequest & { input: InputItem[] }) {
+function continued(prev: CachedConversation, req: Req) {
   const newItems = req.input.slice(prev.input.length + prev.output.length);
   return convertResponsesRequestToChat(req, model, [], { previous: prev, newItems }).body.messages;
 }
@@ -35,7 +38,7 @@ describe("incremental chat translation of a continuation", () => {
   });
 
   it("merges across the join as the whole translation does (Codex's prewarm: one developer message, no output)", () => {
-    const prewarm = { ...turns[0], input: turns[0].input.slice(0, 1) };
+    const prewarm: Req = { ...turns[0], input: turns[0].input.slice(0, 1) };
     const prev = entryFor(prewarm, 0, turns[0].input);
     const cachedFirst = structuredClone(prev.upstreamMessages![0]);
     expect(continued(prev, turns[0])).toEqual(convertResponsesRequestToChat(turns[0], model, []).body.messages);
@@ -47,17 +50,18 @@ describe("incremental chat translation of a continuation", () => {
     const prev = entryFor(turns[0], 2, turns[1].input);
     const full = convertResponsesRequestToChat(turns[1], model, []).body.messages;
     // other instructions, another tool set, input ending inside an assistant turn, nothing cached
-    for (const req of [
+    const variants: Req[] = [
       { ...turns[1], instructions: "Be terse." },
       { ...turns[1], tools: [] },
-    ]) {
+    ];
+    for (const req of variants) {
       const out = convertResponsesRequestToChat(req, model, [], { previous: prev, newItems: turns[1].input.slice(6) }).body.messages;
       expect(out).toEqual(convertResponsesRequestToChat(req, model, []).body.messages);
     }
     // the previous input ends with assistant text that the next call joins into one assistant message
     const said: InputItem = { type: "message", role: "assistant", content: [{ type: "output_text", text: "Let me look." }] } as InputItem;
-    const midInput = [...turns[1].input.slice(0, 4), said];
-    const midReq = { ...turns[1], input: [...midInput, ...turns[1].input.slice(5)] };
+    const midInput: InputItem[] = [...turns[1].input.slice(0, 4), said];
+    const midReq: Req = { ...turns[1], input: [...midInput, ...turns[1].input.slice(5)] };
     const midTurn = new ConversationCache().remember({ ...prev, input: midInput, output: [], upstreamMessages: convertResponsesRequestToChat({ ...turns[1], input: midInput }, model, []).body.messages });
     const mid = convertResponsesRequestToChat(midReq, model, [], { previous: midTurn, newItems: turns[1].input.slice(5) }).body.messages;
     expect(mid).toEqual(convertResponsesRequestToChat(midReq, model, []).body.messages);
