@@ -4,6 +4,7 @@ import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToChat } from "./convert-responses-request-to-chat.ts";
 import { ChatStreamTranslator } from "./translate-chat-stream-to-responses.ts";
 import { encodeChatReasoning } from "./chat-reasoning-carrier.ts";
+import { serializeChatBody } from "./serialize-chat-body.ts";
 
 /** Upstream headers: extra_headers first, then Authorization unless extra_headers set it. */
 export function chatHeaders(ctx: RouteContext): Record<string, string> {
@@ -20,7 +21,7 @@ export const chatRoute: UpstreamRoute = {
     const { body, tools, remoteCompaction } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes, ctx.continuation);
     const model = ctx.model.model;
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: serializeChatBody(body), timeouts: ctx.model.timeouts },
       createTranslator: (writer) => new ChatStreamTranslator(writer, tools, remoteCompaction ? { compactionFor: ctx.requestedSlug, model } : { model }),
       encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null),
       upstreamMessages: body.messages,
