@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
+import { runIncrementalTurnsBench } from "./ws-incremental-turns.ts";
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
@@ -232,6 +233,10 @@ async function main() {
   results.cold_start_ms = { p50: cold, all: starts };
   log(`cold start to first /health (ms): p50 ${fmt(cold, 0)} (${starts.map((s) => s.toFixed(0)).join(", ")})`);
 
+  // 6. CPU per agent turn at a 30 KB and a 1 MB history, WebSocket continuations vs HTTP
+  const turns = await runIncrementalTurnsBench({ quick: QUICK, execArgv: SHIM_EXEC_ARGV, log });
+  results.ws_incremental_turns = turns;
+
   // targets
   const L = latency as Record<string, { added_vs_direct: number }>;
   const checks: [string, boolean, string][] = [
@@ -242,6 +247,7 @@ async function main() {
     ["throughput @64 ≥ 0.8× pass-through", tput[64].shim / tput[64].passthrough >= 0.8, `${fmt(tput[64].shim / tput[64].passthrough)}×`],
     ["RSS under 256 streams ≤ 120 MiB", rss.shim <= 120, `${fmt(rss.shim, 1)} MiB`],
     ["cold start ≤ 300 ms", cold <= 300, `${fmt(cold, 0)} ms`],
+    ["WS turn CPU 1 MB ≤ 1.2× 30 KB history", turns.ratio <= 1.2, `${fmt(turns.ratio)}× (user space ${fmt(turns.userRatio)}×)`],
   ];
   results.targets = Object.fromEntries(checks.map(([k, ok, v]) => [k, { ok, value: v }]));
   log("\ntargets:");
