@@ -6,6 +6,7 @@ export interface FrameChannel {
   send(text: string): void;
   /** Bytes queued on the socket and not yet written. */
   readonly bufferedAmount: number;
+  close?(code?: number, reason?: string): void;
 }
 
 /** Above this many queued bytes a write waits for the socket to drain (a slow client). */

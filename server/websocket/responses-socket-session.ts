@@ -10,6 +10,8 @@ import type { OutputWriter } from "../../machines/request.machine.ts";
 import { runRequestActor } from "../run-request-actor.ts";
 import type { ServerContext } from "../server-context.ts";
 import { badMessage, errorFrame } from "./websocket-error-frame.ts";
+import { ChatgptSocketRelay } from "../../adapters/chatgpt/chatgpt-socket-relay.ts";
+import { resolveChatgptSlug } from "../../adapters/chatgpt/resolve-chatgpt-slug.ts";
 
 /** `response.create` messages waiting behind the one in flight; more is a misbehaving client. */
 export const MAX_QUEUED_MESSAGES = 16;
@@ -57,11 +59,18 @@ export class ResponsesSocketSession {
   private readonly runTurn: TurnRunner;
   private readonly ctx: ServerContext;
   private readonly channel: FrameChannel;
+  /** ChatGPT-subscription turns are relayed to ChatGPT's own WebSocket (opened at the first one). */
+  private readonly chatgpt: ChatgptSocketRelay;
 
   constructor(ctx: ServerContext, channel: FrameChannel, opts: { runTurn?: TurnRunner } = {}) {
     this.ctx = ctx;
     this.channel = channel;
     this.sink = createFrameSink(channel);
+    this.chatgpt = new ChatgptSocketRelay(ctx.env, (code) => {
+      // The upstream holds this connection's conversation: without it, Codex must start over.
+      this.ctx.log(`[ws] ${this.id}: the ChatGPT WebSocket closed (${code}); closing the client connection`);
+      this.channel.close?.(1011, "upstream WebSocket closed");
+    });
     this.runTurn = opts.runTurn ?? ((turn, sink, signal) => runWithRequestMachine(ctx, this.conversations, turn, sink, signal, ` transport=ws conn=${this.id} items=+${turn.newItems.length}/${turn.body.input.length}`));
   }
 
@@ -86,6 +95,7 @@ export class ResponsesSocketSession {
     this.closed = true;
     this.queue.length = 0;
     this.inFlight?.abort();
+    this.chatgpt.close();
     this.sink.disconnect();
   }
 
@@ -101,11 +111,13 @@ export class ResponsesSocketSession {
   private async handle(text: string): Promise<void> {
     let turn: SocketTurn | null;
     try {
-      turn = this.parse(text);
+      const message = this.parseMessage(text);
+      if (!message) return;
+      if (await this.relayed(message)) return;
+      turn = this.parseTurn(message);
     } catch (e) {
       return this.sendError(e);
     }
-    if (!turn) return;
     if (!turn.generate) return this.prewarm(turn);
     const abort = new AbortController();
     this.inFlight = abort;
@@ -122,8 +134,28 @@ export class ResponsesSocketSession {
   }
 
 
-  /** Parses and validates one message; null for a message that needs no answer. */
-  private parse(text: string): SocketTurn | null {
+  /**
+   * A ChatGPT-subscription slug goes to ChatGPT's own WebSocket as it is (model swapped); false
+   * when it is not one, or when ChatGPT refused the upgrade (then the HTTP passthrough serves it,
+   * with this connection's cache rebuilding the history).
+   */
+  private async relayed(message: Record<string, unknown>): Promise<boolean> {
+    if (typeof message.model !== "string" || this.chatgpt.usesHttp) return false;
+    const hit = resolveChatgptSlug(message.model, this.ctx.store.current, this.ctx.env);
+    if (!hit || hit instanceof ShimError) return false;
+    const abort = new AbortController();
+    this.inFlight = abort;
+    try {
+      const result = await this.chatgpt.turn(message, hit, this.sink, abort.signal);
+      if (result === "refused") this.ctx.log(`[ws] ${this.id}: ChatGPT refused the WebSocket upgrade; this connection uses the HTTP passthrough`);
+      return result === "relayed";
+    } finally {
+      this.inFlight = null;
+    }
+  }
+
+  /** Parses one message; null for a message that needs no answer. */
+  private parseMessage(text: string): Record<string, unknown> | null {
     let msg: unknown;
     try {
       msg = JSON.parse(text);
@@ -131,10 +163,16 @@ export class ResponsesSocketSession {
       throw badMessage("invalid_json", `The message is not valid JSON: ${text.slice(0, 80)}`);
     }
     if (!msg || typeof msg !== "object" || Array.isArray(msg)) throw badMessage("invalid_message", 'A message must be a JSON object with a "type".');
-    const { type, generate, stream: _stream, background, ...fields } = msg as Record<string, unknown>;
+    const type = (msg as { type?: unknown }).type;
     // Newer Codex acknowledges each response it has handled; there is nothing to do for it.
     if (type === "response.processed") return null;
     if (type !== "response.create") throw badMessage("unsupported_message_type", `Unsupported message type ${JSON.stringify(type ?? null)}: this endpoint accepts "response.create".`, "type");
+    return msg as Record<string, unknown>;
+  }
+
+  /** Validates a `response.create` and rebuilds the conversation it continues. */
+  private parseTurn(message: Record<string, unknown>): SocketTurn {
+    const { type: _type, generate, stream: _stream, background, ...fields } = message;
     if (generate !== undefined && typeof generate !== "boolean") throw badMessage("invalid_request", `"generate" must be true or false, got ${JSON.stringify(generate)}`, "generate");
     if (background === true) throw badMessage("invalid_request", '"background" is not supported on a WebSocket.', "background");
     const newItems = inputItemsOf(fields.input as ResponsesRequest["input"]);
