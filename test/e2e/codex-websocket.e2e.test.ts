@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatTextStep, startScriptedUpstream, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
 import { CODEX_LAUNCHER, prepareCodex, runCodex } from "../helpers/run-codex.ts";
-import { chatTextWithUsage, chatToolCallsStep, decide, lastMessage, textOfMessage, toolMessages } from "../helpers/chat-agent-steps.ts";
+import { chatToolCallsStep, compactionStep, decide, HELLO_WORLD_PATCH, lastMessage, shellThenPatchStep, textOfMessage, toolMessages } from "../helpers/chat-agent-steps.ts";
 import { buildCatalogEntry } from "../../adapters/codex-catalog/build-catalog-entry.ts";
 import { startServer, type RunningServer } from "../../server/start-server.ts";
 
@@ -36,20 +36,13 @@ function wsTurns(logs: string[]): { conn: string; added: number; total: number }
   });
 }
 
-const PATCH = "*** Begin Patch\n*** Update File: out.txt\n@@\n-hello\n+hello world\n*** End Patch\n";
+const PATCH = HELLO_WORLD_PATCH;
 
 describe(`real Codex CLI in WebSocket mode (${CODEX_LAUNCHER.includes("codex171") ? "0.171" : "pinned"})`, () => {
   it("runs a shell + apply_patch tool loop over one socket, the upstream getting the whole conversation each turn", async () => {
     up.requests.length = 0;
     shim.logs.length = 0;
-    up.setScript([
-      decide((body) => {
-        const outputs = toolMessages(body);
-        if (outputs.length === 0) return chatToolCallsStep([{ id: "call_sh", name: "exec_command", args: JSON.stringify({ cmd: "printf 'hello\\n' > out.txt && cat out.txt" }) }]);
-        if (outputs.length === 1) return chatToolCallsStep([{ id: "call_patch", name: "apply_patch", args: JSON.stringify({ input: PATCH }) }]);
-        return chatTextStep("Edited out.txt.");
-      }),
-    ]);
+    up.setScript([shellThenPatchStep()]);
     const setup = prepareCodex({ shimUrl: shim.url, model: "shim-model", catalog, websockets: true });
     const run = await runCodex(setup, ["write hello to out.txt, then change it to hello world"]);
     expect(run.code, run.stderr + run.stdout.slice(-2000)).toBe(0);
@@ -81,15 +74,7 @@ describe(`real Codex CLI in WebSocket mode (${CODEX_LAUNCHER.includes("codex171"
     up.requests.length = 0;
     shim.logs.length = 0;
     const isCompaction = (body: any) => textOfMessage(lastMessage(body)).includes("CONTEXT CHECKPOINT COMPACTION");
-    up.setScript([
-      decide((body) => {
-        if (isCompaction(body)) return chatTextWithUsage("SUMMARY-WS-5D1: ran echo compact-test.", { prompt_tokens: 900, completion_tokens: 20, total_tokens: 920 });
-        if (JSON.stringify(body.messages).includes("SUMMARY-WS-5D1")) return chatTextWithUsage("Done after compaction.", { prompt_tokens: 300, completion_tokens: 5, total_tokens: 305 });
-        if (toolMessages(body).length === 0)
-          return chatToolCallsStep([{ id: "call_c1", name: "exec_command", args: JSON.stringify({ cmd: "echo compact-test" }) }], { usage: { prompt_tokens: 3800, completion_tokens: 100, total_tokens: 3900 } });
-        return chatTextWithUsage("unexpected: no compaction happened", { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 });
-      }),
-    ]);
+    up.setScript([compactionStep("SUMMARY-WS-5D1", "Done after compaction.")]);
     const small = { models: catalog.models.map((m: any) => ({ ...m, context_window: 4000, max_context_window: 4000, auto_compact_token_limit: 3600 })) };
     const setup = prepareCodex({ shimUrl: shim.url, model: "shim-model", catalog: small, websockets: true });
     const run = await runCodex(setup, ["run echo compact-test and tell me what it printed"]);
