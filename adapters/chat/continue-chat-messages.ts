@@ -2,6 +2,7 @@ import type { InputItem, ResponsesRequest } from "../responses/responses-types.t
 import type { RouteContext } from "../routes/upstream-route.ts";
 import type { ChatContentPart, ChatMessage } from "./chat-types.ts";
 import { convertResponsesInputToChatMessages, type InputConversionOptions } from "./convert-responses-input-to-chat-messages.ts";
+import { noteExtends } from "./serialize-chat-body.ts";
 
 /** What a chat `messages` array was built from, so a continuation can tell whether it may reuse it. */
 interface BuiltFrom {
@@ -46,7 +47,9 @@ export function continueChatMessages(continuation: RouteContext["continuation"],
     // The whole translation would have merged these two (mergeSameRole); never mutate the cached one.
     return [...base.slice(0, -1), { role: first.role, content: mergedContent(last.content as string | ChatContentPart[], first.content as string | ChatContentPart[]) } as ChatMessage, ...tail.slice(1)];
   }
-  return [...base, ...tail];
+  const messages = [...base, ...tail];
+  noteExtends(messages, base);
+  return messages;
 }
 
 function instructionsOf(req: ResponsesRequest): string | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serializeChatBody } from "./serialize-chat-body.ts";
+import { noteExtends, serializeChatBody } from "./serialize-chat-body.ts";
 import type { ChatRequest } from "./chat-types.ts";
 
 describe("serializeChatBody", () => {
@@ -14,8 +14,15 @@ describe("serializeChatBody", () => {
     expect(serializeChatBody(full)).toBe(JSON.stringify(full));
     const bare: ChatRequest = { model: "m", messages: [], stream: false };
     expect(serializeChatBody(bare)).toBe(JSON.stringify(bare));
-    // a second body reusing the same message objects (a continuation) serializes the same way
+    // a second body reusing the same message objects (a continuation) serializes the same way,
+    // also when it is known to extend the first (only the new messages are visited then)
     const next: ChatRequest = { ...full, messages: [...messages, { role: "user", content: "more" }] };
     expect(serializeChatBody(next)).toBe(JSON.stringify(next));
+    const extended: ChatRequest = { ...full, messages: [...messages, { role: "user", content: "and more" }] };
+    noteExtends(extended.messages, messages);
+    expect(serializeChatBody(extended)).toBe(JSON.stringify(extended));
+    const fromEmpty: ChatRequest = { ...bare, messages: [{ role: "user", content: "x" }] };
+    noteExtends(fromEmpty.messages, bare.messages);
+    expect(serializeChatBody(fromEmpty)).toBe(JSON.stringify(fromEmpty));
   });
 });
