@@ -4,6 +4,7 @@ import { startScriptedUpstream, type ScriptStep, type ScriptedUpstream } from ".
 import { requestMachine, type RequestInput } from "./request.machine.ts";
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
 import { discardSink } from "../adapters/stream/sse-body-sink.ts";
+import { ResponsesEventWriter } from "../adapters/responses/responses-event-writer.ts";
 import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { startTestShim, type TestShim } from "../test/helpers/start-test-shim.ts";
 import { parseSseEvents } from "../test/helpers/parse-sse.ts";
@@ -23,9 +24,15 @@ function inputFor(model: string): RequestInput {
   };
 }
 
+const fakeWriter = new ResponsesEventWriter({ responseId: "resp_graph", model: "m" });
+const fakeTranslator = { onEvent() {}, onJsonBody() {}, onEnd() {} };
 const fakeConnectOutput = {
   response: new Response(""),
-  prepared: { request: { url: UPSTREAM, headers: {}, body: "", timeouts: { connectMs: 1, headersMs: 1, idleMs: 1 } }, createTranslator: () => ({ onEvent() {}, onJsonBody() {}, onEnd() {} }) },
+  prepared: { request: { url: UPSTREAM, headers: {}, body: "", timeouts: { connectMs: 1, headersMs: 1, idleMs: 1 } }, createOutput: () => ({ writer: fakeWriter, translator: fakeTranslator }) },
+  writer: fakeWriter,
+  translator: fakeTranslator,
+  sentAt: 0,
+  headersAt: 0,
 };
 
 // Results of invoked actors are modelled as events (docs/stack.md §4). Paths that cannot happen
@@ -38,7 +45,7 @@ const eventsFor = (model: string) => (s: { value: unknown }): Ev[] => {
     case "connecting":
       return [{ type: "xstate.done.actor.connect", output: fakeConnectOutput }, { type: "xstate.error.actor.connect", error: new Error("HTTP 500") }, { type: "CLIENT_ABORT" }];
     case "streaming":
-      return [{ type: "xstate.done.actor.pump", output: "finished" }, { type: "xstate.done.actor.pump", output: "failed" }, { type: "CLIENT_ABORT" }];
+      return [{ type: "xstate.done.actor.pump", output: { outcome: "finished" } }, { type: "xstate.done.actor.pump", output: { outcome: "failed" } }, { type: "CLIENT_ABORT" }];
     case "caching":
       return [{ type: "xstate.done.actor.remember" }];
     default:
@@ -75,7 +82,7 @@ function scenarioOf(path: { steps: Ev[] }, model: string): Scenario {
     if (e.type === "xstate.error.actor.classify") s.classify = "error";
     if (e.type === "xstate.done.actor.connect") s.connect = "done";
     if (e.type === "xstate.error.actor.connect") s.connect = "error";
-    if (e.type === "xstate.done.actor.pump") s.pump = e.output as "finished" | "failed";
+    if (e.type === "xstate.done.actor.pump") s.pump = (e.output as { outcome: "finished" | "failed" }).outcome;
   }
   return s;
 }
@@ -138,7 +145,7 @@ describe("request machine: every simple path, driven through the real server", (
 
   for (const path of allPaths) {
     const model = path.model;
-    const name = `${model}: ${path.steps.map((s) => (s.type === "xstate.done.actor.pump" ? `pump(${String(s.output)})` : s.type.replace("xstate.", ""))).join(" → ")} ⇒ ${path.final}`;
+    const name = `${model}: ${path.steps.map((s) => (s.type === "xstate.done.actor.pump" ? `pump(${(s.output as { outcome: string }).outcome})` : s.type.replace("xstate.", ""))).join(" → ")} ⇒ ${path.final}`;
     it(name, async () => {
       scenario = scenarioOf(path, model);
       const before = new Set(shim.ctx.traces.list().map((t) => t.id));
@@ -173,12 +180,37 @@ describe("request machine: every simple path, driven through the real server", (
         if (path.final === "done") {
           const evs = parseSseEvents(text);
           expect(evs.at(-1).type).toBe("response.completed");
+          // caching: the finished answer is in the conversation cache
+          expect(shim.ctx.conversations.get(evs.at(-1).response.id)?.output).toEqual(evs.at(-1).response.output);
         } else if (scenario.pump === "failed") {
-          expect(parseSseEvents(text).at(-1).type).toBe("response.failed");
+          const last = parseSseEvents(text).at(-1);
+          expect(last.type).toBe("response.failed");
+          expect(shim.ctx.conversations.get(last.response.id)).toBeUndefined();
         } else {
           expect(res.status).toBeGreaterThanOrEqual(400);
         }
       }
     });
   }
+});
+
+describe("request machine: the classifying state is the auto-router seam", () => {
+  it("a classify dep picks the model: a slug no row has is served by the one the router chose", async () => {
+    scenario = { model: "m", classify: "done", connect: "done", pump: "finished" };
+    const seen: { body: string; settings: number }[] = [];
+    const before = shim.ctx.classify;
+    shim.ctx.classify = async (req, settings) => {
+      seen.push({ body: req.model, settings: settings.models.length });
+      return "m";
+    };
+    try {
+      const res = await fetch(`${shim.url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "auto", stream: true, input: "hi" }) });
+      const last = parseSseEvents(await res.text()).at(-1);
+      expect(last.type).toBe("response.completed");
+      expect(last.response.model).toBe("m");
+      expect(seen).toEqual([{ body: "auto", settings: 1 }]);
+    } finally {
+      shim.ctx.classify = before;
+    }
+  });
 });

@@ -26,8 +26,10 @@ export interface RunRequestOptions {
   requestId: string;
   body: ResponsesRequest;
   streaming: boolean;
-  /** Another endpoint's route table (see RequestInput.routeFor). */
-  routeFor?: RequestInput["routeFor"];
+  /** Which endpoint's routes serve the request (default `responses`). */
+  endpoint?: RequestInput["endpoint"];
+  /** Client headers routes may forward. */
+  forwardHeaders?: RequestInput["forwardHeaders"];
   /** The auto-router; only for Responses requests. */
   classify?: ServerContext["classify"];
   /** Remember the finished answer in the conversation cache (Responses requests only). */
@@ -76,7 +78,8 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
       settings: ctx.store.current,
       sink,
       deps: { transport: ctx.transport, conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
-      routeFor: o.routeFor,
+      endpoint: o.endpoint,
+      forwardHeaders: o.forwardHeaders,
       conversation: o.conversation,
       continuation: o.continuation,
     },

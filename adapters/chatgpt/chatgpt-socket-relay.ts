@@ -1,5 +1,5 @@
 import { WebSocket } from "undici";
-import type { SlugRoute } from "../routes/select-route.ts";
+import type { SlugRoute } from "../routes/upstream-route.ts";
 import type { FrameSink } from "../stream/websocket-frame-sink.ts";
 import { sniffEventType } from "../stream/buffered-output-writer.ts";
 import { chatgptBaseUrl } from "./chatgpt-env.ts";

@@ -1,7 +1,6 @@
-import type { OutputWriter } from "../../machines/request.machine.ts";
+import type { OutputWriter, StreamTranslator } from "../routes/upstream-route.ts";
 import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-writer.ts";
 import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesUsage } from "../responses/responses-types.ts";
-import type { StreamTranslator } from "../routes/upstream-route.ts";
 
 const TERMINAL: Record<string, ResponseStatus> = {
   "response.completed": "completed",

@@ -62,7 +62,7 @@ describe("ConversationCache", () => {
   });
 
   it("documents its defaults and estimates bytes without serialising", () => {
-    expect(DEFAULT_CONVERSATION_CACHE_LIMITS).toEqual({ maxEntries: 256, maxBytes: 64 * 1024 * 1024 });
+    expect(DEFAULT_CONVERSATION_CACHE_LIMITS).toEqual({ maxEntries: 256, maxBytes: 32 * 1024 * 1024 });
     const v = { a: "hello", b: [1, "xy"] };
     const n = approxBytes(v);
     expect(n).toBeGreaterThanOrEqual(JSON.stringify(v).length);

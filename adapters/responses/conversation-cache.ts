@@ -50,8 +50,8 @@ export interface ConversationCacheLimits {
   maxBytes: number;
 }
 
-/** 256 responses or about 64 MiB of item text, whichever is reached first. */
-export const DEFAULT_CONVERSATION_CACHE_LIMITS: Readonly<ConversationCacheLimits> = { maxEntries: 256, maxBytes: 64 * 1024 * 1024 };
+/** 256 responses or about 32 MiB of item text, whichever is reached first (Codex resends whole histories, so the bytes bound is the one that bites; it keeps the daemon's RSS in check). */
+export const DEFAULT_CONVERSATION_CACHE_LIMITS: Readonly<ConversationCacheLimits> = { maxEntries: 256, maxBytes: 32 * 1024 * 1024 };
 
 export class ConversationCache {
   /** Map order is recency order: the first key is the least recently used. */

@@ -11,14 +11,8 @@
  * this: with nothing remembered for a model the body is never parsed.
  */
 
-/** Which request format a route sends; routes not listed here never strip anything. */
+/** Which request format a route sends (UpstreamRoute.paramWire); routes without one never strip anything. */
 export type ParamWire = "chat" | "anthropic";
-
-const WIRE_BY_ROUTE_KIND: Readonly<Record<string, ParamWire>> = {
-  chat: "chat",
-  "messages-chat": "chat",
-  anthropic: "anthropic",
-};
 
 /**
  * Optional top-level fields the shim itself adds, per wire. Never `model`, `messages`, `tools`,
@@ -52,10 +46,6 @@ export type ParamAdjustment =
 export interface ParamRejection {
   field: string;
   valueOnly: boolean;
-}
-
-export function paramWireForRoute(kind: string): ParamWire | undefined {
-  return WIRE_BY_ROUTE_KIND[kind];
 }
 
 // ---- detection ----------------------------------------------------------------------------
@@ -303,10 +293,9 @@ export class ParamRetry {
     this.memory = memory;
   }
 
-  /** null for routes that send a body the shim did not build (relays, subprocesses). */
-  static forRoute(kind: string, model: { baseUrl: string; model: string }, memory: UnsupportedParamMemory = unsupportedParamMemory): ParamRetry | null {
-    const wire = paramWireForRoute(kind);
-    return wire ? new ParamRetry(wire, UnsupportedParamMemory.key(wire, model.baseUrl, model.model), model.model, memory) : null;
+  /** The retry state for a route's wire (UpstreamRoute.paramWire) and upstream model. */
+  static forWire(wire: ParamWire, model: { baseUrl: string; model: string }, memory: UnsupportedParamMemory = unsupportedParamMemory): ParamRetry {
+    return new ParamRetry(wire, UnsupportedParamMemory.key(wire, model.baseUrl, model.model), model.model, memory);
   }
 
   applyRemembered(body: string): string {

@@ -1,6 +1,6 @@
 import type { ServerContext } from "../server-context.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
-import { routeForModel } from "../../adapters/routes/select-route.ts";
+import { routeFor } from "../../adapters/routes/route-table.ts";
 import { availableChatgptSlugs } from "../../adapters/chatgpt/chatgpt-availability.ts";
 import { cursorAvailableWithin } from "../../adapters/cursor/cursor-status.ts";
 
@@ -9,7 +9,7 @@ export async function healthBody(ctx: ServerContext) {
   const chatgptSlugs = availableChatgptSlugs(ctx.env);
   const cursor = await cursorAvailableWithin(ctx.env, 2_000);
   const usable = s.models.filter((m) => keyStatus(m, ctx.env).usable);
-  const kinds = new Set(usable.map((m) => routeForModel(m)?.kind).filter(Boolean));
+  const kinds = new Set(usable.map((m) => routeFor("responses", m.provider)?.kind).filter(Boolean));
   return {
     ok: true,
     status: "ok",

@@ -6,7 +6,7 @@ import { ConversationCache, type CachedConversation } from "../../adapters/respo
 import { inputItemsOf, restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { validateResponsesRequest } from "../../adapters/responses/validate-responses-request.ts";
 import { createFrameSink, type FrameChannel, type FrameSink } from "../../adapters/stream/websocket-frame-sink.ts";
-import type { OutputWriter } from "../../machines/request.machine.ts";
+import type { OutputWriter } from "../../adapters/routes/upstream-route.ts";
 import { runRequestActor } from "../run-request-actor.ts";
 import type { ServerContext } from "../server-context.ts";
 import { badMessage, errorFrame } from "./websocket-error-frame.ts";

@@ -24,7 +24,7 @@ describe("state visualizer endpoints", () => {
       "xstate.done.actor.classify→connecting",
       "xstate.done.actor.connect→streaming",
       "xstate.done.actor.pump→caching",
-      "xstate.done.actor.cacheToolCalls→done",
+      "xstate.done.actor.remember→done",
     ]);
   });
 
