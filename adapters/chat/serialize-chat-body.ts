@@ -1,7 +1,5 @@
 import type { ChatMessage, ChatRequest } from "./chat-types.ts";
 
-/** Each chat message's JSON, kept while the message is (the conversation cache holds continued ones). */
-const messageJson = new WeakMap<ChatMessage, string>();
 /** A serialized messages array's elements as UTF-8, joined by commas, in a few pieces. */
 const historyPieces = new WeakMap<readonly ChatMessage[], readonly Buffer[]>();
 /** Arrays that begin with all of another array's messages (a continuation of a cached request). */
@@ -27,12 +25,7 @@ export function serializeChatBody(body: ChatRequest): Buffer[] {
   const basePieces = base && historyPieces.get(base);
   let added = "";
   for (let i = basePieces ? base!.length : 0; i < messages.length; i++) {
-    const m = messages[i];
-    let s = messageJson.get(m);
-    if (s === undefined) {
-      s = JSON.stringify(m);
-      messageJson.set(m, s);
-    }
+    const s = JSON.stringify(messages[i]);
     added += i ? `,${s}` : s;
   }
   let pieces: Buffer[] = basePieces ? [...basePieces] : [];
