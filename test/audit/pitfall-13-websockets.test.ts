@@ -3,6 +3,9 @@ import { request } from "node:http";
 import { shimProviderTable } from "../../adapters/codex-config/provider-values.ts";
 import { parseSettings } from "../../adapters/settings/parse-settings.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
+import { writeGeneratedFiles } from "../../adapters/codex-catalog/write-generated-files.ts";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 /**
  * Pitfall 13: WebSockets. Codex in WebSocket mode is stateful (`previous_response_id` + only the
@@ -16,6 +19,14 @@ describe("pitfall 13: websockets", () => {
   it("the provider config codex-shim writes says supports_websockets = true, or false when turned off", () => {
     expect(shimProviderTable(8765)).toMatchObject({ wire_api: "responses", supports_websockets: true });
     expect(shimProviderTable(8765, { websockets: false }).supports_websockets).toBe(false);
+  });
+
+  it("the generated config follows the setting", () => {
+    const models = parseSettings({ models: [{ model: "m", provider: "openai", base_url: "http://127.0.0.1:9/v1", api_key: "sk-x" }] }, null);
+    const on = writeGeneratedFiles({ stateDir: mkdtempSync(`${tmpdir()}/ws-gen-`), settings: models, port: 8765, env: {} });
+    expect(readFileSync(on.configPath, "utf8")).toContain("supports_websockets = true");
+    const off = writeGeneratedFiles({ stateDir: mkdtempSync(`${tmpdir()}/ws-gen-`), settings: { ...models, websockets: false }, port: 8765, env: {} });
+    expect(readFileSync(off.configPath, "utf8")).toContain("supports_websockets = false");
   });
 
   it("a wrong websockets value names the field and what was expected", () => {
