@@ -41,7 +41,7 @@ const fakeConnectOutput = {
 const eventsFor = (model: string) => (s: { value: unknown }): Ev[] => {
   switch (s.value) {
     case "classifying":
-      return [{ type: "xstate.done.actor.classify", output: model }, { type: "xstate.error.actor.classify", error: new Error("router down") }, { type: "CLIENT_ABORT" }];
+      return [{ type: "xstate.done.actor.classify", output: { slug: model } }, { type: "xstate.error.actor.classify", error: new Error("router down") }, { type: "CLIENT_ABORT" }];
     case "connecting":
       return [{ type: "xstate.done.actor.connect", output: fakeConnectOutput }, { type: "xstate.error.actor.connect", error: new Error("HTTP 500") }, { type: "CLIENT_ABORT" }];
     case "streaming":
@@ -114,10 +114,10 @@ let up: ScriptedUpstream;
 beforeAll(async () => {
   up = await startScriptedUpstream([upstreamStep]);
   shim = await startTestShim({ models: [{ model: "up", slug: "m", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-graph-test" }] });
-  shim.ctx.classify = async (req) => {
+  shim.ctx.classify = async ({ body }) => {
     if (scenario.classify === "error") throw new Error("router down");
     if (scenario.classify === "hang") await new Promise((r) => setTimeout(r, 2000));
-    return req.model;
+    return { slug: body.model };
   };
 });
 afterAll(async () => {
@@ -199,9 +199,9 @@ describe("request machine: the classifying state is the auto-router seam", () =>
     scenario = { model: "m", classify: "done", connect: "done", pump: "finished" };
     const seen: { body: string; settings: number }[] = [];
     const before = shim.ctx.classify;
-    shim.ctx.classify = async (req, settings) => {
-      seen.push({ body: req.model, settings: settings.models.length });
-      return "m";
+    shim.ctx.classify = async ({ body, settings }) => {
+      seen.push({ body: body.model, settings: settings.models.length });
+      return { slug: "m" };
     };
     try {
       const res = await fetch(`${shim.url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "auto", stream: true, input: "hi" }) });

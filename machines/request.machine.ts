@@ -13,6 +13,9 @@ import { pumpUpstreamToResponses } from "../adapters/stream/pump-upstream-to-res
 import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
 import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { inputItemsOf } from "../adapters/responses/restore-previous-response.ts";
+import type { ClassifyInput, ClassifyResult } from "../adapters/router/classify-types.ts";
+import type { RouteDecision } from "../adapters/router/route-decision.ts";
+import { rememberUpstreamFailure } from "../adapters/router/spill-signal.ts";
 
 export type { Selection };
 
@@ -25,7 +28,7 @@ export interface RequestDeps {
   /** Milliseconds of silence towards the client before a keep-alive event (0 = off). */
   keepAliveMs: number;
   /** Picks the concrete model slug for a request (the auto-router); absent = the requested slug. */
-  classify?: (req: ResponsesRequest, settings: Settings) => Promise<string>;
+  classify?: (input: ClassifyInput) => Promise<ClassifyResult>;
 }
 
 export interface RequestInput {
@@ -40,6 +43,8 @@ export interface RequestInput {
   endpoint?: Endpoint;
   /** Client headers routes may forward (RouteContext.forwardHeaders). */
   forwardHeaders?: Readonly<Record<string, string>>;
+  /** The client's request headers (the router reads Codex's thread/turn ids from them). */
+  headers?: Headers;
   /**
    * Set for Responses requests: a finished answer is remembered in the conversation cache, under
    * the thread the request belongs to. Absent (e.g. `/v1/messages`): nothing is remembered.
@@ -60,6 +65,8 @@ export interface RequestTimings {
 
 export interface RequestContext extends RequestInput {
   slug: string;
+  /** The auto-router's decision, when the request named the router's slug. */
+  routing: RouteDecision | null;
   selection: Selection | null;
   prepared: PreparedUpstream | null;
   upstream: Response | null;
@@ -129,13 +136,18 @@ async function connect(selection: Selection, deps: RequestDeps, signal: AbortSig
       ctx.notes.push(retry.note); // notes: the route context's append-only log sink
       continue;
     }
-    throw route.mapHttpError(ctx, { status: response.status, statusText: response.statusText, headers: response.headers, bodyText, url: request.url, modelSlug: model.slug, secrets: [ctx.apiKey] });
+    const mapped = route.mapHttpError(ctx, { status: response.status, statusText: response.statusText, headers: response.headers, bodyText, url: request.url, modelSlug: model.slug, secrets: [ctx.apiKey] });
+    // the auto-router reads reset times from it when it spills to another candidate
+    rememberUpstreamFailure(mapped, { status: response.status, headers: response.headers, bodyText });
+    throw mapped;
   }
 }
 
 /**
  * One request, as an actor. Every state does one job:
- *   classifying  the auto-router seam: deps.classify picks the model slug (a failure keeps the requested one)
+ *   classifying  the auto-router seam: deps.classify picks the model slug (a router bug keeps the requested
+ *                one; the router's own refusal fails the request); a routed request that gets 429 / quota /
+ *                overload / context overflow in `connecting` goes back to `selecting` with the next candidate
  *   selecting    the route table: slug passthroughs, then the settings row → route (404/401/502 when none)
  *   connecting   the upstream call, parameter retries, HTTP error mapping; creates the route's output
  *   streaming    the pump (the data plane: bytes never become machine events)
@@ -149,8 +161,8 @@ export const requestMachine = setup({
     input: {} as RequestInput,
   },
   actors: {
-    classify: fromPromise<string, { body: ResponsesRequest; settings: Settings; deps: RequestDeps }>(async ({ input }) =>
-      input.deps.classify ? input.deps.classify(input.body, input.settings) : input.body.model,
+    classify: fromPromise<ClassifyResult, { input: ClassifyInput; deps: RequestDeps }>(async ({ input }) =>
+      input.deps.classify ? input.deps.classify(input.input) : { slug: input.input.body.model },
     ),
     connect: fromPromise<ConnectOutput, { selection: Selection; deps: RequestDeps; signal: AbortSignal; slug: string }>(async ({ input }) =>
       connect(input.selection, input.deps, input.signal, input.slug),
@@ -193,11 +205,17 @@ export const requestMachine = setup({
   },
   guards: {
     hasSelection: ({ context }) => context.selection !== null,
+    routerRefused: ({ event }) => (event as unknown as { error: unknown }).error instanceof ShimError,
+    canSpill: ({ context, event }) => !context.abort.signal.aborted && context.routing?.spillTarget(context.slug, (event as unknown as { error: unknown }).error) != null,
     streamFailed: ({ event }) => (event as unknown as { output: PumpOutput }).output.outcome === "failed",
     pumpAborted: ({ event }) => (event as unknown as { output: PumpOutput }).output.outcome === "aborted",
   },
   actions: {
     abortUpstream: ({ context }) => context.abort.abort(),
+    spillToNextCandidate: assign(({ context, event }) => ({
+      slug: context.routing?.spill(context.slug, (event as unknown as { error: unknown }).error) ?? context.slug,
+      selection: null,
+    })),
     markEnd: assign({ timings: ({ context }) => ({ ...context.timings, end: performance.now() }) }),
     recordFirstOutput: assign({ timings: ({ context, event }) => ({ ...context.timings, firstOutput: (event as unknown as { output: PumpOutput }).output.firstOutputAt }) }),
   },
@@ -206,6 +224,7 @@ export const requestMachine = setup({
   context: ({ input }) => ({
     ...input,
     slug: input.body.model ?? "",
+    routing: null,
     selection: null,
     prepared: null,
     upstream: null,
@@ -223,10 +242,17 @@ export const requestMachine = setup({
       invoke: {
         id: "classify",
         src: "classify",
-        input: ({ context }) => ({ body: context.body, settings: context.settings, deps: context.deps }),
-        onDone: { target: "selecting", actions: assign({ slug: ({ event }) => event.output }) },
-        // A router failure never fails the request: keep the requested slug.
-        onError: { target: "selecting" },
+        input: ({ context }) => ({
+          input: { requestId: context.requestId, body: context.body, settings: context.settings, headers: context.headers, signal: context.abort.signal },
+          deps: context.deps,
+        }),
+        onDone: { target: "selecting", actions: assign({ slug: ({ event }) => event.output.slug, routing: ({ event }) => event.output.decision ?? null }) },
+        onError: [
+          // The router's own answer (disabled, no usable candidate, images without a vision model).
+          { guard: "routerRefused", target: "failed", actions: assign({ error: ({ event }) => event.error as ShimError }) },
+          // A router bug never fails the request: keep the requested slug.
+          { target: "selecting" },
+        ],
       },
     },
     selecting: {
@@ -260,16 +286,21 @@ export const requestMachine = setup({
             timings: { ...context.timings, sent: event.output.sentAt, headers: event.output.headersAt },
           })),
         },
-        onError: {
-          target: "failed",
-          actions: assign({
-            error: ({ event }) =>
-              event.error instanceof ShimError
-                ? event.error
-                : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
-            upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
-          }),
-        },
+        onError: [
+          // 429 / out of quota / overloaded / context overflow before any byte reached the client:
+          // the auto-router's next adequate candidate gets the same request.
+          { guard: "canSpill", target: "selecting", actions: "spillToNextCandidate" },
+          {
+            target: "failed",
+            actions: assign({
+              error: ({ event }) =>
+                event.error instanceof ShimError
+                  ? event.error
+                  : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
+              upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
+            }),
+          },
+        ],
       },
     },
     streaming: {

@@ -62,7 +62,7 @@ export interface RunRequestResult {
  * is streaming (upstream headers in) or final, so pre-stream failures keep a real HTTP status
  * (docs/decisions.md D5).
  */
-export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "signal">, o: RunRequestOptions): Promise<RunRequestResult> {
+export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "signal" | "headers">, o: RunRequestOptions): Promise<RunRequestResult> {
   const t0 = performance.now();
   const trace = ctx.traces.start(o.requestId, o.body.model);
   let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
@@ -80,6 +80,7 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
       deps: { transport: ctx.transport, conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       endpoint: o.endpoint,
       forwardHeaders: o.forwardHeaders,
+      headers: req.headers,
       conversation: o.conversation,
       continuation: o.continuation,
     },
@@ -103,6 +104,7 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
     if (s.status === "done") {
       sub.unsubscribe();
       trace.final = String(s.value);
+      if (s.context.routing) trace.model = s.context.routing.summary();
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);

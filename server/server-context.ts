@@ -1,8 +1,8 @@
 import type { SettingsStore } from "../adapters/settings/settings-store.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
 import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
-import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
-import type { Settings } from "../adapters/settings/settings-types.ts";
+import type { AutoRouter } from "../adapters/router/auto-router.ts";
+import type { RequestDeps } from "../machines/request.machine.ts";
 import type { RequestTraceStore } from "./request-trace-store.ts";
 
 export interface ServerContext {
@@ -18,7 +18,10 @@ export interface ServerContext {
   keepAliveMs: number;
   log: (line: string) => void;
   traces: RequestTraceStore;
-  classify?: (req: ResponsesRequest, settings: Settings) => Promise<string>;
+  /** The auto-router (decisions, cooldowns); its `classify` is the machine's `classifying` step. */
+  router?: AutoRouter;
+  /** Overrides the router's classify (tests). */
+  classify?: RequestDeps["classify"];
   /** Open Responses WebSockets, closed when the server stops (upgraded sockets outlive server.close). */
   openSockets?: Set<{ close(code?: number, reason?: string): void; terminate(): void }>;
 }

@@ -8,6 +8,7 @@ import { createFetchTransport, type Transport } from "../adapters/transport/upst
 import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { RequestTraceStore } from "./request-trace-store.ts";
 import { maxBodyBytes } from "./read-json-body.ts";
+import { AutoRouter } from "../adapters/router/auto-router.ts";
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -58,6 +59,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     log,
     traces: new RequestTraceStore(),
     openSockets: new Set(),
+    router: new AutoRouter({ transport, env, log }),
   };
   const app = createApp(ctx);
   // WebSocket hooks are resolved through the app (guard included); messages are bounded like HTTP bodies.

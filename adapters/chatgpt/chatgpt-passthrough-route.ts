@@ -5,7 +5,7 @@ import type { PreparedUpstream, RouteContext, UpstreamRoute } from "../routes/up
 import { readCodexAuth } from "./read-codex-auth.ts";
 import { chatgptBaseUrl } from "./chatgpt-env.ts";
 import { chatgptBody, chatgptHeaders } from "./chatgpt-request.ts";
-import { createRelayTranslator, ResponsesRelayWriter } from "./responses-relay-writer.ts";
+import { createRelayTranslator, ResponsesRelayWriter } from "../responses/responses-relay-writer.ts";
 import { VerbatimUpstreamError } from "./verbatim-upstream-error.ts";
 
 export const CODEX_LOGIN_HINT = "run `codex login` (ChatGPT sign-in), then retry";

@@ -6,7 +6,7 @@ import { chatgptBaseUrl } from "./chatgpt-env.ts";
 import { chatgptBody, chatgptHeaders } from "./chatgpt-request.ts";
 import { readCodexAuth } from "./read-codex-auth.ts";
 import { chatgptLoginRequired } from "./chatgpt-passthrough-route.ts";
-import { ResponsesRelayWriter } from "./responses-relay-writer.ts";
+import { ResponsesRelayWriter } from "../responses/responses-relay-writer.ts";
 
 /** The beta header Codex sends on its own WebSocket upgrade (codex-protocol §11). */
 export const RESPONSES_WEBSOCKETS_BETA = "responses_websockets=2026-02-06";

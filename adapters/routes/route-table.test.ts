@@ -11,6 +11,8 @@ describe("the endpoint × provider table", () => {
   it("serves /v1/responses for every provider, and /v1/messages translated (chat) or relayed (anthropic)", () => {
     for (const p of PROVIDERS) expect(PROVIDER_ROUTES[p].responses, p).toBeDefined();
     expect([routeFor("responses", "openai")?.kind, routeFor("responses", "generic-chat-completion-api")?.kind, routeFor("responses", "anthropic")?.kind]).toEqual(["chat", "chat", "anthropic"]);
+    expect(routeFor("responses", "openai-responses")?.kind).toBe("responses");
+    expect(routeFor("messages", "openai-responses")).toBeUndefined();
     expect([routeFor("messages", "openai")?.kind, routeFor("messages", "generic-chat-completion-api")?.kind, routeFor("messages", "anthropic")?.kind]).toEqual(["messages-chat", "messages-chat", "messages-anthropic"]);
   });
 
@@ -18,7 +20,8 @@ describe("the endpoint × provider table", () => {
     const wires = Object.fromEntries(
       [...Object.values(PROVIDER_ROUTES).flatMap((r) => Object.values(r)), chatgptPassthroughRoute({}), cursorRoute({})].map((r) => [r.kind, r.paramWire ?? null]),
     );
-    expect(wires).toEqual({ chat: "chat", "messages-chat": "chat", anthropic: "anthropic", "messages-anthropic": null, chatgpt: null, cursor: null });
+    // the native Responses route builds its (sanitized) body too, so it learns rejected fields on its own wire
+    expect(wires).toEqual({ chat: "chat", "messages-chat": "chat", anthropic: "anthropic", "messages-anthropic": null, responses: "responses", chatgpt: null, cursor: null });
   });
 
   it("slug passthroughs are offered on /v1/responses only, before the settings rows", () => {

@@ -3,6 +3,7 @@ import type { SlugResolver, UpstreamRoute } from "./upstream-route.ts";
 import { chatRoute } from "../chat/chat-route.ts";
 import { anthropicRoute } from "../anthropic/anthropic-route.ts";
 import { messagesAnthropicRoute, messagesChatRoute } from "../messages/messages-routes.ts";
+import { openaiResponsesRoute } from "../openai-responses/openai-responses-route.ts";
 import { resolveChatgptSlug } from "../chatgpt/resolve-chatgpt-slug.ts";
 import { resolveCursorSlug } from "../cursor/resolve-cursor-slug.ts";
 
@@ -46,6 +47,8 @@ export const PROVIDER_ROUTES: Readonly<Record<Provider, ProviderRoutes>> = {
   "generic-chat-completion-api": { responses: chatRoute, messages: messagesChatRoute },
   // {base}/messages: translated for /v1/responses, relayed as it is for /v1/messages
   anthropic: { responses: anthropicRoute, messages: messagesAnthropicRoute },
+  // {base}/responses: passed through, sanitized; relayed back with only what must change
+  "openai-responses": { responses: openaiResponsesRoute },
 };
 
 export function routeFor(endpoint: Endpoint, provider: Provider): UpstreamRoute | undefined {

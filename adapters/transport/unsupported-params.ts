@@ -13,7 +13,7 @@
 import { upstreamBodyText, type UpstreamBody } from "./upstream-transport.ts";
 
 /** Which request format a route sends (UpstreamRoute.paramWire); routes without one never strip anything. */
-export type ParamWire = "chat" | "anthropic";
+export type ParamWire = "chat" | "anthropic" | "responses";
 
 /**
  * Optional top-level fields the shim itself adds, per wire. Never `model`, `messages`, `tools`,
@@ -23,12 +23,15 @@ export type ParamWire = "chat" | "anthropic";
 const OPTIONAL_FIELDS: Readonly<Record<ParamWire, readonly string[]>> = {
   chat: ["reasoning_effort", "stream_options", "parallel_tool_calls", "max_completion_tokens", "max_tokens", "verbosity", "response_format", "temperature", "top_p", "tool_choice"],
   anthropic: ["thinking", "output_config", "temperature", "top_p"],
+  // native Responses upstreams: what Codex adds beyond model/input/tools/stream/instructions
+  responses: ["reasoning", "include", "prompt_cache_key", "parallel_tool_calls", "store", "service_tier", "text", "max_output_tokens", "temperature", "top_p", "tool_choice", "truncation", "metadata", "safety_identifier", "user"],
 };
 
 /** A rejected field that is sent again under the other name (value kept) instead of dropped. */
 const RENAMES: Readonly<Record<ParamWire, Readonly<Record<string, string>>>> = {
   chat: { max_tokens: "max_completion_tokens", max_completion_tokens: "max_tokens" },
   anthropic: {},
+  responses: {},
 };
 
 /** A rejected value of these is a configuration problem (the cap), not an optional extra: no retry. */
@@ -67,7 +70,7 @@ const PYDANTIC_FIELD_TYPES = /^(?:extra_forbidden|value_error\.extra|extra_field
 const PYDANTIC_VALUE_TYPES = /^(?:literal_error|enum|type_error\.enum|value_error\.const)$/;
 
 /** An indexed path into a required field (`messages.2.content`, `messages[1]`, `tools.0`): the error is about that. */
-const REQUIRED_FIELD_PATH = /(?<![A-Za-z0-9_.])(?:messages|tools|system|contents)(?:\.\d|\[\d)/;
+const REQUIRED_FIELD_PATH = /(?<![A-Za-z0-9_.])(?:messages|tools|system|contents|input)(?:\.\d|\[\d)/;
 
 const MAX_WALK_DEPTH = 6;
 const MAX_WALK_ITEMS = 50;

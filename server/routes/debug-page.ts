@@ -48,10 +48,17 @@ function draw(hitStates, hitEdges) {
   for (const [k, labels] of groups) {
     const [f, t] = k.split(">"); const a = pos[f], b = pos[t];
     const hit = hitEdges.has(k);
+    const text = [...labels].join(" / ");
+    if (a[1] === b[1] && b[0] < a[0]) {
+      // a back edge on the row (the router's spill: connecting → selecting): an arc over the nodes
+      const bx1 = a[0] + 70, bx2 = b[0] + 70, y = a[1];
+      s += '<path class="edge' + (hit ? ' hit' : '') + '" d="M' + bx1 + ',' + y + ' C' + bx1 + ',' + (y - 48) + ' ' + bx2 + ',' + (y - 48) + ' ' + bx2 + ',' + y + '"/>';
+      if (text) s += '<text class="elabel" x="' + (bx1 + bx2) / 2 + '" y="' + (y - 40) + '" text-anchor="middle">' + text + ' (spill)</text>';
+      continue;
+    }
     const x1 = a[0] + 140, y1 = a[1] + 20, x2 = b[0], y2 = b[1] + 20;
     const mx = (x1 + x2) / 2, my = (y1 + y2) / 2;
     s += '<path class="edge' + (hit ? ' hit' : '') + '" d="M' + x1 + ',' + y1 + ' C' + mx + ',' + y1 + ' ' + mx + ',' + y2 + ' ' + x2 + ',' + y2 + '"/>';
-    const text = [...labels].join(" / ");
     if (text) s += '<text class="elabel" x="' + (y1 === y2 ? mx : mx + 6) + '" y="' + (y1 === y2 ? y1 - 28 : my) + '" text-anchor="' + (y1 === y2 ? "middle" : "start") + '">' + text + '</text>';
   }
   for (const st of order) {
@@ -66,6 +73,8 @@ function show(r, el) {
   const states = new Set(["classifying"]); const edges = new Set(); let prev = "classifying";
   for (const st of r.steps) {
     let v = st.state;
+    // a spill: connect failed and the request went through selecting to the next candidate
+    if (v === "connecting" && prev === "connecting" && st.event === "xstate.error.actor.connect") { edges.add("connecting>selecting"); edges.add("selecting>connecting"); continue; }
     if (!v || v === prev) continue;
     if (prev === "classifying") { edges.add("classifying>selecting"); states.add("selecting"); prev = "selecting"; } // transient state
     edges.add(prev + ">" + v); states.add(v); prev = v;

@@ -24,7 +24,7 @@ export function responsesWebSocketHooks(ctx: ServerContext): Partial<Hooks> {
         return new Response(WEBSOCKETS_OFF_MESSAGE, { status: 426, headers: { "content-type": "text/plain; charset=utf-8" } });
     },
     open(peer) {
-      sessions.set(peer, new ResponsesSocketSession(ctx, peer));
+      sessions.set(peer, new ResponsesSocketSession(ctx, peer, { headers: peer.request.headers }));
       ctx.openSockets?.add(peer);
     },
     message(peer, message) {

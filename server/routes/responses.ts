@@ -19,7 +19,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     requestId: newItemId("req"),
     body,
     streaming,
-    classify: ctx.classify,
+    classify: ctx.classify ?? ctx.router?.classify,
     conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body) },
   });
   const c = run.context;

@@ -62,16 +62,20 @@ export class ResponsesSocketSession {
   /** ChatGPT-subscription turns are relayed to ChatGPT's own WebSocket (opened at the first one). */
   private readonly chatgpt: ChatgptSocketRelay;
 
-  constructor(ctx: ServerContext, channel: FrameChannel, opts: { runTurn?: TurnRunner } = {}) {
+  /** The upgrade request's headers (Codex's thread and turn ids): what an HTTP request would carry. */
+  private readonly headers: Headers;
+
+  constructor(ctx: ServerContext, channel: FrameChannel, opts: { runTurn?: TurnRunner; headers?: Headers } = {}) {
     this.ctx = ctx;
     this.channel = channel;
+    this.headers = opts.headers ?? new Headers();
     this.sink = createFrameSink(channel);
     this.chatgpt = new ChatgptSocketRelay(ctx.env, (code) => {
       // The upstream holds this connection's conversation: without it, Codex must start over.
       this.ctx.log(`[ws] ${this.id}: the ChatGPT WebSocket closed (${code}); closing the client connection`);
       this.channel.close?.(1011, "upstream WebSocket closed");
     });
-    this.runTurn = opts.runTurn ?? ((turn, sink, signal) => runWithRequestMachine(ctx, this.conversations, turn, sink, signal, ` transport=ws conn=${this.id} items=+${turn.newItems.length}/${turn.body.input.length}`));
+    this.runTurn = opts.runTurn ?? ((turn, sink, signal) => runWithRequestMachine(ctx, this.conversations, this.headers, turn, sink, signal, ` transport=ws conn=${this.id} items=+${turn.newItems.length}/${turn.body.input.length}`));
   }
 
   /** A text message from the client (null for a binary one). */
@@ -203,13 +207,13 @@ export class ResponsesSocketSession {
 }
 
 /** The HTTP path's request machine, with the frame sink as its output and the connection's cache. */
-async function runWithRequestMachine(ctx: ServerContext, conversations: ConversationCache, turn: SocketTurn, sink: FrameSink, signal: AbortSignal, logSuffix: string): Promise<TurnOutcome> {
+async function runWithRequestMachine(ctx: ServerContext, conversations: ConversationCache, headers: Headers, turn: SocketTurn, sink: FrameSink, signal: AbortSignal, logSuffix: string): Promise<TurnOutcome> {
   sink.takeDoneItems();
-  const run = await runRequestActor(ctx, { signal }, {
+  const run = await runRequestActor(ctx, { signal, headers }, {
     requestId: newItemId("req"),
     body: turn.body,
     streaming: true,
-    classify: ctx.classify,
+    classify: ctx.classify ?? ctx.router?.classify,
     sink,
     conversations,
     conversation: { threadKey: undefined },
