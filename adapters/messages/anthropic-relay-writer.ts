@@ -3,7 +3,7 @@ import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-
 import type { ResponseObject } from "../responses/responses-types.ts";
 import { buildUsage } from "../responses/normalize-usage.ts";
 import { anthropicErrorBody } from "./anthropic-error.ts";
-import type { MessagesUsage } from "./messages-types.ts";
+import type { MessagesUsage } from "../anthropic/anthropic-types.ts";
 
 /**
  * Relays an Anthropic upstream's Messages stream to an Anthropic client as it came. Only

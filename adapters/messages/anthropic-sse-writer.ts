@@ -4,7 +4,7 @@ import type { OutputLocalShellCallItem, ResponseObject, ResponsesUsage } from ".
 import type { ResponsesItemWriter } from "../responses/responses-item-writer.ts";
 import { zeroUsage } from "../responses/normalize-usage.ts";
 import { anthropicErrorBody, anthropicErrorTypeForCode } from "./anthropic-error.ts";
-import type { MessagesResponse, MessagesResponseBlock, MessagesStopReason, MessagesUsage } from "./messages-types.ts";
+import type { MessagesResponse, MessagesResponseBlock, MessagesStopReason, MessagesUsage } from "../anthropic/anthropic-types.ts";
 
 type OpenBlock = { kind: "text"; index: number; text: string[] } | { kind: "thinking"; index: number; text: string[] };
 

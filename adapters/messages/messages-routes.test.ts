@@ -35,8 +35,8 @@ describe("/v1/messages routes", () => {
     expect(p.request.url).toBe("http://x/v1/chat/completions");
     expect(chat.messages).toEqual([
       { role: "assistant", content: null, tool_calls: [{ id: "t1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
-      { role: "tool", tool_call_id: "t1", content: "see\n[image]" },
-      { role: "user", content: [{ type: "text", text: "Visual tool result for t1." }, { type: "image_url", image_url: { url: "https://x/i.png" } }, { type: "text", text: "next" }] },
+      { role: "tool", tool_call_id: "t1", content: "see" },
+      { role: "user", content: [{ type: "text", text: "Images returned by the tool calls above:" }, { type: "image_url", image_url: { url: "https://x/i.png" } }, { type: "text", text: "next" }] },
     ]);
     expect(p.upstreamMessages).toEqual(chat.messages);
     expect(chat.tool_choice).toBe("required");

@@ -10,7 +10,7 @@ import { AnthropicRelayWriter, createAnthropicRelayTranslator } from "./anthropi
 import { ChatStreamTranslator } from "../chat/translate-chat-stream-to-responses.ts";
 import { convertMessagesToChat } from "./convert-messages-to-chat.ts";
 import { AnthropicShapedError, anthropicErrorBody, anthropicErrorType } from "./anthropic-error.ts";
-import type { MessagesRequest } from "./messages-types.ts";
+import type { MessagesRequest } from "../anthropic/anthropic-types.ts";
 
 /** What the Messages handler needs from the writer beyond the OutputWriter surface. */
 export interface MessagesWriter {
