@@ -66,6 +66,13 @@ describe("incremental chat translation of a continuation", () => {
     const mid = convertResponsesRequestToChat(midReq, model, [], { previous: midTurn, newItems: turns[1].input.slice(5) }).body.messages;
     expect(mid).toEqual(convertResponsesRequestToChat(midReq, model, []).body.messages);
     expect(mid.filter((m) => m.role === "assistant")).toHaveLength(1);
+    // a new output that answers a call of the cached part: still the same as the whole translation
+    const late: InputItem = { type: "function_call_output", call_id: "call_from_before", output: "late" } as InputItem;
+    const callBefore: InputItem = { type: "function_call", call_id: "call_from_before", name: "exec_command", arguments: "{}" } as InputItem;
+    const withCall: Req = { ...turns[1], input: [...turns[1].input.slice(0, 4), callBefore, { type: "function_call_output", call_id: "call_from_before", output: "first" } as InputItem] };
+    const prevWithCall = new ConversationCache().remember({ ...prev, input: withCall.input, output: [], upstreamMessages: convertResponsesRequestToChat(withCall, model, []).body.messages });
+    const lateReq: Req = { ...withCall, input: [...withCall.input, late] };
+    expect(convertResponsesRequestToChat(lateReq, model, [], { previous: prevWithCall, newItems: [late] }).body.messages).toEqual(convertResponsesRequestToChat(lateReq, model, []).body.messages);
     const bare = new ConversationCache().remember({ ...prev, upstreamMessages: undefined });
     expect(continued(bare, turns[1])).toEqual(full);
   });
