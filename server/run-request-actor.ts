@@ -1,6 +1,10 @@
 import { createActor, type SnapshotFrom } from "xstate";
 import { requestMachine, type RequestContext, type RequestInput } from "../machines/request.machine.ts";
+import type { Readable } from "node:stream";
+import { FastResponse } from "srvx";
 import { createSseBody, discardSink, type ByteSink } from "../adapters/stream/sse-body-sink.ts";
+import { createNodeSseBody } from "../adapters/stream/node-sse-body.ts";
+import { nodeRuntimeOf } from "./node-runtime.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { ServerContext } from "./server-context.ts";
 import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
@@ -14,6 +18,12 @@ export const SSE_HEADERS = {
   connection: "keep-alive",
   "x-accel-buffering": "no",
 };
+
+/** The 200 SSE answer; srvx pipes a Node stream body straight into the ServerResponse. */
+export function sseResponse(body: ReadableStream<Uint8Array> | Readable, headers: Record<string, string>): Response {
+  const init = { status: 200, headers: { ...SSE_HEADERS, ...headers } };
+  return body instanceof ReadableStream ? new Response(body, init) : (new FastResponse(body as unknown as BodyInit, init) as unknown as Response);
+}
 
 /** HTTP status for a non-streaming answer that failed after the upstream answered. */
 export function statusForFailedCode(code: string): number {
@@ -48,8 +58,8 @@ export interface RunRequestResult {
   /** The actor's state when the handler can answer: streaming, or final. */
   state: "streaming" | "done" | "failed" | "aborted";
   context: RequestContext;
-  /** The SSE body to return when streaming (null for non-streaming clients). */
-  sseBody: ReadableStream<Uint8Array> | null;
+  /** The SSE body to return when streaming (null for non-streaming clients): a Node stream on the Node server. */
+  sseBody: ReadableStream<Uint8Array> | Readable | null;
   /** `x-request-id` and `x-codex-shim-overhead-ms`. */
   headers: Record<string, string>;
   /** Settles with the final context once the actor is done (the stream has ended). */
@@ -70,7 +80,7 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
   const clientGone = () => {
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
-  const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : o.streaming ? createSseBody(clientGone) : { body: null, sink: discardSink };
+  const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
   const actor = createActor(requestMachine, {
     input: {
       requestId: o.requestId,

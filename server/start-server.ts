@@ -36,6 +36,20 @@ export interface RunningServer {
 
 export class PortInUseError extends Error {}
 
+/**
+ * Silence towards Codex before a keep-alive event. 1 s, checked every 0.5 s, so the longest gap is
+ * ~1.5 s: no Codex `stream_idle_timeout_ms` of 2 s or more fires while the upstream is alive
+ * (one ~100-byte event a second of silence). `CODEX_SHIM_KEEPALIVE_MS` overrides; 0 turns it off.
+ */
+export const DEFAULT_KEEPALIVE_MS = 1000;
+
+export function keepAliveMsFrom(env: NodeJS.ProcessEnv): number {
+  const v = env.CODEX_SHIM_KEEPALIVE_MS?.trim();
+  if (!v) return DEFAULT_KEEPALIVE_MS;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_KEEPALIVE_MS;
+}
+
 /** Loads settings (throws SettingsError on a bad file), binds loopback, and serves. */
 export async function startServer(o: StartOptions): Promise<RunningServer> {
   const log = o.log ?? ((l: string) => console.log(l));
@@ -55,7 +69,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     startedAt: Date.now(),
     bindHost: host,
     port,
-    keepAliveMs: o.keepAliveMs ?? Number(env.CODEX_SHIM_KEEPALIVE_MS ?? 15_000),
+    keepAliveMs: o.keepAliveMs ?? keepAliveMsFrom(env),
     log,
     traces: new RequestTraceStore(),
     openSockets: new Set(),

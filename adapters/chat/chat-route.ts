@@ -1,4 +1,5 @@
 import { mapUpstreamHttpError } from "../errors/map-upstream-http-error.ts";
+import { upstreamHeaders } from "../transport/upstream-headers.ts";
 import { joinUpstreamUrl } from "../transport/join-upstream-url.ts";
 import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToChat } from "./convert-responses-request-to-chat.ts";
@@ -9,10 +10,7 @@ import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 
 /** Upstream headers: extra_headers first, then Authorization unless extra_headers set it. */
 export function chatHeaders(ctx: RouteContext): Record<string, string> {
-  const h: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
-  for (const [k, v] of Object.entries(ctx.model.extraHeaders)) h[k.toLowerCase()] = v;
-  if (ctx.apiKey && !("authorization" in h)) h.authorization = `Bearer ${ctx.apiKey}`;
-  return h;
+  return upstreamHeaders({ accept: "text/event-stream", extraHeaders: ctx.model.extraHeaders, bearer: ctx.apiKey });
 }
 
 /** Providers `openai`, `generic-chat-completion-api` and `ollama`: `{base}/chat/completions`. */

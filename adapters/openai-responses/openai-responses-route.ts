@@ -1,4 +1,5 @@
 import { mapUpstreamHttpError } from "../errors/map-upstream-http-error.ts";
+import { upstreamHeaders } from "../transport/upstream-headers.ts";
 import { joinUpstreamUrl } from "../transport/join-upstream-url.ts";
 import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
@@ -8,13 +9,8 @@ import { nativeResponsesPolicy } from "./native-responses-policy.ts";
 import { nativeToolCallMapper } from "./map-native-tool-calls.ts";
 import { NativeCompactionTranslator } from "./translate-native-compaction-stream.ts";
 
-/** Upstream headers: extra_headers first, then Authorization unless extra_headers set it. */
-function responsesHeaders(ctx: RouteContext, streaming: boolean): Record<string, string> {
-  const h: Record<string, string> = { "content-type": "application/json", accept: streaming ? "text/event-stream" : "application/json" };
-  for (const [k, v] of Object.entries(ctx.model.extraHeaders)) h[k.toLowerCase()] = v;
-  if (ctx.apiKey && !("authorization" in h)) h.authorization = `Bearer ${ctx.apiKey}`;
-  return h;
-}
+const responsesHeaders = (ctx: RouteContext, streaming: boolean) =>
+  upstreamHeaders({ accept: streaming ? "text/event-stream" : "application/json", extraHeaders: ctx.model.extraHeaders, bearer: ctx.apiKey });
 
 /**
  * Provider `openai-responses` (alias `responses`): upstreams that serve the Responses API

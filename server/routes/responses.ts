@@ -4,7 +4,7 @@ import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { threadKeyOf } from "../../adapters/responses/conversation-cache.ts";
 import type { ServerContext } from "../server-context.ts";
-import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-request-actor.ts";
+import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 
 /**
  * POST /v1/responses: one request actor per call. Pre-stream failures get a real HTTP status
@@ -28,7 +28,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     const err = c.error ?? new ShimError({ status: 502, code: "upstream_error", message: "The request failed before the upstream answered." });
     return err.toResponse(run.headers);
   }
-  if (streaming) return new Response(run.sseBody, { status: 200, headers: { ...SSE_HEADERS, ...run.headers } });
+  if (streaming) return sseResponse(run.sseBody!, run.headers);
   const obj = c.writer.responseObject();
   const status = obj.status === "failed" && obj.error ? statusForFailedCode(obj.error.code) : 200;
   return Response.json(obj, { status, headers: run.headers });
