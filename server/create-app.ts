@@ -8,6 +8,7 @@ import { handleResponses } from "./routes/responses.ts";
 import { handleCompact } from "./routes/compact.ts";
 import { handleMessages } from "./routes/messages.ts";
 import { responsesWebSocketHooks } from "./routes/responses-websocket.ts";
+import { handleDeleteResponse, handleGetResponse, handleInputItems } from "./routes/stored-responses.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { toDirectedGraph } from "@xstate/graph";
 import { debugPageHtml } from "./routes/debug-page.ts";
@@ -59,6 +60,10 @@ export function createApp(ctx: ServerContext): H3 {
     "/v1/responses/compact",
     answerShimErrors(async (event) => handleCompact(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
   );
+  // Stored responses (store: true): read, list input items, delete.
+  app.get("/v1/responses/:id", answerShimErrors(async (event) => handleGetResponse(ctx, event.context.params!.id)));
+  app.get("/v1/responses/:id/input_items", answerShimErrors(async (event) => handleInputItems(ctx, event.context.params!.id, event.url.searchParams)));
+  app.delete("/v1/responses/:id", answerShimErrors(async (event) => handleDeleteResponse(ctx, event.context.params!.id)));
   // Anthropic Messages for Anthropic clients; errors come back in Anthropic's shape.
   app.post("/v1/messages", (event) => handleMessages(ctx, event.req, bodyLimit));
   app.get("/debug", () => new Response(debugPageHtml(ctx.version), { headers: { "content-type": "text/html; charset=utf-8" } }));

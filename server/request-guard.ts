@@ -45,6 +45,8 @@ export function checkRequest(req: Request, hosts: Set<string>): GuardVerdict {
   const cross = crossSiteVerdict(req, hosts);
   if (cross) return cross;
   if (upgrade) return { ok: true };
+  // DELETE carries no body, and a page cannot send one cross-site without a CORS preflight (which the shim never allows).
+  if (req.method === "DELETE") return { ok: true };
   const ct = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (ct !== "application/json") {
     return { ok: false, status: 415, message: `Unsupported Media Type: expected Content-Type: application/json, got ${ct ? JSON.stringify(ct) : "none"}` };

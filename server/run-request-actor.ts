@@ -52,6 +52,8 @@ export interface RunRequestOptions {
   conversations?: ConversationCache;
   /** The body continues a cached response: routes may translate only the new items. */
   continuation?: RequestInput["continuation"];
+  /** Called once when the actor is final, before a non-streaming answer is returned. */
+  onFinal?: (context: RequestContext, state: RunRequestResult["state"]) => void;
 }
 
 export interface RunRequestResult {
@@ -116,6 +118,7 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
       trace.final = String(s.value);
       if (s.context.routing) trace.model = s.context.routing.summary();
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
+      o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
       resolveFinished(s.context);

@@ -8,6 +8,9 @@ import { createFetchTransport, type Transport } from "../adapters/transport/upst
 import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { RequestTraceStore } from "./request-trace-store.ts";
 import { maxBodyBytes } from "./read-json-body.ts";
+import { LazyResponseStore, responseStoreFile } from "../adapters/responses/lazy-response-store.ts";
+import { ResponseLookup } from "../adapters/responses/response-lookup.ts";
+import { stateDir } from "../adapters/settings/state-paths.ts";
 import { AutoRouter } from "../adapters/router/auto-router.ts";
 
 export const DEFAULT_PORT = 8765;
@@ -25,6 +28,8 @@ export interface StartOptions {
   transport?: Transport;
   keepAliveMs?: number;
   watchSettings?: boolean;
+  /** Where the response store lives; the state dir ($CODEX_SHIM_HOME, ~/.codex-shim) by default. */
+  stateDir?: string;
 }
 
 export interface RunningServer {
@@ -60,10 +65,14 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const transport = o.transport ?? createFetchTransport();
   // A settings edit that changes a model's timeouts must not leave the old connection pool open.
   store.onChange((s) => transport.retainTimeouts?.(s.models.map((m) => m.timeouts)));
+  const conversations = new ConversationCache();
+  const responseStore = new LazyResponseStore(responseStoreFile(o.stateDir ?? stateDir(env)), () => store.current);
   const ctx: ServerContext = {
     store,
     transport,
-    conversations: new ConversationCache(),
+    conversations,
+    responseStore,
+    responses: new ResponseLookup(conversations, responseStore),
     env,
     version: VERSION,
     startedAt: Date.now(),
@@ -83,6 +92,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     await server.ready();
   } catch (e) {
     store.close();
+    responseStore.close();
     await transport.close();
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE")
       throw new PortInUseError(`Port ${port} on ${host} is already in use. Is codex-shim already running (\`codex-shim status\`)? Otherwise pick another port with --port.`);
@@ -98,6 +108,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     async close() {
       store.close();
       await closeWebSockets(ctx.openSockets);
+      responseStore.close();
       await server.close(true);
       await transport.close();
     },

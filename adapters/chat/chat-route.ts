@@ -23,9 +23,9 @@ export const chatRoute: UpstreamRoute = {
     return {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: serializeChatBody(body), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
-      createOutput({ responseId, model: slug }) {
+      createOutput({ responseId, model: slug, echo }) {
         // Chat reasoning has no signed blocks: the text itself rides in encrypted_content, tagged with the model.
-        const writer = new ResponsesEventWriter({ responseId, model: slug, encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null) });
+        const writer = new ResponsesEventWriter({ responseId, model: slug, echo, encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null) });
         return { writer, translator: new ChatStreamTranslator(writer, tools, remoteCompaction ? { compactionFor: ctx.requestedSlug, model } : { model }) };
       },
     };

@@ -29,9 +29,9 @@ export const openaiResponsesRoute: UpstreamRoute = {
     if (compaction) body.stream = true;
     return {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/responses"), headers: responsesHeaders(ctx, streaming || compaction), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
-      createOutput({ responseId, model: slug }) {
+      createOutput({ responseId, model: slug, echo }) {
         if (compaction) {
-          const writer = new ResponsesEventWriter({ responseId, model: slug });
+          const writer = new ResponsesEventWriter({ responseId, model: slug, echo });
           return { writer, translator: new NativeCompactionTranslator(writer, ctx.requestedSlug) };
         }
         const writer = new ResponsesRelayWriter({
@@ -41,6 +41,7 @@ export const openaiResponsesRoute: UpstreamRoute = {
           keepAlive: true,
           normalizeUsage: true,
           items: tools ? nativeToolCallMapper(tools) : undefined,
+          echo,
         });
         return { writer, translator: createRelayTranslator(writer) };
       },

@@ -8,6 +8,9 @@ import { validateResponsesRequest } from "../../adapters/responses/validate-resp
 import { createFrameSink, type FrameChannel, type FrameSink } from "../../adapters/stream/websocket-frame-sink.ts";
 import type { OutputWriter } from "../../adapters/routes/upstream-route.ts";
 import { runRequestActor } from "../run-request-actor.ts";
+import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
+import type { PreviousResponse } from "../../adapters/responses/response-store.ts";
+import { storeFinishedResponse } from "../routes/store-finished-response.ts";
 import type { ServerContext } from "../server-context.ts";
 import { badMessage, errorFrame } from "./websocket-error-frame.ts";
 import { ChatgptSocketRelay } from "../../adapters/chatgpt/chatgpt-socket-relay.ts";
@@ -184,8 +187,15 @@ export class ResponsesSocketSession {
     const checked = validateResponsesRequest({ ...fields, input: newItems, stream: true });
     const prevId = typeof checked.previous_response_id === "string" ? checked.previous_response_id : null;
     const previous = prevId ? this.conversations.get(prevId) : undefined;
-    const body = restorePreviousResponse(this.conversations, checked) as SocketTurn["body"];
+    // This connection's responses, then stored (`store: true`) ones; never another connection's store:false ones.
+    const lookup = { get: (id: string): PreviousResponse | undefined => this.conversations.get(id) ?? this.stored(id) };
+    const body = restorePreviousResponse(lookup, checked) as SocketTurn["body"];
     return { body, newItems, previousResponseId: prevId, previous, generate: generate !== false };
+  }
+
+  private stored(id: string): PreviousResponse | undefined {
+    const row = this.ctx.responseStore.forRead()?.get(id);
+    return row ? { input: row.input, output: row.response.output } : undefined;
   }
 
   /** `generate: false` (Codex's prewarm): a completed, empty response at once; no upstream call. */
@@ -209,6 +219,12 @@ export class ResponsesSocketSession {
 /** The HTTP path's request machine, with the frame sink as its output and the connection's cache. */
 async function runWithRequestMachine(ctx: ServerContext, conversations: ConversationCache, headers: Headers, turn: SocketTurn, sink: FrameSink, signal: AbortSignal, logSuffix: string): Promise<TurnOutcome> {
   sink.takeDoneItems();
+  // `store` true or unset also writes the finished response to the SQLite store, as over HTTP.
+  let store = turn.body.store !== false;
+  if (store && !responseStoreEnabled(ctx.store.current)) {
+    turn.body.store = false;
+    store = false;
+  }
   const run = await runRequestActor(ctx, { signal, headers }, {
     requestId: newItemId("req"),
     body: turn.body,
@@ -216,7 +232,8 @@ async function runWithRequestMachine(ctx: ServerContext, conversations: Conversa
     classify: ctx.classify ?? ctx.router?.classify,
     sink,
     conversations,
-    conversation: { threadKey: undefined },
+    conversation: { threadKey: undefined, previousResponseId: turn.previousResponseId ?? undefined },
+    onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
     continuation: turn.previous ? { previous: turn.previous, newItems: turn.newItems } : undefined,
     logSuffix,
   });

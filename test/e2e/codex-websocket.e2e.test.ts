@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatTextStep, startScriptedUpstream, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
@@ -105,7 +105,7 @@ describe(`real Codex CLI in WebSocket mode (${CODEX_LAUNCHER.includes("codex171"
           restarted ??= (async () => {
             await new Promise((r) => setTimeout(r, 300));
             await current.close();
-            current = await startServer({ settingsFile, settingsRequired: true, port, env: { ...process.env }, log: (l) => logs.push(l), keepAliveMs: 0, watchSettings: false });
+            current = await startServer({ settingsFile, settingsRequired: true, port, stateDir: dirname(settingsFile), env: { ...process.env }, log: (l) => logs.push(l), keepAliveMs: 0, watchSettings: false });
           })();
           return chatToolCallsStep([{ id: "call_slow", name: "exec_command", args: JSON.stringify({ cmd: "sleep 1.5; echo after-restart" }) }]);
         }

@@ -28,6 +28,7 @@ const prewarmMsg = JSON.parse(readSharedFixture("codex-0.169/websocket-prewarm.m
 const turnMsg = JSON.parse(readSharedFixture("codex-0.169/websocket-turn.message.json")) as Record<string, any>;
 const userText = (text: string) => ({ type: "message", role: "user", content: [{ type: "input_text", text }] });
 const create = (fields: Record<string, unknown>) => ({ type: "response.create", model: "shim-model", store: false, tools: [], ...fields });
+const textOf = (m: any) => (typeof m.content === "string" ? m.content : m.content.map((p: any) => p.text).join(""));
 const completedId = (frames: any[]) => frames.find((f) => f.type === "response.completed")?.response.id as string;
 
 describe("Responses WebSocket: Codex's prewarm, then incremental turns", () => {
@@ -112,6 +113,23 @@ describe("Responses WebSocket: connection-local store", () => {
     // and the server-wide cache (HTTP previous_response_id) never saw the store:false WebSocket responses
     expect(shim.ctx.conversations.get(id)).toBeUndefined();
     expect(up.requests).toHaveLength(1);
+    await b.close();
+  });
+
+  it("a store:true response is kept on disk too: another connection can continue it", async () => {
+    up.setScript([chatTextStep("stored answer"), chatTextStep("continued elsewhere")]);
+    const a = await openResponsesSocket(shim.url);
+    a.send(create({ store: true, input: [userText("remember this")] }));
+    const first = await a.untilTerminal();
+    expect(first.at(-1).response.store).toBe(true);
+    await a.close();
+    const b = await openResponsesSocket(shim.url);
+    b.send(create({ previous_response_id: completedId(first), input: [userText("and then?")] }));
+    const second = await b.untilTerminal();
+    expect(second.at(-1)).toMatchObject({ type: "response.completed", response: { previous_response_id: completedId(first) } });
+    const msgs = up.requests[1].body.messages as any[];
+    expect(msgs.map((m) => m.role)).toEqual(["user", "assistant", "user"]);
+    expect(textOf(msgs[1])).toBe("stored answer");
     await b.close();
   });
 
