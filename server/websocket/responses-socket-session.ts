@@ -1,6 +1,7 @@
 import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { newItemId, newResponseId } from "../../adapters/responses/new-id.ts";
 import { ResponsesEventWriter } from "../../adapters/responses/responses-event-writer.ts";
+import { buildResponseEcho } from "../../adapters/responses/build-response-resource.ts";
 import type { InputItem, OutputItem, ResponsesRequest } from "../../adapters/responses/responses-types.ts";
 import { ConversationCache, type CachedConversation } from "../../adapters/responses/conversation-cache.ts";
 import { inputItemsOf, restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
@@ -201,7 +202,7 @@ export class ResponsesSocketSession {
   /** `generate: false` (Codex's prewarm): a completed, empty response at once; no upstream call. */
   private prewarm(turn: SocketTurn): void {
     const id = newResponseId();
-    const w = new ResponsesEventWriter({ responseId: id, model: turn.body.model });
+    const w = new ResponsesEventWriter({ responseId: id, model: turn.body.model, echo: buildResponseEcho(turn.body, turn.previousResponseId) });
     w.start();
     w.complete();
     void this.sink.writeText!(w.take());

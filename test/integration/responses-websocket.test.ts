@@ -6,6 +6,7 @@ import { chatChunk, chatSse, chatTextStep, httpErrorStep, startScriptedUpstream,
 import { chatToolCallsStep } from "../helpers/chat-agent-steps.ts";
 import { openResponsesSocket } from "../helpers/responses-socket-client.ts";
 import { readSharedFixture } from "../helpers/shared-fixtures.ts";
+import { assertValidEventStream } from "../helpers/open-responses-schema.ts";
 
 /** The real server, WebSocket mode, against a scripted chat-completions upstream. */
 let up: ScriptedUpstream;
@@ -39,6 +40,8 @@ describe("Responses WebSocket: Codex's prewarm, then incremental turns", () => {
     expect(frames.map((f) => f.type)).toEqual(["response.created", "response.in_progress", "response.completed"]);
     expect(frames[2].response.id).toMatch(/^resp_/);
     expect(frames[2].response.output).toEqual([]);
+    // the same events as over SSE: every one valid against the Open Responses schema
+    assertValidEventStream(frames);
     expect(up.requests).toHaveLength(0);
     await c.close();
   });
@@ -56,6 +59,8 @@ describe("Responses WebSocket: Codex's prewarm, then incremental turns", () => {
     // each event is one frame with a strictly increasing sequence number, no SSE framing
     const seqs = frames.map((f) => f.sequence_number);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    assertValidEventStream(frames);
+    expect(frames.at(-1).response.previous_response_id).toBe(prewarmId);
     expect(up.requests).toHaveLength(1);
     const sent = up.requests[0].body.messages as { role: string; content: unknown }[];
     // base instructions from the prewarm come first, then the turn's developer/user items
@@ -74,6 +79,8 @@ describe("Responses WebSocket: Codex's prewarm, then incremental turns", () => {
     c.send(create({ previous_response_id: completedId(first), input: [{ type: "function_call_output", call_id: "call_1", output: "hi\n" }], tools: [{ type: "function", name: "exec_command", parameters: { type: "object", properties: {} } }] }));
     const second = await c.untilTerminal();
     expect(second.at(-1).type).toBe("response.completed");
+    assertValidEventStream(first);
+    assertValidEventStream(second);
     const msgs = up.requests[1].body.messages as any[];
     expect(msgs.map((m) => m.role)).toEqual(["user", "assistant", "tool"]);
     expect(msgs[1].tool_calls[0]).toMatchObject({ id: "call_1", function: { name: "exec_command" } });
