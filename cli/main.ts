@@ -9,6 +9,8 @@ import { CodexCommand } from "./commands/codex-command.ts";
 import { AppCommand } from "./commands/app-command.ts";
 import { DoctorCommand } from "./commands/doctor-command.ts";
 import { OpencodeGoRefreshCommand } from "./commands/opencode-go-refresh-command.ts";
+import { PickerCommand } from "./commands/picker-command.ts";
+import { PatchAppCommand, RestoreAppCommand } from "./commands/desktop-patch-commands.ts";
 import { RouterDemoCommand } from "./commands/router-demo-command.ts";
 import { nearest } from "../adapters/settings/nearest-word.ts";
 
@@ -26,6 +28,9 @@ const COMMANDS = [
   ModelUseCommand,
   CodexCommand,
   AppCommand,
+  PickerCommand,
+  PatchAppCommand,
+  RestoreAppCommand,
   DoctorCommand,
   OpencodeGoRefreshCommand,
   RouterDemoCommand,

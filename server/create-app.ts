@@ -13,6 +13,7 @@ import { ShimError } from "../adapters/errors/shim-error.ts";
 import { toDirectedGraph } from "@xstate/graph";
 import { debugPageHtml } from "./routes/debug-page.ts";
 import { requestMachine } from "../machines/request.machine.ts";
+import { registerPickerRoutes } from "./picker/picker-routes.ts";
 
 /** Expected failures (bad input, upstream errors) become their HTTP answer, not an h3 "unhandled" error. */
 export function answerShimErrors(fn: (event: H3Event) => Promise<Response>): (event: H3Event) => Promise<Response> {
@@ -66,6 +67,7 @@ export function createApp(ctx: ServerContext): H3 {
   app.delete("/v1/responses/:id", answerShimErrors(async (event) => handleDeleteResponse(ctx, event.context.params!.id)));
   // Anthropic Messages for Anthropic clients; errors come back in Anthropic's shape.
   app.post("/v1/messages", (event) => handleMessages(ctx, event.req, bodyLimit));
+  registerPickerRoutes(app, ctx);
   app.get("/debug", () => new Response(debugPageHtml(ctx.version), { headers: { "content-type": "text/html; charset=utf-8" } }));
   app.get("/debug/requests", () => ctx.traces.list());
   app.get("/debug/machine", () => {
