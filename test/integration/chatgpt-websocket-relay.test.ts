@@ -56,11 +56,12 @@ describe("ChatGPT passthrough over WebSocket", () => {
     expect(turn[2].response).toMatchObject({ id: "resp_up_2", model: "openai-gpt-5-5" });
 
     // one upstream socket, opened with the ChatGPT login; messages relayed as they came, model swapped
+    // (and store: false, which the ChatGPT endpoint requires, as over HTTP)
     expect(up.upgrades).toHaveLength(1);
     expect(up.upgrades[0]).toMatchObject({ authorization: `Bearer ${TOKEN}`, "chatgpt-account-id": "acc-9", "openai-beta": "responses_websockets=2026-02-06", session_id: "thread-1" });
     expect(up.messages).toEqual([
-      { type: "response.create", model: "gpt-5.5", input: [{ type: "message", role: "developer", content: "base" }], generate: false, prompt_cache_key: "thread-1" },
-      { type: "response.create", model: "gpt-5.5", previous_response_id: "resp_up_1", input: [user("hi")] },
+      { type: "response.create", model: "gpt-5.5", input: [{ type: "message", role: "developer", content: "base" }], generate: false, prompt_cache_key: "thread-1", store: false },
+      { type: "response.create", model: "gpt-5.5", previous_response_id: "resp_up_1", input: [user("hi")], store: false },
     ]);
     await c.close();
   });
