@@ -116,8 +116,11 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
     if (s.status === "done") {
       sub.unsubscribe();
       trace.final = String(s.value);
+      const werr = s.context.writer?.error;
+      // a non-streaming client gets an HTTP error for a stream that failed after the upstream answered
+      const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
       if (s.context.routing) trace.model = s.context.routing.summary();
-      ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
+      ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
       o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
