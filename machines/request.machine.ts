@@ -2,7 +2,7 @@ import { assign, fromPromise, setup } from "xstate";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import { newResponseId } from "../adapters/responses/new-id.ts";
 import type { Settings } from "../adapters/settings/settings-types.ts";
-import type { OutputWriter, PreparedUpstream, StreamTranslator } from "../adapters/routes/upstream-route.ts";
+import type { OutputWriter, PreparedUpstream, RouteContext, StreamTranslator } from "../adapters/routes/upstream-route.ts";
 import { selectRoute, type Selection } from "../adapters/routes/select-route.ts";
 import type { Endpoint } from "../adapters/routes/route-table.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
@@ -55,6 +55,8 @@ export interface RequestInput {
     /** The id the client continued: the body was rebuilt without it (stateless upstreams), the response still names it. */
     previousResponseId?: string;
   };
+  /** The body continues a cached response (WebSocket turns): a route may translate only the new items. */
+  continuation?: RouteContext["continuation"];
 }
 
 export interface RequestTimings {
@@ -267,6 +269,7 @@ export const requestMachine = setup({
           settings: context.settings,
           env: context.deps.env,
           forwardHeaders: context.forwardHeaders ?? {},
+          continuation: context.continuation,
         });
         return picked instanceof ShimError ? { selection: null, error: picked } : { selection: picked, error: null };
       }),

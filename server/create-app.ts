@@ -1,4 +1,4 @@
-import { H3, HTTPError, type H3Event } from "h3";
+import { H3, HTTPError, defineWebSocketHandler, type H3Event } from "h3";
 import type { ServerContext } from "./server-context.ts";
 import { allowedHosts, checkRequest } from "./request-guard.ts";
 import { readJsonBody, maxBodyBytes } from "./read-json-body.ts";
@@ -7,6 +7,7 @@ import { modelsBody } from "./routes/models.ts";
 import { handleResponses } from "./routes/responses.ts";
 import { handleCompact } from "./routes/compact.ts";
 import { handleMessages } from "./routes/messages.ts";
+import { responsesWebSocketHooks } from "./routes/responses-websocket.ts";
 import { handleDeleteResponse, handleGetResponse, handleInputItems } from "./routes/stored-responses.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { toDirectedGraph } from "@xstate/graph";
@@ -52,6 +53,10 @@ export function createApp(ctx: ServerContext): H3 {
     "/v1/responses",
     answerShimErrors(async (event) => handleResponses(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
   );
+  // WebSocket mode (GET + Upgrade); a plain GET is answered 426 Upgrade Required.
+  const responsesSocket = defineWebSocketHandler(responsesWebSocketHooks(ctx));
+  app.get("/v1/responses", responsesSocket);
+  app.get("/responses", responsesSocket);
   app.post(
     "/v1/responses/compact",
     answerShimErrors(async (event) => handleCompact(ctx, event.req, await readJsonBody(event.req, bodyLimit))),

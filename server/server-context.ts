@@ -28,4 +28,6 @@ export interface ServerContext {
   router?: AutoRouter;
   /** Overrides the router's classify (tests). */
   classify?: RequestDeps["classify"];
+  /** Open Responses WebSockets, closed when the server stops (upgraded sockets outlive server.close). */
+  openSockets?: Set<{ close(code?: number, reason?: string): void; terminate(): void }>;
 }

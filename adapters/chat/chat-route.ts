@@ -5,6 +5,7 @@ import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToChat } from "./convert-responses-request-to-chat.ts";
 import { ChatStreamTranslator } from "./translate-chat-stream-to-responses.ts";
 import { encodeChatReasoning } from "./chat-reasoning-carrier.ts";
+import { serializeChatBody } from "./serialize-chat-body.ts";
 import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 
 /** Upstream headers: extra_headers first, then Authorization unless extra_headers set it. */
@@ -17,10 +18,10 @@ export const chatRoute: UpstreamRoute = {
   kind: "chat",
   paramWire: "chat",
   prepare(ctx) {
-    const { body, tools, remoteCompaction } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes);
+    const { body, tools, remoteCompaction } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes, ctx.continuation);
     const model = ctx.model.model;
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: serializeChatBody(body), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
       createOutput({ responseId, model: slug, echo }) {
         // Chat reasoning has no signed blocks: the text itself rides in encrypted_content, tagged with the model.

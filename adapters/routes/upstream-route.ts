@@ -1,4 +1,5 @@
-import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesRequest, ResponsesUsage } from "../responses/responses-types.ts";
+import type { InputItem, ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesRequest, ResponsesUsage } from "../responses/responses-types.ts";
+import type { CachedConversation } from "../responses/conversation-cache.ts";
 import type { ModelConfig, Settings } from "../settings/settings-types.ts";
 import type { UpstreamRequest } from "../transport/upstream-transport.ts";
 import type { ShimError } from "../errors/shim-error.ts";
@@ -27,6 +28,12 @@ export interface RouteContext {
   requestedSlug: string;
   /** Notes for the request's summary log line (never prompt text or keys). */
   notes: string[];
+  /**
+   * Set when `request.input` is a cached response's conversation plus `newItems` (a WebSocket
+   * continuation): a route may append the translation of the items after `previous.input` to
+   * `previous.upstreamMessages` instead of translating the whole history again.
+   */
+  continuation?: { previous: CachedConversation; newItems: readonly InputItem[] };
   /** Client headers the endpoint lets routes forward (e.g. `anthropic-beta` on /v1/messages). */
   forwardHeaders?: Readonly<Record<string, string>>;
 }

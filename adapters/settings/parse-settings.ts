@@ -97,7 +97,7 @@ function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: strin
   if (Array.isArray(raw)) return { rows: raw, key: "" };
   if (raw && typeof raw === "object") {
     const o = raw as Record<string, unknown>;
-    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "response_store", "$schema"];
+    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "response_store", "websockets", "$schema"];
     for (const k of Object.keys(o)) {
       if (!allowedTop.includes(k)) {
         const hint = suggest(k, allowedTop);
@@ -206,8 +206,17 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
   const rawRouter = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>).router : undefined;
   const router = parseRouterSettings(rawRouter, models, problems);
   const responseStore = raw && typeof raw === "object" && !Array.isArray(raw) ? parseResponseStoreSettings((raw as Record<string, unknown>).response_store, problems) : undefined;
+
+  let websockets: boolean | undefined;
+  if (raw && typeof raw === "object" && !Array.isArray(raw) && "websockets" in raw) {
+    const w = (raw as Record<string, unknown>).websockets;
+    if (typeof w !== "boolean") problems.push(`websockets: expected true or false (WebSocket mode for Codex; default true), got ${JSON.stringify(w)}`);
+    else websockets = w;
+  }
+
   if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
   const settings: Settings = router ? { file, models, router } : { file, models };
   if (responseStore) settings.responseStore = responseStore;
+  if (websockets !== undefined) settings.websockets = websockets;
   return settings;
 }

@@ -60,6 +60,8 @@ export interface Settings {
   router?: RouterSettings;
   /** Absent = DEFAULT_RESPONSE_STORE. */
   responseStore?: ResponseStoreSettings;
+  /** WebSocket mode on /v1/responses and `supports_websockets` in Codex's config; default on. */
+  websockets?: boolean;
 }
 
 /** One model the auto-router may pick (reference-behavior §8.1). */

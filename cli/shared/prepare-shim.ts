@@ -44,5 +44,5 @@ export function pickModel(o: CliOptions, p: PreparedShim, requested?: string): s
 /** The provider `name` is the model's display name: Codex Desktop shows it (as the picker page sets it). */
 export function shimSettingsFor(p: PreparedShim, model: string, port: number): ShimCodexSettings {
   const entry = p.files.catalog.models.map(entryInfo).find((e) => e.slug === model);
-  return { model, catalogPath: p.files.catalogPath, provider: shimProviderTable(port, entry?.displayName) };
+  return { model, catalogPath: p.files.catalogPath, provider: shimProviderTable(port, { name: entry?.displayName, websockets: p.settings.websockets !== false }) };
 }

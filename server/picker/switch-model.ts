@@ -32,7 +32,7 @@ export async function switchModel(ctx: ServerContext, model: PickerModel): Promi
   const actor = createActor(configMachine, {
     input: {
       file,
-      action: { kind: "enable", settings: { model: model.slug, catalogPath: files.catalogPath, provider: shimProviderTable(ctx.port, model.display_name) } },
+      action: { kind: "enable", settings: { model: model.slug, catalogPath: files.catalogPath, provider: shimProviderTable(ctx.port, { name: model.display_name, websockets: ctx.store.current.websockets !== false }) } },
       deps: fsConfigDeps(join(dir, "backups")),
     },
   });
