@@ -4,6 +4,10 @@ import { createSseBody, discardSink } from "../adapters/stream/sse-body-sink.ts"
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { ServerContext } from "./server-context.ts";
 import { summarizeRequest } from "./summarize-request.ts";
+import { newTrace, type TraceEndpoint } from "./debug/request-trace.ts";
+import { TraceRecorder } from "./debug/trace-recorder.ts";
+import { bindTrace, receivedAt } from "./debug/request-marks.ts";
+import { codexIdsOf, describeClient } from "./debug/describe-client.ts";
 
 type Snap = SnapshotFrom<typeof requestMachine>;
 
@@ -31,6 +35,8 @@ export interface RunRequestOptions {
   classify?: ServerContext["classify"];
   /** Appended to the request's summary log line. */
   logSuffix?: string;
+  /** The client-facing endpoint, for the inspector (default `responses`). */
+  endpoint?: TraceEndpoint;
 }
 
 export interface RunRequestResult {
@@ -51,7 +57,7 @@ export interface RunRequestResult {
  */
 export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRequestOptions): Promise<RunRequestResult> {
   const t0 = performance.now();
-  const trace = ctx.traces.start(o.requestId, o.body.model);
+  const recorder = startTrace(ctx, req, o);
   let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
   // Both the SSE body's cancel and the request signal report a vanished client; the actor may already be final.
   const clientGone = () => {
@@ -63,28 +69,21 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       requestId: o.requestId,
       body: o.body,
       settings: ctx.store.current,
-      sink,
-      deps: { transport: ctx.transport, toolCallCache: ctx.toolCallCache, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      sink: recorder.sink(sink),
+      deps: { transport: recorder.transport(ctx.transport), toolCallCache: ctx.toolCallCache, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       routeFor: o.routeFor,
     },
-    inspect: (ev) => {
-      if (ev.actorRef !== actorRef) return;
-      if (ev.type === "@xstate.event") trace.steps.push({ at: Date.now() - trace.startedAt, event: ev.event.type, state: "" });
-      else if (ev.type === "@xstate.snapshot") {
-        // the state the event led to (microsteps through transient states are collapsed)
-        const last = trace.steps[trace.steps.length - 1];
-        if (last) last.state = String((ev.snapshot as { value?: unknown }).value);
-      }
-    },
+    inspect: recorder.inspect,
   });
   actorRef = actor;
+  recorder.attach(actor);
 
   let resolveAnswerable!: (s: Snap) => void;
   const answerable = new Promise<Snap>((r) => (resolveAnswerable = r));
   const sub = actor.subscribe((s) => {
     if (s.status === "done") {
       sub.unsubscribe();
-      trace.final = String(s.value);
+      recorder.finish(String(s.value), s.context);
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
@@ -103,4 +102,25 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
   // Time the shim itself spent so far: before the upstream call and after its headers.
   if (sent !== undefined && gotHeaders !== undefined) headers["x-codex-shim-overhead-ms"] = (sent - t0 + (performance.now() - gotHeaders)).toFixed(2);
   return { state: snap.value as RunRequestResult["state"], context: c, sseBody, headers };
+}
+
+/** The request's inspector trace (and its capture, when capturing is on). */
+function startTrace(ctx: ServerContext, req: Request, o: RunRequestOptions): TraceRecorder {
+  const url = new URL(req.url, "http://shim");
+  const body = o.body as unknown as Record<string, unknown>;
+  const trace = newTrace({
+    id: o.requestId,
+    endpoint: o.endpoint ?? "responses",
+    method: req.method,
+    path: url.pathname,
+    requestedModel: typeof o.body.model === "string" ? o.body.model : "",
+    client: describeClient(req.headers),
+    codex: codexIdsOf(req.headers, body),
+  });
+  trace.stream = o.streaming;
+  const capture = ctx.traces.captures.begin(o.requestId, req.headers, body);
+  trace.captured = capture !== null;
+  bindTrace(req, trace);
+  ctx.traces.add(trace);
+  return new TraceRecorder(trace, ctx.traces, receivedAt(req), capture);
 }

@@ -56,6 +56,10 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     log,
     traces: new RequestTraceStore(),
   };
+  // Translation capture (prompt text) only when asked for: the settings file or the environment; the page can toggle it.
+  const captureWanted = (s: typeof store.current) => s.debug?.capture ?? /^(1|true|yes|on)$/i.test(env.CODEX_SHIM_DEBUG_CAPTURE ?? "");
+  ctx.traces.captures.setEnabled(captureWanted(store.current));
+  store.onChange((s) => ctx.traces.captures.setEnabled(captureWanted(s)));
   const app = createApp(ctx);
   const server = serve(app, { port, hostname: host, silent: true, gracefulShutdown: false });
   try {

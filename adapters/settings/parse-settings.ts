@@ -154,7 +154,7 @@ function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: strin
   if (Array.isArray(raw)) return { rows: raw, key: "" };
   if (raw && typeof raw === "object") {
     const o = raw as Record<string, unknown>;
-    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "$schema"];
+    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "debug", "$schema"];
     for (const k of Object.keys(o)) {
       if (!allowedTop.includes(k)) {
         const hint = suggest(k, allowedTop);
@@ -262,7 +262,32 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
     else if (r) router = r as Record<string, unknown>;
   }
 
+  const debug = parseDebugSettings(raw, problems);
+
   if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
   const slugs = deriveSlugs(drafts.map((d, i) => ({ model: d.model, displayName: d.displayName, slug: explicitSlugs[i], index: d.index })));
-  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router };
+  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router, ...(debug ? { debug } : {}) };
+}
+
+/** `"debug": {"capture": true}`: the flow inspector's translation capture (off by default). */
+function parseDebugSettings(raw: unknown, problems: string[]): Settings["debug"] {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw) || !("debug" in raw)) return undefined;
+  const d = (raw as Record<string, unknown>).debug;
+  if (d === null || d === undefined) return undefined;
+  if (typeof d !== "object" || Array.isArray(d)) {
+    problems.push(`debug: expected an object like {"capture": true}, got ${JSON.stringify(d)}`);
+    return undefined;
+  }
+  const out: NonNullable<Settings["debug"]> = {};
+  for (const [k, v] of Object.entries(d as Record<string, unknown>)) {
+    if (k !== "capture") {
+      const hint = suggest(k, ["capture"]);
+      problems.push(`debug.${k}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
+    } else if (typeof v !== "boolean") {
+      problems.push(`debug.capture: expected true or false, got ${JSON.stringify(v)}`);
+    } else {
+      out.capture = v;
+    }
+  }
+  return out;
 }

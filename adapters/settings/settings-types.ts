@@ -41,6 +41,8 @@ export interface Settings {
   file: string | null;
   models: ModelConfig[];
   router?: Record<string, unknown>;
+  /** The flow inspector (`/debug`): `capture` keeps prompt text for the translation diff. */
+  debug?: { capture?: boolean };
 }
 
 export const DEFAULT_TIMEOUTS: ModelTimeouts = {

@@ -2,16 +2,17 @@ import { validateResponsesRequest } from "../../adapters/responses/validate-resp
 import { newItemId } from "../../adapters/responses/new-id.ts";
 import { ShimError } from "../../adapters/errors/shim-error.ts";
 import type { ServerContext } from "../server-context.ts";
+import type { TraceEndpoint } from "../debug/request-trace.ts";
 import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-request-actor.ts";
 
 /**
  * POST /v1/responses: one request actor per call. Pre-stream failures get a real HTTP status
  * (429 + Retry-After, 400, 5xx); everything after the first byte is a `response.failed` event.
  */
-export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>): Promise<Response> {
+export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>, opts: { endpoint?: TraceEndpoint } = {}): Promise<Response> {
   const body = validateResponsesRequest(rawBody);
   const streaming = body.stream === true;
-  const run = await runRequestActor(ctx, req, { requestId: newItemId("req"), body, streaming, classify: ctx.classify });
+  const run = await runRequestActor(ctx, req, { requestId: newItemId("req"), body, streaming, classify: ctx.classify, endpoint: opts.endpoint });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });
   if (!c.writer) {
