@@ -65,6 +65,9 @@ function exportTransition(t: TransitionDef): ExportedTransition {
 
 function exportNode(node: Node): ExportedState {
   const out: ExportedState = {};
+  const children = Object.entries(node.states);
+  const initial = node.initial?.target?.[0];
+  if (children.length && initial && node.type !== "parallel") out.initial = initial.key;
   if (node.type === "final" || node.type === "parallel" || node.type === "history") out.type = node.type;
   if (node.description) out.description = node.description;
   if (node.entry.length) out.entry = node.entry.map(actionName);
@@ -88,10 +91,7 @@ function exportNode(node: Node): ExportedState {
     (out.on ??= {})[event] = ts.map(exportTransition);
   }
   if (node.always?.length) out.always = node.always.map(exportTransition);
-  const children = Object.entries(node.states);
   if (children.length) {
-    const initial = node.initial?.target?.[0];
-    if (initial && node.type !== "parallel") out.initial = initial.key;
     out.states = Object.fromEntries(children.map(([key, child]) => [key, exportNode(child as Node)]));
   }
   return out;

@@ -2,7 +2,7 @@ import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { newItemId } from "../../adapters/responses/new-id.ts";
 import type { RequestTraceStore } from "../request-trace-store.ts";
 import { newTrace, type RejectionStage, type TraceEndpoint } from "./request-trace.ts";
-import { bodyOf, receivedAt, traceOf } from "./request-marks.ts";
+import { bindTrace, bodyOf, receivedAt, traceOf } from "./request-marks.ts";
 import { codexIdsOf, describeClient } from "./describe-client.ts";
 import { clip, redactSecrets } from "./redact-for-inspector.ts";
 
@@ -46,6 +46,7 @@ export function recordRejection(
   trace.outcome = "rejected";
   trace.rejection = { stage: r.stage, detail: r.detail ? clip(redactSecrets(r.detail), 300) : undefined };
   trace.error = { code: r.code, message: clip(redactSecrets(r.message), 2000), where: "before_stream" };
+  bindTrace(req, trace);
   traces.add(trace);
   return id;
 }

@@ -33,6 +33,7 @@ function sideBySide(leftTitle, left, rightTitle, right) {
   return h("div", { class: "diff" },
     h("p", { class: "hint" }, `${changed} changed line${changed === 1 ? "" : "s"}; unchanged runs are folded.`),
     h("table", { class: "difftable" },
+      h("colgroup", null, h("col", { class: "c-ln" }), h("col"), h("col", { class: "c-ln" }), h("col")),
       h("thead", null, h("tr", null, h("th", { colspan: 2 }, leftTitle), h("th", { colspan: 2 }, rightTitle))),
       body));
 }
@@ -80,6 +81,7 @@ function streamView(trace, ex, capture) {
     h("p", { class: "hint" }, "Each row is one read of the upstream body and what the shim wrote to the client for it."),
     up.length || capture.downstream.length
       ? h("table", { class: "difftable stream" },
+          h("colgroup", null, h("col", { class: "c-time" }), h("col"), h("col")),
           h("thead", null, h("tr", null, h("th", null, "time"), h("th", null, `upstream ${ex?.status ? `(HTTP ${ex.status})` : ""}`), h("th", null, trace.endpoint === "messages" ? "to the client (Anthropic events)" : "to Codex (Responses events)"))),
           table)
       : h("p", { class: "empty" }, "No stream bytes were captured."),
