@@ -15,6 +15,11 @@ export interface InspectorRig {
   close(): Promise<void>;
 }
 
+/** Strings that run script if a page ever puts them into HTML. */
+export const HOSTILE_MODEL = '<img src=x onerror="window.__xss=1">';
+export const HOSTILE_TOOL = '<img src=x onerror="window.__xss=2">';
+export const HOSTILE_AGENT = "<svg onload=window.__xss=3>/1.0";
+
 export const SECRET_KEY = "sk-inspector-secret-0123456789";
 
 export async function startInspectorRig(opts: { env?: NodeJS.ProcessEnv; extraRows?: unknown[]; settings?: Record<string, unknown> } = {}): Promise<InspectorRig> {
@@ -39,6 +44,16 @@ export async function startInspectorRig(opts: { env?: NodeJS.ProcessEnv; extraRo
       );
       return;
     }
+    if (model === "up-hostile") {
+      res.end(
+        chatSse([
+          chatChunk({ role: "assistant", content: "" }),
+          chatChunk({ tool_calls: [{ index: 0, id: "call_<b>x</b>", type: "function", function: { name: HOSTILE_TOOL, arguments: "{}" } }] }),
+          chatChunk({}, "tool_calls"),
+        ]),
+      );
+      return;
+    }
     if (model === "up-slow") {
       res.write(chatSse([chatChunk({ role: "assistant", content: "" }), chatChunk({ content: "thinking about it" })], { done: false }));
       held.add(res);
@@ -57,7 +72,7 @@ export async function startInspectorRig(opts: { env?: NodeJS.ProcessEnv; extraRo
   };
   const up = await startScriptedUpstream([step]);
   const row = (slug: string, model: string) => ({ slug, model, provider: "openai", base_url: `${up.url}/v1`, api_key: SECRET_KEY });
-  const models = [row("ok", "up-ok"), row("tools", "up-tools"), row("limited", "up-429"), row("slow", "up-slow"), ...(opts.extraRows ?? [])];
+  const models = [row("ok", "up-ok"), row("tools", "up-tools"), row("limited", "up-429"), row("slow", "up-slow"), row("hostile", "up-hostile"), ...(opts.extraRows ?? [])];
   const shim = await startTestShim({ models, ...opts.settings }, { env: opts.env ?? {} });
   return {
     up,

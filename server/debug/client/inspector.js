@@ -57,7 +57,7 @@ function updateCounts() {
   const all = [...state.traces.values()];
   const inFlight = all.filter((t) => t.outcome === "in_flight").length;
   const problems = all.filter(isProblem).length;
-  replaceChildren(counts, `${all.length} requests`, inFlight ? ` · ${inFlight} in flight` : "", problems ? h("span", { class: "bad" }, ` · ${problems} problems`) : "");
+  replaceChildren(counts, `${all.length} requests`, inFlight ? ` · ${inFlight} in flight` : "", problems ? h("span", { class: "bad" }, ` · ${problems} problem${problems === 1 ? "" : "s"}`) : "");
   const models = [...new Set(all.flatMap((t) => [t.requestedModel, t.model]).filter(Boolean))].sort();
   const cur = modelSel.value;
   if (models.join("\n") !== modelSel.dataset.models) {
@@ -148,6 +148,7 @@ async function loadAll() {
   list.retain(new Set(traces.map((t) => t.id)));
   for (const id of [...state.traces.keys()]) if (!traces.some((t) => t.id === id)) state.traces.delete(id);
   for (const t of [...traces].reverse()) upsert(t);
+  list.updateEmpty();
   updateCounts();
 }
 

@@ -103,8 +103,8 @@ export function renderMachineDiagram(graph, trace, layout = layoutMachine(graph)
   const svg = s("svg", { class: "machine", viewBox: `0 0 ${width} ${height}`, width, height, role: "img", "aria-label": "Request machine with the path this request took" });
   svg.appendChild(
     s("defs", null,
-      s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0L10,5L0,10z", class: "arrowhead" })),
-      s("marker", { id: "arrow-hit", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" }, s("path", { d: "M0,0L10,5L0,10z", class: "arrowhead hit" })),
+      s("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 9, refY: 5, markerUnits: "userSpaceOnUse", markerWidth: 10, markerHeight: 10, orient: "auto-start-reverse" }, s("path", { d: "M0,0L10,5L0,10z", class: "arrowhead" })),
+      s("marker", { id: "arrow-hit", viewBox: "0 0 10 10", refX: 9, refY: 5, markerUnits: "userSpaceOnUse", markerWidth: 13, markerHeight: 13, orient: "auto-start-reverse" }, s("path", { d: "M0,0L10,5L0,10z", class: "arrowhead hit" })),
     ),
   );
   const edgeLayer = s("g", { class: "edges" });

@@ -41,7 +41,7 @@ function facts(t) {
   return h("dl", { class: "facts" },
     fact("Endpoint", mono(`${t.method} ${t.path}`), " ", h("span", { class: "tag" }, ENDPOINT_LABEL[t.endpoint] ?? t.endpoint), x.requestKind ? h("span", { class: "tag kind" }, x.requestKind) : null, t.stream === false ? h("span", { class: "tag" }, "non-streaming") : null),
     fact("Received", fmtTimestamp(t.startedAt)),
-    fact("Client", c.name ? `${c.name}${c.version ? ` ${c.version}` : ""}` : null, c.originator && c.originator !== c.name ? h("span", { class: "dim" }, ` originator ${c.originator}`) : null),
+    fact("Client", c.name ? `${c.name}${c.version ? ` ${c.version}` : ""}` : null, c.originator && c.originator !== c.name ? h("span", { class: "dim" }, ` originator ${c.originator}`) : null, c.userAgent ? h("div", { class: "ua dim" }, c.userAgent) : null),
     fact("Thread / turn", x.threadId ? mono(x.threadId) : null, x.turnId ? [" / ", mono(x.turnId)] : null),
     fact("Response id", t.responseId ? mono(t.responseId) : null),
     fact("Model", ...model),
@@ -60,7 +60,7 @@ const PHASES = [
   ["upstream: headers", "headers"],
   ["upstream: first token", "firstToken"],
   ["streaming", "streamEnd"],
-  ["finish", "done"],
+  ["answer to the client", "done"],
 ];
 
 function waterfall(t) {
