@@ -8,6 +8,7 @@ import { newTrace, type TraceEndpoint } from "./debug/request-trace.ts";
 import { TraceRecorder } from "./debug/trace-recorder.ts";
 import { bindTrace, receivedAt } from "./debug/request-marks.ts";
 import { codexIdsOf, describeClient } from "./debug/describe-client.ts";
+import { pathOfUrl } from "./debug/redact-for-inspector.ts";
 
 type Snap = SnapshotFrom<typeof requestMachine>;
 
@@ -106,13 +107,12 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
 
 /** The request's inspector trace (and its capture, when capturing is on). */
 function startTrace(ctx: ServerContext, req: Request, o: RunRequestOptions): TraceRecorder {
-  const url = new URL(req.url, "http://shim");
   const body = o.body as unknown as Record<string, unknown>;
   const trace = newTrace({
     id: o.requestId,
     endpoint: o.endpoint ?? "responses",
     method: req.method,
-    path: url.pathname,
+    path: pathOfUrl(req.url),
     requestedModel: typeof o.body.model === "string" ? o.body.model : "",
     client: describeClient(req.headers),
     codex: codexIdsOf(req.headers, body),

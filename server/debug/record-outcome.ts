@@ -4,7 +4,7 @@ import type { RequestTraceStore } from "../request-trace-store.ts";
 import { newTrace, type RejectionStage, type TraceEndpoint } from "./request-trace.ts";
 import { bindTrace, bodyOf, receivedAt, traceOf } from "./request-marks.ts";
 import { codexIdsOf, describeClient } from "./describe-client.ts";
-import { clip, redactSecrets } from "./redact-for-inspector.ts";
+import { clip, pathOfUrl, redactSecrets } from "./redact-for-inspector.ts";
 
 /**
  * The inspector's record of what a model endpoint answered: the HTTP status on the request's
@@ -17,13 +17,12 @@ function stageOf(e: ShimError): RejectionStage {
 }
 
 function untracedTrace(traces: RequestTraceStore, req: Request, endpoint: TraceEndpoint, id: string) {
-  const url = new URL(req.url, "http://shim");
   const body = bodyOf(req);
   const trace = newTrace({
     id,
     endpoint,
     method: req.method,
-    path: url.pathname,
+    path: pathOfUrl(req.url),
     requestedModel: typeof body?.model === "string" ? clip(body.model, 300) : "",
     client: describeClient(req.headers),
     codex: codexIdsOf(req.headers, body),

@@ -16,6 +16,8 @@ export function redactHeaders(headers: Iterable<[string, string]> | Record<strin
 
 /** A URL without user info and without credential query values; not-a-URL text is only pattern-redacted. */
 export function redactUrl(url: string, secrets: readonly string[] = []): string {
+  // the common case (no query, no user info, nothing token-shaped) needs no parsing
+  if (!/[?@]|sk-|eyJ|bearer/i.test(url) && !secrets.some((s) => s && url.includes(s))) return url;
   let u: URL;
   try {
     u = new URL(url);
@@ -36,3 +38,11 @@ export function clip(text: string, max: number): string {
 }
 
 export { redactSecrets };
+
+/** The path of a request URL (`http://host/v1/responses?x` → `/v1/responses`) without parsing it. */
+export function pathOfUrl(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const q = url.indexOf("?", start);
+  return q < 0 ? url.slice(start) : url.slice(start, q);
+}

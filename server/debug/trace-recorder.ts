@@ -15,8 +15,10 @@ const TRANSITION_IDS = indexTransitions(requestMachine);
 export function summarizeEventPayload(event: Record<string, unknown>, secrets: readonly string[] = []): string | undefined {
   let text: string | undefined;
   if ("error" in event) {
+    // only error text can carry a secret (an upstream's echo); outputs are slugs and outcomes
     const e = event.error;
     text = e instanceof ShimError ? `${e.status} ${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    return clip(redactSecrets(text, secrets), 300);
   } else if ("output" in event) {
     const o = event.output as unknown;
     if (o === undefined || o === null) text = undefined;
@@ -26,17 +28,17 @@ export function summarizeEventPayload(event: Record<string, unknown>, secrets: r
   } else if (event.type === "CLIENT_ABORT") {
     text = "the client disconnected";
   }
-  return text === undefined ? undefined : clip(redactSecrets(text, secrets), 300);
+  return text === undefined ? undefined : clip(text, 300);
 }
 
 const TOOL_ITEM = /_call$/;
 
-function toolCallsOf(c: RequestContext): TraceToolCall[] {
+function toolCallsOf(c: RequestContext, response: { output?: unknown } | null): TraceToolCall[] {
   const w = c.writer as (RequestContext["writer"] & { messageObject?: () => unknown }) | null;
-  if (!w) return [];
+  if (!w || !response) return [];
   const out: TraceToolCall[] = [];
   try {
-    for (const item of w.responseObject().output as unknown as Record<string, unknown>[]) {
+    for (const item of (response.output ?? []) as Record<string, unknown>[]) {
       const type = String(item.type);
       if (!TOOL_ITEM.test(type)) continue;
       const name = typeof item.name === "string" ? item.name : typeof (item.action as { type?: unknown })?.type === "string" ? `${type}:${(item.action as { type: string }).type}` : type;
@@ -61,6 +63,7 @@ function toolCallsOf(c: RequestContext): TraceToolCall[] {
 export class TraceRecorder {
   private actor: AnyActorRef | null = null;
   private secrets: string[] = [];
+  private notesSeen = 0;
 
   readonly trace: RequestTrace;
   readonly capture: CaptureRecorder | null;
@@ -121,10 +124,15 @@ export class TraceRecorder {
       }
       t.route = sel.route.kind;
       t.upstreamModel = sel.model.model;
-      t.notes = [...new Set(sel.ctx.notes)];
+      if (sel.ctx.notes.length !== this.notesSeen) {
+        this.notesSeen = sel.ctx.notes.length;
+        t.notes = [...new Set(sel.ctx.notes)];
+      }
     }
-    if (c.prepared) t.upstreamUrl = redactUrl(c.prepared.request.url, this.secrets);
-    else if (!t.upstreamUrl && t.attempts.length) t.upstreamUrl = t.attempts[t.attempts.length - 1].url;
+    if (!t.upstreamUrl) {
+      if (t.attempts.length) t.upstreamUrl = t.attempts[t.attempts.length - 1].url;
+      else if (c.prepared) t.upstreamUrl = redactUrl(c.prepared.request.url, this.secrets);
+    }
     if (c.upstreamStatus !== null && c.upstream) t.upstreamStatus = c.upstreamStatus;
     const tm = c.timings;
     const tt = t.timings;
@@ -157,15 +165,16 @@ export class TraceRecorder {
     if (w) {
       const u = w.usage;
       if (u) t.usage = { input: u.input_tokens, cached: u.input_tokens_details?.cached_tokens ?? 0, output: u.output_tokens, reasoning: u.output_tokens_details?.reasoning_tokens ?? 0, total: u.total_tokens };
-      t.tools = toolCallsOf(c);
-      t.toolCallCount = Math.max(w.toolCallCount, t.tools.length);
+      let response: ReturnType<typeof w.responseObject> | null = null;
       try {
-        const id = w.responseObject().id;
-        if (id) t.responseId = id;
+        response = w.responseObject();
       } catch {
-        // no response object: no id
+        // a writer without a usable response object: no id, no tool names
       }
-      if (this.capture && t.stream === false) this.capture.downstreamBody(w.responseObject());
+      if (response?.id) t.responseId = response.id;
+      t.tools = toolCallsOf(c, response);
+      t.toolCallCount = Math.max(w.toolCallCount, t.tools.length);
+      if (this.capture && t.stream === false && response) this.capture.downstreamBody(response);
     }
     const tt = t.timings;
     if (tt.sent !== undefined) tt.overheadMs = Math.round((tt.sent + (tt.done !== undefined && tt.streamEnd !== undefined ? tt.done - tt.streamEnd : 0)) * 100) / 100;
