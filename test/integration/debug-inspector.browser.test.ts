@@ -106,7 +106,7 @@ describe.skipIf(!hasChromium)("flow inspector in Chromium", () => {
     expect(await svg.locator("g.node.current text").textContent()).toBe("aborted");
     // the path before: connect's arrow is lit
     expect(await svg.locator('path.edge.hit[data-tid="request.connecting|xstate.done.actor.connect|0"]').count()).toBe(1);
-    await svg.scrollIntoViewIfNeeded();
+    await svg.evaluate((el) => el.closest(".card")!.scrollIntoView({ block: "start" }));
     await screenshot(page, "inspector-abort");
   });
 
@@ -140,7 +140,7 @@ describe.skipIf(!hasChromium)("flow inspector in Chromium", () => {
     expect(await tr.locator(".drow.changed td.a", { hasText: '"model": "ok"' }).count()).toBe(1);
     expect(await tr.locator(".difftable.stream td.a").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("from the upstream.")]));
     expect(await tr.locator(".difftable.stream td.b").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("response.completed")]));
-    await tr.scrollIntoViewIfNeeded();
+    await tr.evaluate((el) => el.scrollIntoView({ block: "start" }));
     await screenshot(page, "inspector-translation");
     await page.locator("#capture").uncheck();
     await page.locator(".switch:not(.on)").waitFor();
