@@ -102,7 +102,10 @@ async function main() {
   const mock: MockUpstream = await startMockUpstream({ tokens: 200, interTokenMs: 0 });
   const dir = mkdtempSync(join(tmpdir(), "codex-shim-bench-"));
   const settingsFile = join(dir, "models.json");
-  writeFileSync(settingsFile, JSON.stringify({ models: [{ model: "bench-model", slug: "bench", provider: "openai", base_url: `${mock.url}/v1`, api_key: "sk-bench-not-a-real-key" }] }));
+  const benchRow = (slug: string) => ({ model: "bench-model", slug, provider: "openai", base_url: `${mock.url}/v1`, api_key: "sk-bench-not-a-real-key" });
+  // The auto-router (heuristic classifier: no model call) for phase 1b; `bench` requests never touch it.
+  const router = { enabled: true, classifier: "heuristic", candidates: [{ slug: "bench", cost: 1 }, { slug: "bench-2", cost: 2 }] };
+  writeFileSync(settingsFile, JSON.stringify({ models: [benchRow("bench"), benchRow("bench-2")], router }));
   const profDir = here("./profiles");
   if (PROFILE) mkdirSync(profDir, { recursive: true });
   const proxy: ChildServer = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
@@ -156,6 +159,22 @@ async function main() {
     }
   }
   results.latency = latency;
+
+  // 1b. the classify state with a cached decision: the same Codex turn through `codex-auto`
+  //     (decided once, then served from the turn's decision) against the same request for `bench`.
+  const autoEp: Endpoint = { ...eps.shim, body: JSON.stringify({ ...JSON.parse(responsesBody), model: "codex-auto", client_metadata: { thread_id: "bench-thread", turn_id: "bench-turn" } }) };
+  const pair: Record<"shim" | "auto", number[]> = { shim: [], auto: [] };
+  for (let i = 0; i < (QUICK ? 200 : 600); i++) {
+    for (const t of (i % 2 ? ["auto", "shim"] : ["shim", "auto"]) as ("shim" | "auto")[]) {
+      const res = await streamOnce(eps.shim.agent, eps.shim.url, t === "auto" ? autoEp.body : eps.shim.body, eps.shim.marker);
+      if (!res.ok) throw new Error(`${t}: request failed during the router run (${res.status} ${res.error ?? ""})`);
+      pair[t].push(res.ttft);
+    }
+  }
+  const router50 = percentile(sortNums(pair.auto), 50) - percentile(sortNums(pair.shim), 50);
+  const router99 = percentile(sortNums(pair.auto), 99) - percentile(sortNums(pair.shim), 99);
+  results.router_cached_decision_added_ttft_ms = { p50: router50, p99: router99 };
+  log(`auto-router, cached decision: TTFT added vs the same request for a concrete slug: p50 ${fmt(router50)} ms, p99 ${fmt(router99)} ms`);
 
   // 2. CPU per streamed request in the proxy process (pass-through vs shim), alternating blocks
   const cpuN = QUICK ? 200 : 600;
@@ -242,6 +261,7 @@ async function main() {
     ["throughput @64 ≥ 0.8× pass-through", tput[64].shim / tput[64].passthrough >= 0.8, `${fmt(tput[64].shim / tput[64].passthrough)}×`],
     ["RSS under 256 streams ≤ 120 MiB", rss.shim <= 120, `${fmt(rss.shim, 1)} MiB`],
     ["cold start ≤ 300 ms", cold <= 300, `${fmt(cold, 0)} ms`],
+    ["auto-router cached decision adds ≤ 0.1 ms TTFT p50", router50 <= 0.1, `${fmt(router50, 3)} ms`],
   ];
   results.targets = Object.fromEntries(checks.map(([k, ok, v]) => [k, { ok, value: v }]));
   log("\ntargets:");

@@ -32,7 +32,7 @@ const shim = await startChild("shim", fileURLToPath(new URL("./shim-child.ts", i
 const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
 const url = new URL(`${shim.url}/v1/responses`);
 const expected = mock.expectedText();
-// a tool-using body too, so the tool-call cache and argument paths are exercised
+// a tool-using body too, so the conversation cache and argument paths are exercised
 const bodies = [
   JSON.stringify({ model: "bench", stream: true, input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "go" }] }] }),
   JSON.stringify({ model: "bench", stream: false, input: "go", tools: [{ type: "function", name: "shell", parameters: { type: "object" } }] }),

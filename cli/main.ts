@@ -9,6 +9,7 @@ import { CodexCommand } from "./commands/codex-command.ts";
 import { AppCommand } from "./commands/app-command.ts";
 import { DoctorCommand } from "./commands/doctor-command.ts";
 import { OpencodeGoRefreshCommand } from "./commands/opencode-go-refresh-command.ts";
+import { RouterDemoCommand } from "./commands/router-demo-command.ts";
 import { nearest } from "../adapters/settings/nearest-word.ts";
 
 /** Every command, in help order. Add a new command here (one import, one entry). */
@@ -27,6 +28,7 @@ const COMMANDS = [
   AppCommand,
   DoctorCommand,
   OpencodeGoRefreshCommand,
+  RouterDemoCommand,
 ];
 
 export function makeCli(): Cli {

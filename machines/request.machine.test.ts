@@ -4,7 +4,8 @@ import { startScriptedUpstream, type ScriptStep, type ScriptedUpstream } from ".
 import { requestMachine, type RequestInput } from "./request.machine.ts";
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
 import { discardSink } from "../adapters/stream/sse-body-sink.ts";
-import { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import { ResponsesEventWriter } from "../adapters/responses/responses-event-writer.ts";
+import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { startTestShim, type TestShim } from "../test/helpers/start-test-shim.ts";
 import { parseSseEvents } from "../test/helpers/parse-sse.ts";
 
@@ -19,13 +20,19 @@ function inputFor(model: string): RequestInput {
     body: { model, stream: true, input: "hi" },
     settings,
     sink: discardSink,
-    deps: { transport: { send: async () => new Response(), close: async () => {} }, toolCallCache: new ToolCallCache(), env: {}, keepAliveMs: 0 },
+    deps: { transport: { send: async () => new Response(), close: async () => {} }, conversations: new ConversationCache(), env: {}, keepAliveMs: 0 },
   };
 }
 
+const fakeWriter = new ResponsesEventWriter({ responseId: "resp_graph", model: "m" });
+const fakeTranslator = { onEvent() {}, onJsonBody() {}, onEnd() {} };
 const fakeConnectOutput = {
   response: new Response(""),
-  prepared: { request: { url: UPSTREAM, headers: {}, body: "", timeouts: { connectMs: 1, headersMs: 1, idleMs: 1 } }, createTranslator: () => ({ onEvent() {}, onJsonBody() {}, onEnd() {} }) },
+  prepared: { request: { url: UPSTREAM, headers: {}, body: "", timeouts: { connectMs: 1, headersMs: 1, idleMs: 1 } }, createOutput: () => ({ writer: fakeWriter, translator: fakeTranslator }) },
+  writer: fakeWriter,
+  translator: fakeTranslator,
+  sentAt: 0,
+  headersAt: 0,
 };
 
 // Results of invoked actors are modelled as events (docs/stack.md §4). Paths that cannot happen
@@ -34,13 +41,13 @@ const fakeConnectOutput = {
 const eventsFor = (model: string) => (s: { value: unknown }): Ev[] => {
   switch (s.value) {
     case "classifying":
-      return [{ type: "xstate.done.actor.classify", output: model }, { type: "xstate.error.actor.classify", error: new Error("router down") }, { type: "CLIENT_ABORT" }];
+      return [{ type: "xstate.done.actor.classify", output: { slug: model } }, { type: "xstate.error.actor.classify", error: new Error("router down") }, { type: "CLIENT_ABORT" }];
     case "connecting":
       return [{ type: "xstate.done.actor.connect", output: fakeConnectOutput }, { type: "xstate.error.actor.connect", error: new Error("HTTP 500") }, { type: "CLIENT_ABORT" }];
     case "streaming":
-      return [{ type: "xstate.done.actor.pump", output: "finished" }, { type: "xstate.done.actor.pump", output: "failed" }, { type: "CLIENT_ABORT" }];
+      return [{ type: "xstate.done.actor.pump", output: { outcome: "finished" } }, { type: "xstate.done.actor.pump", output: { outcome: "failed" } }, { type: "CLIENT_ABORT" }];
     case "caching":
-      return [{ type: "xstate.done.actor.cacheToolCalls" }];
+      return [{ type: "xstate.done.actor.remember" }];
     default:
       return [];
   }
@@ -75,7 +82,7 @@ function scenarioOf(path: { steps: Ev[] }, model: string): Scenario {
     if (e.type === "xstate.error.actor.classify") s.classify = "error";
     if (e.type === "xstate.done.actor.connect") s.connect = "done";
     if (e.type === "xstate.error.actor.connect") s.connect = "error";
-    if (e.type === "xstate.done.actor.pump") s.pump = e.output as "finished" | "failed";
+    if (e.type === "xstate.done.actor.pump") s.pump = (e.output as { outcome: "finished" | "failed" }).outcome;
   }
   return s;
 }
@@ -107,10 +114,10 @@ let up: ScriptedUpstream;
 beforeAll(async () => {
   up = await startScriptedUpstream([upstreamStep]);
   shim = await startTestShim({ models: [{ model: "up", slug: "m", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-graph-test" }] });
-  shim.ctx.classify = async (req) => {
+  shim.ctx.classify = async ({ body }) => {
     if (scenario.classify === "error") throw new Error("router down");
     if (scenario.classify === "hang") await new Promise((r) => setTimeout(r, 2000));
-    return req.model;
+    return { slug: body.model };
   };
 });
 afterAll(async () => {
@@ -138,7 +145,7 @@ describe("request machine: every simple path, driven through the real server", (
 
   for (const path of allPaths) {
     const model = path.model;
-    const name = `${model}: ${path.steps.map((s) => (s.type === "xstate.done.actor.pump" ? `pump(${String(s.output)})` : s.type.replace("xstate.", ""))).join(" → ")} ⇒ ${path.final}`;
+    const name = `${model}: ${path.steps.map((s) => (s.type === "xstate.done.actor.pump" ? `pump(${(s.output as { outcome: string }).outcome})` : s.type.replace("xstate.", ""))).join(" → ")} ⇒ ${path.final}`;
     it(name, async () => {
       scenario = scenarioOf(path, model);
       const before = new Set(shim.ctx.traces.list().map((t) => t.id));
@@ -173,12 +180,37 @@ describe("request machine: every simple path, driven through the real server", (
         if (path.final === "done") {
           const evs = parseSseEvents(text);
           expect(evs.at(-1).type).toBe("response.completed");
+          // caching: the finished answer is in the conversation cache
+          expect(shim.ctx.conversations.get(evs.at(-1).response.id)?.output).toEqual(evs.at(-1).response.output);
         } else if (scenario.pump === "failed") {
-          expect(parseSseEvents(text).at(-1).type).toBe("response.failed");
+          const last = parseSseEvents(text).at(-1);
+          expect(last.type).toBe("response.failed");
+          expect(shim.ctx.conversations.get(last.response.id)).toBeUndefined();
         } else {
           expect(res.status).toBeGreaterThanOrEqual(400);
         }
       }
     });
   }
+});
+
+describe("request machine: the classifying state is the auto-router seam", () => {
+  it("a classify dep picks the model: a slug no row has is served by the one the router chose", async () => {
+    scenario = { model: "m", classify: "done", connect: "done", pump: "finished" };
+    const seen: { body: string; settings: number }[] = [];
+    const before = shim.ctx.classify;
+    shim.ctx.classify = async ({ body, settings }) => {
+      seen.push({ body: body.model, settings: settings.models.length });
+      return { slug: "m" };
+    };
+    try {
+      const res = await fetch(`${shim.url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "auto", stream: true, input: "hi" }) });
+      const last = parseSseEvents(await res.text()).at(-1);
+      expect(last.type).toBe("response.completed");
+      expect(last.response.model).toBe("m");
+      expect(seen).toEqual([{ body: "auto", settings: 1 }]);
+    } finally {
+      shim.ctx.classify = before;
+    }
+  });
 });

@@ -1,29 +1,34 @@
 import { assign, fromPromise, setup } from "xstate";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
-import { ResponsesEventWriter } from "../adapters/responses/responses-event-writer.ts";
 import { newResponseId } from "../adapters/responses/new-id.ts";
-import type { ModelConfig, Settings } from "../adapters/settings/settings-types.ts";
-import { findModel } from "../adapters/settings/settings-store.ts";
-import { keyStatus } from "../adapters/settings/resolve-api-key.ts";
-import type { PreparedUpstream, RouteContext, UpstreamRoute } from "../adapters/routes/upstream-route.ts";
-import { routeForModel, resolveSlugRoute } from "../adapters/routes/select-route.ts";
+import type { Settings } from "../adapters/settings/settings-types.ts";
+import type { OutputWriter, PreparedUpstream, StreamTranslator } from "../adapters/routes/upstream-route.ts";
+import { selectRoute, type Selection } from "../adapters/routes/select-route.ts";
+import type { Endpoint } from "../adapters/routes/route-table.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { mapUpstreamNetworkError } from "../adapters/errors/map-upstream-http-error.ts";
 import { ParamRetry } from "../adapters/transport/unsupported-params.ts";
-import { pumpUpstreamToResponses, type PumpOutcome } from "../adapters/stream/pump-upstream-to-responses.ts";
+import { pumpUpstreamToResponses } from "../adapters/stream/pump-upstream-to-responses.ts";
 import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
-import { rememberToolCalls, type ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
+import { inputItemsOf } from "../adapters/responses/restore-previous-response.ts";
+import type { ClassifyInput, ClassifyResult } from "../adapters/router/classify-types.ts";
+import type { RouteDecision } from "../adapters/router/route-decision.ts";
+import { rememberUpstreamFailure } from "../adapters/router/spill-signal.ts";
+
+export type { Selection };
 
 /** Everything with side effects comes in through here, so tests can swap any of it. */
 export interface RequestDeps {
   transport: Transport;
-  toolCallCache: ToolCallCache;
+  /** What finished responses handed Codex (previous_response_id, the next request of a thread). */
+  conversations: ConversationCache;
   env: NodeJS.ProcessEnv;
-  /** Seconds of silence towards Codex before a keep-alive event (0 = off). */
+  /** Milliseconds of silence towards the client before a keep-alive event (0 = off). */
   keepAliveMs: number;
-  /** Picks the concrete model for a request (the auto-router); pass-through by default. */
-  classify?: (req: ResponsesRequest, settings: Settings) => Promise<string>;
+  /** Picks the concrete model slug for a request (the auto-router); absent = the requested slug. */
+  classify?: (input: ClassifyInput) => Promise<ClassifyResult>;
 }
 
 export interface RequestInput {
@@ -34,32 +39,17 @@ export interface RequestInput {
   deps: RequestDeps;
   /** The SSE body sink; a discarding sink for non-streaming clients. */
   sink: ByteSink;
+  /** Which endpoint's column of the route table serves the request (default `responses`). */
+  endpoint?: Endpoint;
+  /** Client headers routes may forward (RouteContext.forwardHeaders). */
+  forwardHeaders?: Readonly<Record<string, string>>;
+  /** The client's request headers (the router reads Codex's thread/turn ids from them). */
+  headers?: Headers;
   /**
-   * Another endpoint's route table (e.g. `/v1/messages`): replaces the provider → route map, and
-   * slug routes (ChatGPT/Cursor passthroughs, which speak only the Responses API) are skipped.
+   * Set for Responses requests: a finished answer is remembered in the conversation cache, under
+   * the thread the request belongs to. Absent (e.g. `/v1/messages`): nothing is remembered.
    */
-  routeFor?: (model: ModelConfig) => UpstreamRoute | undefined;
-}
-
-/** What the pump, the machine and the handlers use of a writer; the Responses writer by default. */
-export type OutputWriter = Pick<
-  ResponsesEventWriter,
-  "start" | "take" | "keepAlive" | "finished" | "hasOutput" | "fail" | "status" | "error" | "usage" | "toolCallCount" | "responseObject"
->;
-
-/**
- * Optional extras on a route's PreparedUpstream: a different output writer (a verbatim relay, an
- * Anthropic SSE writer) and a different way to open the upstream (a local subprocess).
- */
-export interface PreparedExtras {
-  createWriter?(opts: { responseId: string; model: string }): OutputWriter;
-  open?(signal: AbortSignal): Promise<Response>;
-}
-
-export interface Selection {
-  model: ModelConfig;
-  route: UpstreamRoute;
-  ctx: RouteContext;
+  conversation?: { threadKey: string | undefined };
 }
 
 export interface RequestTimings {
@@ -73,11 +63,14 @@ export interface RequestTimings {
 
 export interface RequestContext extends RequestInput {
   slug: string;
+  /** The auto-router's decision, when the request named the router's slug. */
+  routing: RouteDecision | null;
   selection: Selection | null;
   prepared: PreparedUpstream | null;
   upstream: Response | null;
   upstreamStatus: number | null;
   writer: OutputWriter | null;
+  translator: StreamTranslator | null;
   error: ShimError | null;
   abort: AbortController;
   timings: RequestTimings;
@@ -88,30 +81,18 @@ export type RequestEvent = { type: "CLIENT_ABORT" };
 /** How the pump ended: the answer finished (completed/incomplete), failed mid-stream, or the client left. */
 export type StreamOutcome = "finished" | "failed" | "aborted";
 
-function selectUpstream(ctx: RequestContext): { selection: Selection | null; error: ShimError | null } {
-  const slug = ctx.slug;
-  if (!ctx.routeFor) {
-    const special = resolveSlugRoute(slug, ctx.settings, ctx.deps.env);
-    if (special instanceof ShimError) return { selection: null, error: special };
-    if (special) return { selection: { model: special.model, route: special.route, ctx: { request: ctx.body, model: special.model, apiKey: special.apiKey, requestedSlug: slug, notes: [] } }, error: null };
-  }
-  const model = findModel(ctx.settings, slug);
-  if (!model) {
-    const known = ctx.settings.models.map((m) => m.slug);
-    return {
-      selection: null,
-      error: new ShimError({
-        status: 404,
-        code: "model_not_found",
-        message: `Unknown model slug/model: ${slug || "(none)"}.${known.length ? ` Configured models: ${known.join(", ")}.` : " No models are configured: add one to ~/.codex-shim/models.json (see README)."}`,
-      }),
-    };
-  }
-  const key = keyStatus(model, ctx.deps.env);
-  if (!key.usable) return { selection: null, error: new ShimError({ status: 401, code: "missing_api_key", type: "authentication_error", message: key.reason ?? "missing API key" }) };
-  const route = (ctx.routeFor ?? routeForModel)(model);
-  if (!route) return { selection: null, error: new ShimError({ status: 502, code: "unsupported_provider", message: `Unsupported model provider: ${model.provider}` }) };
-  return { selection: { model, route, ctx: { request: ctx.body, model, apiKey: key.key, requestedSlug: slug, notes: [] } }, error: null };
+interface ConnectOutput {
+  response: Response;
+  prepared: PreparedUpstream;
+  writer: OutputWriter;
+  translator: StreamTranslator;
+  sentAt: number;
+  headersAt: number;
+}
+
+interface PumpOutput {
+  outcome: StreamOutcome;
+  firstOutputAt: number | undefined;
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -125,10 +106,51 @@ async function readErrorBody(res: Response): Promise<string> {
   }
 }
 
+/** One upstream call: prepare, send (stripping rejected optional fields and retrying, D12), map HTTP errors. */
+async function connect(selection: Selection, deps: RequestDeps, signal: AbortSignal, slug: string): Promise<ConnectOutput> {
+  const { route, model, ctx } = selection;
+  const prepared = route.prepare(ctx);
+  const request = { ...prepared.request };
+  // Optional fields this upstream model rejected before are left out; a new rejection is stripped and retried.
+  const paramRetry = route.paramWire && !prepared.open ? ParamRetry.forWire(route.paramWire, model) : null;
+  if (paramRetry) request.body = paramRetry.applyRemembered(request.body);
+  const sentAt = performance.now();
+  for (;;) {
+    let response: Response;
+    try {
+      response = prepared.open ? await prepared.open(signal) : await deps.transport.send(request, signal);
+    } catch (err) {
+      if (signal.aborted || err instanceof ShimError) throw err;
+      throw mapUpstreamNetworkError(err, request.url, model.slug);
+    }
+    if (response.ok) {
+      const { writer, translator } = prepared.createOutput({ responseId: newResponseId(), model: slug });
+      return { response, prepared: { ...prepared, request }, writer, translator, sentAt, headersAt: performance.now() };
+    }
+    const bodyText = await readErrorBody(response);
+    const retry = signal.aborted ? null : paramRetry?.next(response.status, bodyText, request.body);
+    if (retry) {
+      request.body = retry.body;
+      ctx.notes.push(retry.note); // notes: the route context's append-only log sink
+      continue;
+    }
+    const mapped = route.mapHttpError(ctx, { status: response.status, statusText: response.statusText, headers: response.headers, bodyText, url: request.url, modelSlug: model.slug, secrets: [ctx.apiKey] });
+    // the auto-router reads reset times from it when it spills to another candidate
+    rememberUpstreamFailure(mapped, { status: response.status, headers: response.headers, bodyText });
+    throw mapped;
+  }
+}
+
 /**
- * One request, as an actor: classify (auto-router) → select upstream → connect → stream →
- * remember tool calls → done; or failed / aborted. Events are per phase, never per chunk: the
- * bytes flow through the pump, which runs inside the `streaming` state's invoked actor.
+ * One request, as an actor. Every state does one job:
+ *   classifying  the auto-router seam: deps.classify picks the model slug (a router bug keeps the requested
+ *                one; the router's own refusal fails the request); a routed request that gets 429 / quota /
+ *                overload / context overflow in `connecting` goes back to `selecting` with the next candidate
+ *   selecting    the route table: slug passthroughs, then the settings row → route (404/401/502 when none)
+ *   connecting   the upstream call, parameter retries, HTTP error mapping; creates the route's output
+ *   streaming    the pump (the data plane: bytes never become machine events)
+ *   caching      the conversation cache remembers what the finished answer handed the client
+ * and the final states done / failed / aborted (failed and aborted abort the upstream call).
  */
 export const requestMachine = setup({
   types: {
@@ -137,90 +159,76 @@ export const requestMachine = setup({
     input: {} as RequestInput,
   },
   actors: {
-    classify: fromPromise<string, { body: ResponsesRequest; settings: Settings; deps: RequestDeps }>(async ({ input }) =>
-      input.deps.classify ? input.deps.classify(input.body, input.settings) : input.body.model,
+    classify: fromPromise<ClassifyResult, { input: ClassifyInput; deps: RequestDeps }>(async ({ input }) =>
+      input.deps.classify ? input.deps.classify(input.input) : { slug: input.input.body.model },
     ),
-    connect: fromPromise<{ response: Response; prepared: PreparedUpstream }, { selection: Selection; deps: RequestDeps; signal: AbortSignal; timings: RequestTimings }>(async ({ input }) => {
-      const { selection, deps, signal } = input;
-      const prepared: PreparedUpstream & PreparedExtras = selection.route.prepare(selection.ctx);
-      // Optional fields this upstream model rejected before are left out; a new rejection is stripped and retried (D12).
-      const paramRetry = prepared.open ? null : ParamRetry.forRoute(selection.route.kind, selection.model);
-      if (paramRetry) prepared.request.body = paramRetry.applyRemembered(prepared.request.body);
-      input.timings.sent = performance.now();
-      let response: Response;
-      for (;;) {
-        try {
-          response = prepared.open ? await prepared.open(signal) : await deps.transport.send(prepared.request, signal);
-        } catch (err) {
-          if (signal.aborted || err instanceof ShimError) throw err;
-          throw mapUpstreamNetworkError(err, prepared.request.url, selection.model.slug);
-        }
-        if (response.ok) break;
-        const bodyText = await readErrorBody(response);
-        const retry = signal.aborted ? null : paramRetry?.next(response.status, bodyText, prepared.request.body);
-        if (retry) {
-          prepared.request.body = retry.body;
-          selection.ctx.notes.push(retry.note);
-          continue;
-        }
-        throw selection.route.mapHttpError(selection.ctx, {
-          status: response.status,
-          statusText: response.statusText,
-          headers: response.headers,
-          bodyText,
-          url: prepared.request.url,
-          modelSlug: selection.model.slug,
-          secrets: [selection.ctx.apiKey],
-        });
-      }
-      return { response, prepared };
-    }),
+    connect: fromPromise<ConnectOutput, { selection: Selection; deps: RequestDeps; signal: AbortSignal; slug: string }>(async ({ input }) =>
+      connect(input.selection, input.deps, input.signal, input.slug),
+    ),
     /** Runs the data plane; reports only how the stream ended. */
-    pump: fromPromise<StreamOutcome, { context: RequestContext }>(async ({ input }) => {
+    pump: fromPromise<PumpOutput, { context: RequestContext }>(async ({ input }) => {
       const c = input.context;
-      // A custom writer (PreparedExtras) has the surface the pump uses; the pump's type names the default one.
-      const writer = c.writer! as ResponsesEventWriter;
+      const writer = c.writer!;
+      let firstOutputAt: number | undefined;
       try {
-        const outcome: PumpOutcome = await pumpUpstreamToResponses({
+        const outcome = await pumpUpstreamToResponses({
           body: c.upstream!.body,
           contentType: c.upstream!.headers.get("content-type") ?? "",
-          translator: c.prepared!.createTranslator(writer),
+          translator: c.translator!,
           writer,
           sink: c.sink,
           signal: c.abort.signal,
           keepAliveMs: c.deps.keepAliveMs,
-          onFirstOutput: () => (c.timings.firstOutput = performance.now()),
+          onFirstOutput: () => (firstOutputAt = performance.now()),
         });
-        return outcome === "aborted" ? "aborted" : writer.status === "failed" ? "failed" : "finished";
+        return { outcome: outcome === "aborted" ? "aborted" : writer.status === "failed" ? "failed" : "finished", firstOutputAt };
       } finally {
         c.sink.close();
       }
     }),
-    cacheToolCalls: fromPromise<void, { writer: OutputWriter; cache: ToolCallCache; model: string }>(async ({ input }) => {
-      rememberToolCalls(input.cache, input.model, input.writer.responseObject().output);
+    /** Only finished answers get here (failed and aborted ones end before `caching`). */
+    remember: fromPromise<void, { context: RequestContext }>(async ({ input }) => {
+      const c = input.context;
+      if (!c.conversation) return;
+      const response = c.writer!.responseObject();
+      c.deps.conversations.remember({
+        responseId: response.id,
+        threadKey: c.conversation.threadKey,
+        model: c.slug,
+        input: inputItemsOf(c.body.input),
+        output: response.output,
+        upstreamMessages: c.prepared?.upstreamMessages,
+      });
     }),
   },
   guards: {
     hasSelection: ({ context }) => context.selection !== null,
-    streamFailed: ({ event }) => (event as unknown as { output: StreamOutcome }).output === "failed",
-    pumpAborted: ({ event }) => (event as unknown as { output: StreamOutcome }).output === "aborted",
+    routerRefused: ({ event }) => (event as unknown as { error: unknown }).error instanceof ShimError,
+    canSpill: ({ context, event }) => !context.abort.signal.aborted && context.routing?.spillTarget(context.slug, (event as unknown as { error: unknown }).error) != null,
+    streamFailed: ({ event }) => (event as unknown as { output: PumpOutput }).output.outcome === "failed",
+    pumpAborted: ({ event }) => (event as unknown as { output: PumpOutput }).output.outcome === "aborted",
   },
   actions: {
     abortUpstream: ({ context }) => context.abort.abort(),
-    markEnd: ({ context }) => {
-      context.timings.end = performance.now();
-    },
+    spillToNextCandidate: assign(({ context, event }) => ({
+      slug: context.routing?.spill(context.slug, (event as unknown as { error: unknown }).error) ?? context.slug,
+      selection: null,
+    })),
+    markEnd: assign({ timings: ({ context }) => ({ ...context.timings, end: performance.now() }) }),
+    recordFirstOutput: assign({ timings: ({ context, event }) => ({ ...context.timings, firstOutput: (event as unknown as { output: PumpOutput }).output.firstOutputAt }) }),
   },
 }).createMachine({
   id: "request",
   context: ({ input }) => ({
     ...input,
     slug: input.body.model ?? "",
+    routing: null,
     selection: null,
     prepared: null,
     upstream: null,
     upstreamStatus: null,
     writer: null,
+    translator: null,
     error: null,
     abort: new AbortController(),
     timings: { start: performance.now() },
@@ -232,47 +240,64 @@ export const requestMachine = setup({
       invoke: {
         id: "classify",
         src: "classify",
-        input: ({ context }) => ({ body: context.body, settings: context.settings, deps: context.deps }),
-        onDone: { target: "selecting", actions: assign({ slug: ({ event }) => event.output }) },
-        // A router failure never fails the request: keep the requested slug.
-        onError: { target: "selecting" },
+        input: ({ context }) => ({
+          input: { requestId: context.requestId, body: context.body, settings: context.settings, headers: context.headers, signal: context.abort.signal },
+          deps: context.deps,
+        }),
+        onDone: { target: "selecting", actions: assign({ slug: ({ event }) => event.output.slug, routing: ({ event }) => event.output.decision ?? null }) },
+        onError: [
+          // The router's own answer (disabled, no usable candidate, images without a vision model).
+          { guard: "routerRefused", target: "failed", actions: assign({ error: ({ event }) => event.error as ShimError }) },
+          // A router bug never fails the request: keep the requested slug.
+          { target: "selecting" },
+        ],
       },
     },
     selecting: {
-      entry: assign(({ context }) => selectUpstream(context)),
+      entry: assign(({ context }) => {
+        const picked = selectRoute({
+          endpoint: context.endpoint ?? "responses",
+          slug: context.slug,
+          request: context.body,
+          settings: context.settings,
+          env: context.deps.env,
+          forwardHeaders: context.forwardHeaders ?? {},
+        });
+        return picked instanceof ShimError ? { selection: null, error: picked } : { selection: picked, error: null };
+      }),
       always: [{ guard: "hasSelection", target: "connecting" }, { target: "failed" }],
     },
     connecting: {
       invoke: {
         id: "connect",
         src: "connect",
-        input: ({ context }) => ({ selection: context.selection!, deps: context.deps, signal: context.abort.signal, timings: context.timings }),
+        input: ({ context }) => ({ selection: context.selection!, deps: context.deps, signal: context.abort.signal, slug: context.slug }),
         onDone: {
           target: "streaming",
           actions: assign(({ context, event }) => ({
             upstream: event.output.response,
             prepared: event.output.prepared,
             upstreamStatus: event.output.response.status,
-            timings: Object.assign(context.timings, { headers: performance.now() }),
-            writer:
-              (event.output.prepared as PreparedExtras).createWriter?.({ responseId: newResponseId(), model: context.slug }) ??
-              new ResponsesEventWriter({
-                responseId: newResponseId(),
-                model: context.slug,
-                encodeReasoning: event.output.prepared.encodeReasoning,
-              }),
+            writer: event.output.writer,
+            translator: event.output.translator,
+            timings: { ...context.timings, sent: event.output.sentAt, headers: event.output.headersAt },
           })),
         },
-        onError: {
-          target: "failed",
-          actions: assign({
-            error: ({ event }) =>
-              event.error instanceof ShimError
-                ? event.error
-                : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
-            upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
-          }),
-        },
+        onError: [
+          // 429 / out of quota / overloaded / context overflow before any byte reached the client:
+          // the auto-router's next adequate candidate gets the same request.
+          { guard: "canSpill", target: "selecting", actions: "spillToNextCandidate" },
+          {
+            target: "failed",
+            actions: assign({
+              error: ({ event }) =>
+                event.error instanceof ShimError
+                  ? event.error
+                  : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
+              upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
+            }),
+          },
+        ],
       },
     },
     streaming: {
@@ -281,18 +306,18 @@ export const requestMachine = setup({
         src: "pump",
         input: ({ context }) => ({ context }),
         onDone: [
-          { guard: "pumpAborted", target: "aborted" },
-          { guard: "streamFailed", target: "failed" },
-          { target: "caching" },
+          { guard: "pumpAborted", target: "aborted", actions: "recordFirstOutput" },
+          { guard: "streamFailed", target: "failed", actions: "recordFirstOutput" },
+          { target: "caching", actions: "recordFirstOutput" },
         ],
         onError: { target: "failed" },
       },
     },
     caching: {
       invoke: {
-        id: "cacheToolCalls",
-        src: "cacheToolCalls",
-        input: ({ context }) => ({ writer: context.writer!, cache: context.deps.toolCallCache, model: context.selection!.model.model }),
+        id: "remember",
+        src: "remember",
+        input: ({ context }) => ({ context }),
         onDone: { target: "done" },
         onError: { target: "done" },
       },

@@ -30,14 +30,18 @@ export interface RunRequestOptions {
   requestId: string;
   body: ResponsesRequest;
   streaming: boolean;
-  /** Another endpoint's route table (see RequestInput.routeFor). */
-  routeFor?: RequestInput["routeFor"];
+  /** Which endpoint's routes serve the request (default `responses`). */
+  endpoint?: RequestInput["endpoint"];
+  /** Client headers routes may forward. */
+  forwardHeaders?: RequestInput["forwardHeaders"];
   /** The auto-router; only for Responses requests. */
   classify?: ServerContext["classify"];
+  /** Remember the finished answer in the conversation cache (Responses requests only). */
+  conversation?: RequestInput["conversation"];
   /** Appended to the request's summary log line. */
   logSuffix?: string;
-  /** The client-facing endpoint, for the inspector (default `responses`). */
-  endpoint?: TraceEndpoint;
+  /** How the inspector names the endpoint when it is not `endpoint` (a compaction runs on the responses routes). */
+  traceEndpoint?: TraceEndpoint;
 }
 
 export interface RunRequestResult {
@@ -71,8 +75,11 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       body: o.body,
       settings: ctx.store.current,
       sink: recorder.sink(sink),
-      deps: { transport: recorder.transport(ctx.transport), toolCallCache: ctx.toolCallCache, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
-      routeFor: o.routeFor,
+      deps: { transport: recorder.transport(ctx.transport), conversations: ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      endpoint: o.endpoint,
+      forwardHeaders: o.forwardHeaders,
+      headers: req.headers,
+      conversation: o.conversation,
     },
     inspect: recorder.inspect,
   });
@@ -110,7 +117,7 @@ function startTrace(ctx: ServerContext, req: Request, o: RunRequestOptions): Tra
   const body = o.body as unknown as Record<string, unknown>;
   const trace = newTrace({
     id: o.requestId,
-    endpoint: o.endpoint ?? "responses",
+    endpoint: o.traceEndpoint ?? o.endpoint ?? "responses",
     method: req.method,
     path: pathOfUrl(req.url),
     requestedModel: typeof o.body.model === "string" ? o.body.model : "",

@@ -1,14 +1,15 @@
 import type { SettingsStore } from "../adapters/settings/settings-store.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
-import type { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
-import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
-import type { Settings } from "../adapters/settings/settings-types.ts";
+import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
+import type { AutoRouter } from "../adapters/router/auto-router.ts";
+import type { RequestDeps } from "../machines/request.machine.ts";
 import type { RequestTraceStore } from "./request-trace-store.ts";
 
 export interface ServerContext {
   store: SettingsStore;
   transport: Transport;
-  toolCallCache: ToolCallCache;
+  /** What finished responses handed Codex (adapters/responses/conversation-cache.ts). */
+  conversations: ConversationCache;
   env: NodeJS.ProcessEnv;
   version: string;
   startedAt: number;
@@ -17,5 +18,8 @@ export interface ServerContext {
   keepAliveMs: number;
   log: (line: string) => void;
   traces: RequestTraceStore;
-  classify?: (req: ResponsesRequest, settings: Settings) => Promise<string>;
+  /** The auto-router (decisions, cooldowns); its `classify` is the machine's `classifying` step. */
+  router?: AutoRouter;
+  /** Overrides the router's classify (tests). */
+  classify?: RequestDeps["classify"];
 }

@@ -4,8 +4,9 @@ import { createApp } from "./create-app.ts";
 import type { ServerContext } from "./server-context.ts";
 import { SettingsStore } from "../adapters/settings/settings-store.ts";
 import { createFetchTransport, type Transport } from "../adapters/transport/upstream-transport.ts";
-import { ToolCallCache } from "../adapters/responses/tool-call-cache.ts";
+import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { RequestTraceStore } from "./request-trace-store.ts";
+import { AutoRouter } from "../adapters/router/auto-router.ts";
 
 export const DEFAULT_PORT = 8765;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -46,7 +47,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const ctx: ServerContext = {
     store,
     transport,
-    toolCallCache: new ToolCallCache(),
+    conversations: new ConversationCache(),
     env,
     version: VERSION,
     startedAt: Date.now(),
@@ -55,6 +56,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     keepAliveMs: o.keepAliveMs ?? Number(env.CODEX_SHIM_KEEPALIVE_MS ?? 15_000),
     log,
     traces: new RequestTraceStore(),
+    router: new AutoRouter({ transport, env, log }),
   };
   // Translation capture (prompt text) only when asked for: the settings file or the environment; the page can toggle it.
   const captureWanted = (s: typeof store.current) => s.debug?.capture ?? /^(1|true|yes|on)$/i.test(env.CODEX_SHIM_DEBUG_CAPTURE ?? "");

@@ -10,7 +10,7 @@ export function summarizeRequest(id: string, c: RequestContext, final: string): 
   const u = c.writer?.usage;
   const parts = [
     `[req] ${id}`,
-    `model=${c.slug || "-"}`,
+    `model=${c.routing ? `${c.routing.requested}->${c.slug}` : c.slug || "-"}`,
     `route=${c.selection?.route.kind ?? "-"}`,
     `upstream=${c.upstreamStatus ?? "-"}`,
     `ttfb=${ms(t.headers)}`,
@@ -20,6 +20,7 @@ export function summarizeRequest(id: string, c: RequestContext, final: string): 
     `tools=${c.writer?.toolCallCount ?? 0}`,
     `outcome=${final === "done" ? (c.writer?.status ?? "done") : final}${c.error ? `(${c.error.code})` : c.writer?.error ? `(${c.writer.error.code})` : ""}`,
   ];
+  if (c.routing) parts.push(`router="${c.routing.source}: ${c.routing.reason}${c.routing.spills.length ? `; spilled ${c.routing.spills.join(", ")}` : ""}"`);
   const notes = c.selection?.ctx.notes;
   if (notes?.length) parts.push(`notes="${[...new Set(notes)].join("; ")}"`);
   return parts.join(" ");

@@ -3,6 +3,7 @@ import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToAnthropic } from "./convert-responses-request-to-anthropic.ts";
 import { AnthropicStreamTranslator } from "./translate-anthropic-stream-to-responses.ts";
 import { mapAnthropicHttpError } from "./map-anthropic-http-error.ts";
+import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 
@@ -21,13 +22,19 @@ export function anthropicHeaders(ctx: RouteContext): Record<string, string> {
 /** Provider `anthropic`: Claude and Anthropic-compatible servers at `{base}/messages`. */
 export const anthropicRoute: UpstreamRoute = {
   kind: "anthropic",
+  paramWire: "anthropic",
   prepare(ctx) {
     const { body, tools, remoteCompaction } = convertResponsesRequestToAnthropic(ctx.request, ctx.model, ctx.notes);
     const url = joinUpstreamUrl(ctx.model.baseUrl, "/messages");
     const where = `model ${ctx.model.slug} at ${url}`;
     return {
       request: { url, headers: anthropicHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
-      createTranslator: (writer) => new AnthropicStreamTranslator(writer, tools, { model: ctx.model.model, where, notes: ctx.notes, compactionFor: remoteCompaction ? ctx.requestedSlug : undefined }),
+      upstreamMessages: body.messages,
+      createOutput({ responseId, model }) {
+        const writer = new ResponsesEventWriter({ responseId, model });
+        const translator = new AnthropicStreamTranslator(writer, tools, { model: ctx.model.model, where, notes: ctx.notes, compactionFor: remoteCompaction ? ctx.requestedSlug : undefined });
+        return { writer, translator };
+      },
     };
   },
   mapHttpError(_ctx, failure) {

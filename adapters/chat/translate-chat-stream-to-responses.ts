@@ -1,4 +1,4 @@
-import type { CustomToolCallHandle, FunctionCallHandle, ResponsesEventWriter } from "../responses/responses-event-writer.ts";
+import type { CustomToolCallSlot, FunctionCallSlot, ResponsesItemWriter } from "../responses/responses-item-writer.ts";
 import type { ResponsesUsage } from "../responses/responses-types.ts";
 import type { StreamTranslator } from "../routes/upstream-route.ts";
 import type { ChatChunk, ChatChunkChoice, ChatDeltaContentPart, ChatToolCallDelta } from "./chat-types.ts";
@@ -26,19 +26,21 @@ interface PendingCall {
   name: string;
   /** Arguments that arrived before the name was known, or all arguments of a custom tool. */
   buffered: string[];
-  handle: FunctionCallHandle | null;
+  handle: FunctionCallSlot | null;
   /** Its input is needed whole before the item can be finished (custom tool, hosted fallback). */
   custom: boolean;
   /** The custom tool call already added to the output, holding its place in the model's order. */
-  customHandle?: CustomToolCallHandle;
+  customHandle?: CustomToolCallSlot;
   /** A Gemini thought signature was already carried for this call. */
   signed?: boolean;
 }
 
 /**
- * Chat-completions SSE → Responses events, in one pass per chunk. Tool calls are keyed by
- * `index` and `id` (a new id at an index starts a new call); deltas-only, one-shot and mixed
- * providers all work.
+ * Chat-completions SSE → Responses items, in one pass per chunk: the one chat chunk decoder. Tool
+ * calls are keyed by `index` and `id` (a new id at an index starts a new call); deltas-only,
+ * one-shot and mixed providers all work; object-form arguments are serialised, cut arguments
+ * repaired, upstream error chunks classified. It writes into a ResponsesItemWriter: the Responses
+ * writer for /v1/responses, the Anthropic SSE writer for /v1/messages over chat upstreams.
  */
 export class ChatStreamTranslator implements StreamTranslator {
   private readonly calls: PendingCall[] = [];
@@ -47,7 +49,7 @@ export class ChatStreamTranslator implements StreamTranslator {
   private done = false;
   private callSeq = 0;
 
-  private readonly writer: ResponsesEventWriter;
+  private readonly writer: ResponsesItemWriter;
   private readonly tools: Pick<ToolNameMap, "resolve">;
   private readonly content: ThinkTagSplitter;
 
@@ -55,7 +57,7 @@ export class ChatStreamTranslator implements StreamTranslator {
   private readonly compaction: { model: string; text: string[] } | null;
   private readonly model: string;
 
-  constructor(writer: ResponsesEventWriter, tools: Pick<ToolNameMap, "resolve">, opts: ChatTranslatorOptions = {}) {
+  constructor(writer: ResponsesItemWriter, tools: Pick<ToolNameMap, "resolve">, opts: ChatTranslatorOptions = {}) {
     this.writer = writer;
     this.tools = tools;
     this.model = opts.model ?? "";

@@ -1,12 +1,11 @@
 import { ShimError } from "../errors/shim-error.ts";
 import { upstreamErrorMessage } from "../errors/map-upstream-http-error.ts";
 import { redactSecrets } from "../errors/redact-secrets.ts";
-import type { PreparedExtras } from "../../machines/request.machine.ts";
 import type { PreparedUpstream, RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { readCodexAuth } from "./read-codex-auth.ts";
 import { chatgptBaseUrl } from "./chatgpt-env.ts";
 import { chatgptBody, chatgptHeaders } from "./chatgpt-request.ts";
-import { createRelayTranslator, ResponsesRelayWriter } from "./responses-relay-writer.ts";
+import { createRelayTranslator, ResponsesRelayWriter } from "../responses/responses-relay-writer.ts";
 import { VerbatimUpstreamError } from "./verbatim-upstream-error.ts";
 
 export const CODEX_LOGIN_HINT = "run `codex login` (ChatGPT sign-in), then retry";
@@ -33,13 +32,12 @@ export function chatgptLoginRequired(slug: string, reason: string): ShimError {
 export function chatgptPassthroughRoute(env: NodeJS.ProcessEnv): UpstreamRoute {
   return {
     kind: "chatgpt",
-    prepare(ctx: RouteContext): PreparedUpstream & PreparedExtras {
+    prepare(ctx: RouteContext): PreparedUpstream {
       const auth = readCodexAuth(env);
       if (!auth.ok) throw chatgptLoginRequired(ctx.requestedSlug, auth.reason);
       const raw = ctx.request as unknown as Record<string, unknown>;
       const streaming = raw.stream === true;
       const body = chatgptBody(raw, ctx.model.model);
-      let writer: ResponsesRelayWriter | null = null;
       const override = ctx.requestedSlug !== ctx.model.model ? ctx.requestedSlug : null;
       return {
         request: {
@@ -48,8 +46,10 @@ export function chatgptPassthroughRoute(env: NodeJS.ProcessEnv): UpstreamRoute {
           body: JSON.stringify(body),
           timeouts: ctx.model.timeouts,
         },
-        createWriter: ({ responseId }) => (writer = new ResponsesRelayWriter({ responseId, modelOverride: override })),
-        createTranslator: () => createRelayTranslator(writer!),
+        createOutput({ responseId }) {
+          const writer = new ResponsesRelayWriter({ responseId, modelOverride: override });
+          return { writer, translator: createRelayTranslator(writer) };
+        },
       };
     },
     mapHttpError(ctx, f) {

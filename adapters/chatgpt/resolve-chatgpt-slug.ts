@@ -1,5 +1,5 @@
 import type { ShimError } from "../errors/shim-error.ts";
-import type { SlugRoute } from "../routes/select-route.ts";
+import type { SlugRoute } from "../routes/upstream-route.ts";
 import type { Settings } from "../settings/settings-types.ts";
 import { findModel } from "../settings/settings-store.ts";
 import { chatgptUpstreamModel } from "./chatgpt-slugs.ts";

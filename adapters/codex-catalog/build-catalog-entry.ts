@@ -54,13 +54,21 @@ function defaultEffort(m: ModelConfig): string {
   return "medium";
 }
 
+/** How each provider's upstream is spoken to, for the catalog description. */
+const UPSTREAM_API: Readonly<Record<ModelConfig["provider"], string>> = {
+  openai: "chat completions",
+  "generic-chat-completion-api": "chat completions",
+  anthropic: "Anthropic Messages",
+  "openai-responses": "native Responses API",
+};
+
 export function buildCatalogEntry(m: ModelConfig): CatalogEntry {
   const context = contextWindowOf(m);
   const reasoning = m.reasoning !== false;
   const entry: CatalogEntry = {
     slug: m.slug,
     display_name: m.displayName,
-    description: m.description ?? `${m.displayName} via codex-shim (${m.provider === "anthropic" ? "Anthropic Messages" : "chat completions"}).`,
+    description: m.description ?? `${m.displayName} via codex-shim (${UPSTREAM_API[m.provider]}).`,
     supported_reasoning_levels: reasoning ? LEVELS : [],
     shell_type: "shell_command",
     visibility: "list",

@@ -2,6 +2,9 @@ import type { ModelConfig, Settings } from "../settings/settings-types.ts";
 import { keyStatus } from "../settings/resolve-api-key.ts";
 import { buildCatalogEntry, type CatalogEntry } from "./build-catalog-entry.ts";
 import type { PassthroughCatalogEntry } from "./passthrough-catalog-entries.ts";
+import { routerState, type RouterState } from "../router/router-config.ts";
+import { routerCatalogEntry } from "../router/router-catalog-entry.ts";
+import { CURSOR_SLUG } from "../cursor/cursor-env.ts";
 
 /** Codex's `model_catalog_json` file shape (codex-protocol §8.1). */
 export interface ModelCatalog {
@@ -19,6 +22,8 @@ export interface BuiltCatalog {
   included: ModelConfig[];
   /** Models left out, with the reason (never a secret). */
   skipped: { model: ModelConfig; reason: string }[];
+  /** The auto-router, when the settings have one (advertised first only while active). */
+  router: RouterState | null;
 }
 
 /**
@@ -35,5 +40,7 @@ export function buildCatalog(settings: Settings, env: NodeJS.ProcessEnv = proces
   }
   const own = included.map(buildCatalogEntry);
   const slugs = new Set(own.map((e) => e.slug));
-  return { catalog: { models: [...own, ...passthrough.filter((e) => !slugs.has(entryInfo(e).slug))] }, included, skipped };
+  const router = routerState(settings, env, { cursorAvailable: passthrough.some((e) => entryInfo(e).slug === CURSOR_SLUG) });
+  const auto = router?.active ? [routerCatalogEntry(router)] : [];
+  return { catalog: { models: [...auto, ...own, ...passthrough.filter((e) => !slugs.has(entryInfo(e).slug))] }, included, skipped, router };
 }

@@ -14,8 +14,13 @@ const KEPT_USER_CHARS = 60_000;
 const INJECTED = /^\s*(<environment_context>|<user_instructions>|<skills_instructions>|# AGENTS\.md|Another language model started to solve this problem)/;
 
 function textOf(m: MessageItem): string {
+  // This input is not validated (`/v1/responses/compact` takes the raw body).
   if (typeof m.content === "string") return m.content;
-  return m.content.map((p) => (typeof (p as { text?: unknown }).text === "string" ? (p as { text: string }).text : "")).join("");
+  if (!Array.isArray(m.content)) return "";
+  return m.content.map((p) => {
+    const text = (p as { text?: unknown } | null)?.text;
+    return typeof text === "string" ? text : "";
+  }).join("");
 }
 
 /**

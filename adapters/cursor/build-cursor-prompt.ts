@@ -25,9 +25,8 @@ function partsText(content: unknown): string {
  */
 export function buildCursorPrompt(req: ResponsesRequest, extraInstruction?: string): string {
   const sections: string[] = [];
-  const r = req as unknown as { instructions?: unknown; input?: unknown };
-  if (typeof r.instructions === "string" && r.instructions.trim()) sections.push(`[SYSTEM]\n${r.instructions.trim()}`);
-  const input = typeof r.input === "string" ? [{ type: "message", role: "user", content: r.input }] : Array.isArray(r.input) ? r.input : [];
+  if (typeof req.instructions === "string" && req.instructions.trim()) sections.push(`[SYSTEM]\n${req.instructions.trim()}`);
+  const input: unknown[] = typeof req.input === "string" ? [{ type: "message", role: "user", content: req.input }] : Array.isArray(req.input) ? req.input : [];
   let pendingCalls: string[] = [];
   let pendingText = "";
   const flushAssistant = () => {
@@ -66,7 +65,7 @@ export function buildCursorPrompt(req: ResponsesRequest, extraInstruction?: stri
 
 /** The `<cwd>` of the latest `<environment_context>` Codex sent (codex-protocol §4.1), if any. */
 export function workspaceFromRequest(req: ResponsesRequest): string | undefined {
-  const input = (req as unknown as { input?: unknown }).input;
+  const input = req.input;
   if (!Array.isArray(input)) return undefined;
   for (let i = input.length - 1; i >= 0; i--) {
     const text = partsText((input[i] as { content?: unknown } | null)?.content);

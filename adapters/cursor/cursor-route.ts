@@ -1,12 +1,12 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute } from "node:path";
 import { ShimError } from "../errors/shim-error.ts";
-import type { PreparedExtras } from "../../machines/request.machine.ts";
 import type { PreparedUpstream, RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { buildCursorPrompt, workspaceFromRequest } from "./build-cursor-prompt.ts";
 import { CURSOR_UPSTREAM_MODEL, cursorBin, cursorExtraFlags, cursorSpawnEnv } from "./cursor-env.ts";
 import { cursorAvailable } from "./cursor-status.ts";
 import { spawnCursorAgent } from "./spawn-cursor-agent.ts";
+import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 import { CURSOR_LOGIN_HINT, CursorStreamTranslator } from "./translate-cursor-stream.ts";
 
 /**
@@ -34,7 +34,7 @@ export function cursorArgs(workspace: string, env: NodeJS.ProcessEnv): string[] 
 export function cursorRoute(env: NodeJS.ProcessEnv, opts: { extraInstruction?: string } = {}): UpstreamRoute {
   return {
     kind: "cursor",
-    prepare(ctx: RouteContext): PreparedUpstream & PreparedExtras {
+    prepare(ctx: RouteContext): PreparedUpstream {
       const workspace = cursorWorkspace(ctx, env);
       const prompt = buildCursorPrompt(ctx.request, opts.extraInstruction);
       const bin = cursorBin(env);
@@ -46,7 +46,10 @@ export function cursorRoute(env: NodeJS.ProcessEnv, opts: { extraInstruction?: s
           if (!(await cursorAvailable(env))) throw new ShimError({ status: 400, code: "cursor_login_required", type: "authentication_error", message: CURSOR_LOGIN_HINT });
           return spawnCursorAgent({ bin, args, cwd: workspace, env: cursorSpawnEnv(env), prompt, signal });
         },
-        createTranslator: (writer) => new CursorStreamTranslator(writer),
+        createOutput({ responseId, model }) {
+          const writer = new ResponsesEventWriter({ responseId, model });
+          return { writer, translator: new CursorStreamTranslator(writer) };
+        },
       };
     },
     mapHttpError(_ctx, f) {

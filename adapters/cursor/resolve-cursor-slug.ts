@@ -1,4 +1,4 @@
-import type { SlugRoute } from "../routes/select-route.ts";
+import type { SlugRoute } from "../routes/upstream-route.ts";
 import type { Settings } from "../settings/settings-types.ts";
 import { passthroughModelConfig } from "../routes/passthrough-model-config.ts";
 import { CURSOR_DISPLAY_NAME, CURSOR_SLUG, CURSOR_UPSTREAM_MODEL, cursorBin, cursorDisabled, isCursorSlug } from "./cursor-env.ts";

@@ -8,18 +8,23 @@ export class ShimError extends Error {
   readonly type: string;
   /** Seconds, sent as `Retry-After`. */
   readonly retryAfter?: number;
+  /** The request field the error is about (`error.param`), when there is one. */
+  readonly param?: string;
 
-  constructor(opts: { status: number; code: string; message: string; type?: string; retryAfter?: number }) {
+  constructor(opts: { status: number; code: string; message: string; type?: string; retryAfter?: number; param?: string }) {
     super(opts.message);
     this.name = "ShimError";
     this.status = opts.status;
     this.code = opts.code;
     this.type = opts.type ?? (opts.status >= 500 ? "server_error" : "invalid_request_error");
     this.retryAfter = opts.retryAfter;
+    if (opts.param !== undefined) this.param = opts.param;
   }
 
-  toJSON(): { error: { message: string; type: string; code: string } } {
-    return { error: { message: this.message, type: this.type, code: this.code } };
+  toJSON(): { error: { message: string; type: string; code: string; param?: string } } {
+    const error: { message: string; type: string; code: string; param?: string } = { message: this.message, type: this.type, code: this.code };
+    if (this.param !== undefined) error.param = this.param;
+    return { error };
   }
 
   toResponse(extraHeaders?: Record<string, string>): Response {

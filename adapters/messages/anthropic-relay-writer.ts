@@ -1,10 +1,9 @@
-import type { OutputWriter } from "../../machines/request.machine.ts";
+import type { OutputWriter, StreamTranslator } from "../routes/upstream-route.ts";
 import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-writer.ts";
 import type { ResponseObject } from "../responses/responses-types.ts";
-import type { StreamTranslator } from "../routes/upstream-route.ts";
 import { buildUsage } from "../responses/normalize-usage.ts";
 import { anthropicErrorBody } from "./anthropic-error.ts";
-import type { MessagesUsage } from "./messages-types.ts";
+import type { MessagesUsage } from "../anthropic/anthropic-types.ts";
 
 /**
  * Relays an Anthropic upstream's Messages stream to an Anthropic client as it came. Only

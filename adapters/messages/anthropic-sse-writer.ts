@@ -1,21 +1,40 @@
-import type { OutputWriter } from "../../machines/request.machine.ts";
+import type { OutputWriter } from "../routes/upstream-route.ts";
 import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
-import type { ResponseObject } from "../responses/responses-types.ts";
-import { buildUsage } from "../responses/normalize-usage.ts";
+import type { OutputLocalShellCallItem, ResponseObject, ResponsesUsage } from "../responses/responses-types.ts";
+import type { ResponsesItemWriter } from "../responses/responses-item-writer.ts";
+import { zeroUsage } from "../responses/normalize-usage.ts";
 import { anthropicErrorBody, anthropicErrorTypeForCode } from "./anthropic-error.ts";
-import type { MessagesResponse, MessagesResponseBlock, MessagesStopReason, MessagesUsage } from "./messages-types.ts";
+import type { MessagesResponse, MessagesResponseBlock, MessagesStopReason, MessagesUsage } from "../anthropic/anthropic-types.ts";
 
 type OpenBlock = { kind: "text"; index: number; text: string[] } | { kind: "thinking"; index: number; text: string[] };
+
+/** A tool call whose `tool_use` block is written when it closes. */
+interface PendingToolUse {
+  callId: string;
+  name: string;
+  args: string[];
+}
+
+/** Responses usage → Anthropic usage, whose `input_tokens` excludes cache reads. */
+export function anthropicUsageOf(u: ResponsesUsage): MessagesUsage {
+  const cached = u.input_tokens_details?.cached_tokens ?? 0;
+  const out: MessagesUsage = { input_tokens: Math.max(0, u.input_tokens - cached), output_tokens: u.output_tokens };
+  if (cached) out.cache_read_input_tokens = cached;
+  return out;
+}
 
 /**
  * Writes Anthropic's Messages SSE grammar: `message_start`, then per content block
  * `content_block_start` / `content_block_delta`* / `content_block_stop` (one block open at a
  * time, indexes from 0), then `message_delta` (stop reason, usage) and `message_stop`; a failure
  * after the start is an `error` event. It also assembles the whole message for non-streaming
- * clients. It has the OutputWriter surface, so it runs in the request machine in place of the
- * Responses writer.
+ * clients. It is an OutputWriter (so it runs in the request machine in place of the Responses
+ * writer) and a ResponsesItemWriter (so the one chat chunk decoder, ChatStreamTranslator, writes
+ * into it exactly as it writes Responses items for Codex).
  */
-export class AnthropicSseWriter extends BufferedOutputWriter implements OutputWriter {
+export class AnthropicSseWriter extends BufferedOutputWriter implements OutputWriter, ResponsesItemWriter {
+  /** Anthropic clients accept an empty turn (`end_turn` with no content); nothing to fail for. */
+  readonly hasAnswer = true;
   private readonly blocks: MessagesResponseBlock[] = [];
   private open: OpenBlock | null = null;
   private stopReason: MessagesStopReason | null = null;
@@ -70,15 +89,65 @@ export class AnthropicSseWriter extends BufferedOutputWriter implements OutputWr
     this.emit("content_block_delta", `{"type":"content_block_delta","index":${b.index},"delta":{"type":"text_delta","text":${JSON.stringify(delta)}}}`);
   }
 
-  appendThinking(delta: string): void {
+  appendReasoning(delta: string): void {
     if (!delta || this.finished) return;
     const b = this.open?.kind === "thinking" ? this.open : this.openBlock("thinking");
     b.text.push(delta);
     this.emit("content_block_delta", `{"type":"content_block_delta","index":${b.index},"delta":{"type":"thinking_delta","thinking":${JSON.stringify(delta)}}}`);
   }
 
+  appendRefusal(text: string): void {
+    this.appendText(text);
+  }
+
+  get reasoningOpen(): boolean {
+    return this.open?.kind === "thinking";
+  }
+
+  /** A thinking block opens at its first delta; an empty one (a bare signature carrier) is never sent. */
+  openReasoning(): void {}
+
+  /** Closes the thinking block. Chat reasoning has no Anthropic signature, so any carrier is dropped. */
+  closeReasoning(): void {
+    if (this.open?.kind === "thinking") this.closeOpen();
+  }
+
+  /**
+   * Tool calls become whole `tool_use` blocks when they close (at the end of the turn): chat
+   * providers may interleave the argument deltas of parallel calls, which Anthropic's
+   * one-open-block grammar cannot express.
+   */
+  openFunctionCall(callId: string, name: string): PendingToolUse {
+    return { callId, name, args: [] };
+  }
+
+  appendFunctionArgs(h: PendingToolUse, delta: string): void {
+    h.args.push(delta);
+  }
+
+  closeFunctionCall(h: PendingToolUse, finalArguments?: string): void {
+    this.emitToolUse(h.callId, h.name, finalArguments ?? h.args.join(""));
+  }
+
+  openCustomToolCall(callId: string, name: string): PendingToolUse {
+    return { callId, name, args: [] };
+  }
+
+  /** Not produced on /v1/messages (its tools are plain functions); kept whole as `{input}` all the same. */
+  closeCustomToolCall(h: PendingToolUse, input: string): void {
+    this.emitToolUse(h.callId, h.name, JSON.stringify({ input }));
+  }
+
+  emitLocalShellCall(callId: string, action: OutputLocalShellCallItem["action"]): void {
+    this.emitToolUse(callId, "local_shell", JSON.stringify(action));
+  }
+
+  emitCompaction(): void {
+    this.fail("server_error", "Remote compaction is not available on /v1/messages.");
+  }
+
   /** A whole tool_use block: start, the arguments as one `input_json_delta`, stop. */
-  emitToolUse(id: string, name: string, argumentsJson: string): void {
+  private emitToolUse(id: string, name: string, argumentsJson: string): void {
     if (this.finished) return;
     this.closeOpen();
     let input: unknown;
@@ -100,16 +169,27 @@ export class AnthropicSseWriter extends BufferedOutputWriter implements OutputWr
     this.emit("content_block_stop", `{"type":"content_block_stop","index":${index}}`);
   }
 
+  /** The turn ended normally: `tool_use` when it called tools, else `end_turn`. */
+  complete(usage?: ResponsesUsage | null): void {
+    this.finish(this.toolCallCount > 0 ? "tool_use" : "end_turn", usage);
+  }
+
+  /** The turn was cut: by the token cap (`max_tokens`) or a content filter (`refusal`). */
+  incomplete(reason: string, usage?: ResponsesUsage | null): void {
+    this.finish(reason === "content_filter" ? "refusal" : "max_tokens", usage);
+  }
+
   /** Ends the message: `message_delta` with the stop reason and usage, then `message_stop`. */
-  finish(stopReason: MessagesStopReason, usage: MessagesUsage | null): void {
+  private finish(stopReason: MessagesStopReason, usage: ResponsesUsage | null | undefined): void {
     if (this.finished) return;
     this.closeOpen();
-    if (usage) this.anthropicUsage = usage;
+    if (usage) {
+      this.usage = usage;
+      this.anthropicUsage = anthropicUsageOf(usage);
+    } else this.usage = zeroUsage();
     this.stopReason = stopReason;
-    const u = this.anthropicUsage;
-    this.usage = buildUsage({ input: u.input_tokens + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), output: u.output_tokens, cached: u.cache_read_input_tokens });
     this.status = stopReason === "max_tokens" ? "incomplete" : "completed";
-    this.emit("message_delta", JSON.stringify({ type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: u }));
+    this.emit("message_delta", JSON.stringify({ type: "message_delta", delta: { stop_reason: stopReason, stop_sequence: null }, usage: this.anthropicUsage }));
     this.emit("message_stop", '{"type":"message_stop"}');
   }
 

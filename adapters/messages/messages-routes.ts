@@ -1,6 +1,4 @@
-import type { PreparedExtras } from "../../machines/request.machine.ts";
 import type { PreparedUpstream, RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
-import type { ModelConfig } from "../settings/settings-types.ts";
 import type { UpstreamHttpFailure } from "../errors/map-upstream-http-error.ts";
 import { parseRetryAfter, upstreamErrorMessage } from "../errors/map-upstream-http-error.ts";
 import { redactSecrets } from "../errors/redact-secrets.ts";
@@ -9,14 +7,18 @@ import { chatHeaders } from "../chat/chat-route.ts";
 import { anthropicHeaders } from "../anthropic/anthropic-route.ts";
 import { AnthropicSseWriter } from "./anthropic-sse-writer.ts";
 import { AnthropicRelayWriter, createAnthropicRelayTranslator } from "./anthropic-relay-writer.ts";
-import { ChatToMessagesTranslator } from "./translate-chat-stream-to-messages.ts";
+import { ChatStreamTranslator } from "../chat/translate-chat-stream-to-responses.ts";
 import { convertMessagesToChat } from "./convert-messages-to-chat.ts";
 import { AnthropicShapedError, anthropicErrorBody, anthropicErrorType } from "./anthropic-error.ts";
-import type { MessagesRequest } from "./messages-types.ts";
+import type { MessagesRequest } from "../anthropic/anthropic-types.ts";
 
 /** What the Messages handler needs from the writer beyond the OutputWriter surface. */
 export interface MessagesWriter {
   messageObject(): unknown;
+}
+
+export function isMessagesWriter(w: object): w is MessagesWriter {
+  return typeof (w as Partial<MessagesWriter>).messageObject === "function";
 }
 
 /** Upstream HTTP error → Anthropic error JSON with the upstream's status (Anthropic clients retry 429/5xx themselves). */
@@ -38,42 +40,47 @@ function messagesHttpError(f: UpstreamHttpFailure, verbatim: boolean): Anthropic
   return new AnthropicShapedError({ status: f.status, bodyText, message, code: `upstream_http_${f.status}`, headers });
 }
 
-/** `anthropic` models: the client's Messages request with the configured model, to `{base}/messages`. */
-export function messagesAnthropicRoute(opts: { anthropicBeta?: string | null }): UpstreamRoute {
-  return {
-    kind: "messages-anthropic",
-    prepare(ctx: RouteContext): PreparedUpstream & PreparedExtras {
-      const req = ctx.request as unknown as MessagesRequest;
-      const headers = anthropicHeaders(ctx);
-      if (opts.anthropicBeta && !headers["anthropic-beta"]) headers["anthropic-beta"] = opts.anthropicBeta;
-      let writer: AnthropicRelayWriter | null = null;
-      return {
-        request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/messages"), headers, body: JSON.stringify({ ...req, model: ctx.model.model }), timeouts: ctx.model.timeouts },
-        createWriter: () => (writer = new AnthropicRelayWriter({ slug: ctx.requestedSlug })),
-        createTranslator: () => createAnthropicRelayTranslator(writer!),
-      };
-    },
-    mapHttpError: (_ctx, f) => messagesHttpError(f, true),
-  };
-}
+/** `anthropic` models: the client's Messages request with the configured model, to `{base}/messages`, answered verbatim. */
+export const messagesAnthropicRoute: UpstreamRoute = {
+  kind: "messages-anthropic",
+  prepare(ctx: RouteContext): PreparedUpstream {
+    const req = ctx.request as unknown as MessagesRequest;
+    const headers = anthropicHeaders(ctx);
+    const beta = ctx.forwardHeaders?.["anthropic-beta"];
+    if (beta && !headers["anthropic-beta"]) headers["anthropic-beta"] = beta;
+    return {
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/messages"), headers, body: JSON.stringify({ ...req, model: ctx.model.model }), timeouts: ctx.model.timeouts },
+      upstreamMessages: req.messages,
+      createOutput() {
+        const writer = new AnthropicRelayWriter({ slug: ctx.requestedSlug });
+        return { writer, translator: createAnthropicRelayTranslator(writer) };
+      },
+    };
+  },
+  mapHttpError: (_ctx, f) => messagesHttpError(f, true),
+};
 
-/** Chat-completions models: Messages ⇄ chat translated both ways. */
+/** The chat request's tools are the client's own functions: names come back as they went. */
+const plainFunctionNames = { resolve: (name: string) => ({ kind: "function" as const, name }) };
+
+/**
+ * Chat-completions models: Messages → chat request, and the chat stream decoded by the one chat
+ * decoder (ChatStreamTranslator: id-keyed calls, object arguments, repair, error classification)
+ * into the Anthropic SSE writer.
+ */
 export const messagesChatRoute: UpstreamRoute = {
   kind: "messages-chat",
-  prepare(ctx: RouteContext): PreparedUpstream & PreparedExtras {
+  paramWire: "chat",
+  prepare(ctx: RouteContext): PreparedUpstream {
     const body = convertMessagesToChat(ctx.request as unknown as MessagesRequest, ctx.model, ctx.notes);
-    let writer: AnthropicSseWriter | null = null;
     return {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
-      createWriter: ({ responseId }) => (writer = new AnthropicSseWriter({ messageId: responseId.replace(/^resp_/, "msg_"), model: ctx.requestedSlug })),
-      createTranslator: () => new ChatToMessagesTranslator(writer!),
+      upstreamMessages: body.messages,
+      createOutput({ responseId }) {
+        const writer = new AnthropicSseWriter({ messageId: responseId.replace(/^resp_/, "msg_"), model: ctx.requestedSlug });
+        return { writer, translator: new ChatStreamTranslator(writer, plainFunctionNames, { model: ctx.model.model }) };
+      },
     };
   },
   mapHttpError: (_ctx, f) => messagesHttpError(f, false),
 };
-
-/** The `/v1/messages` route table (the request machine's `routeFor`). */
-export function messagesRouteFor(opts: { anthropicBeta?: string | null }): (m: ModelConfig) => UpstreamRoute | undefined {
-  const anthropic = messagesAnthropicRoute(opts);
-  return (m) => (m.provider === "anthropic" ? anthropic : m.provider === "openai" || m.provider === "generic-chat-completion-api" ? messagesChatRoute : undefined);
-}

@@ -47,3 +47,22 @@ export function buildUsage(p: UsageParts): ResponsesUsage {
   if (write !== undefined) usage.input_tokens_details.cache_write_tokens = write;
   return usage;
 }
+
+/** A Responses `usage` from another Responses server, completed to the shape Codex requires. */
+export function usageFromResponses(u: unknown): ResponsesUsage {
+  const v = (u && typeof u === "object" ? u : {}) as {
+    input_tokens?: unknown;
+    output_tokens?: unknown;
+    total_tokens?: unknown;
+    input_tokens_details?: { cached_tokens?: unknown; cache_write_tokens?: unknown } | null;
+    output_tokens_details?: { reasoning_tokens?: unknown } | null;
+  };
+  return buildUsage({
+    input: v.input_tokens,
+    output: v.output_tokens,
+    total: v.total_tokens,
+    cached: v.input_tokens_details?.cached_tokens,
+    cacheWrite: v.input_tokens_details?.cache_write_tokens,
+    reasoning: v.output_tokens_details?.reasoning_tokens,
+  });
+}

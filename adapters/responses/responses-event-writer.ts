@@ -14,6 +14,8 @@ import type {
 import { newItemId } from "./new-id.ts";
 import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
 import { zeroUsage } from "./normalize-usage.ts";
+import type { OutputWriter } from "../routes/upstream-route.ts";
+import type { ResponsesItemWriter } from "./responses-item-writer.ts";
 
 /**
  * Writes one Responses SSE stream (codex-protocol §6): every event carries a strictly increasing
@@ -57,7 +59,7 @@ export interface WriterOptions {
   encodeReasoning?: (text: string) => string | null;
 }
 
-export class ResponsesEventWriter extends BufferedOutputWriter {
+export class ResponsesEventWriter extends BufferedOutputWriter implements OutputWriter, ResponsesItemWriter {
   readonly responseId: string;
   readonly model: string;
   readonly createdAt: number;

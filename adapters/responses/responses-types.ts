@@ -1,5 +1,7 @@
 // Wire shapes of the OpenAI Responses API as Codex 0.169 uses them (../shared/docs/codex-protocol.md §3–§6).
 
+import { kindSet } from "../tools/kind-set.ts";
+
 export type ReasoningEffort = "none" | "minimal" | "low" | "medium" | "high" | "xhigh";
 
 export interface InputTextPart {
@@ -21,13 +23,37 @@ export interface RefusalPart {
   type: "refusal";
   refusal: string;
 }
-export type ContentPart = InputTextPart | InputImagePart | OutputTextPart | RefusalPart | { type: string; [k: string]: unknown };
+/** Chat-style spellings some clients use inside Responses content. */
+export interface PlainTextPart {
+  type: "text";
+  text: string;
+}
+export interface ImageUrlPart {
+  type: "image_url";
+  image_url?: string | { url: string };
+  url?: string;
+  detail?: string;
+}
+export type KnownContentPart = InputTextPart | InputImagePart | OutputTextPart | RefusalPart | PlainTextPart | ImageUrlPart;
+/** A part type the shim does not translate (`input_file`, new kinds): skipped, never a crash. */
+export interface UnknownContentPart {
+  type: string;
+  [k: string]: unknown;
+}
+export type ContentPart = KnownContentPart | UnknownContentPart;
+
+const KNOWN_PART_TYPES = kindSet<KnownContentPart["type"]>()(["input_text", "input_image", "output_text", "refusal", "text", "image_url"]);
+
+/** Narrows a part to the kinds the converters translate (validation checked their fields). */
+export function isKnownContentPart(p: ContentPart): p is KnownContentPart {
+  return KNOWN_PART_TYPES.has(p.type);
+}
 
 export interface MessageItem {
   type?: "message";
   id?: string;
   role: "user" | "assistant" | "system" | "developer";
-  content: string | ContentPart[];
+  content?: string | ContentPart[] | null;
   status?: string;
   phase?: string;
 }
@@ -36,7 +62,8 @@ export interface ReasoningItem {
   id?: string;
   summary?: { type: "summary_text"; text: string }[];
   content?: { type: "reasoning_text"; text: string }[] | null;
-  encrypted_content?: string | null;
+  /** Opaque to Codex; the shim's carriers (chat reasoning, Anthropic thinking) ride here. */
+  encrypted_content?: unknown;
   status?: string;
 }
 export interface FunctionCallItem {
@@ -45,42 +72,138 @@ export interface FunctionCallItem {
   call_id: string;
   name: string;
   namespace?: string;
-  arguments: string;
+  arguments?: string;
   status?: string;
 }
-export type ToolOutput = string | (InputTextPart | InputImagePart | { type: string; [k: string]: unknown })[];
+export type ToolOutput = string | ContentPart[];
 export interface FunctionCallOutputItem {
   type: "function_call_output";
   id?: string;
   call_id: string;
-  output: ToolOutput;
+  output?: ToolOutput;
 }
 export interface CustomToolCallItem {
   type: "custom_tool_call";
   id?: string;
   call_id: string;
   name: string;
-  input: string;
+  input?: string;
   status?: string;
 }
 export interface CustomToolCallOutputItem {
   type: "custom_tool_call_output";
   id?: string;
   call_id: string;
-  output: ToolOutput;
+  output?: ToolOutput;
 }
-export interface OtherItem {
-  type: string;
-  [k: string]: unknown;
+/** A hosted `local_shell` call from history (codex-rs `ResponseItem::LocalShellCall`); ids may be absent. */
+export interface LocalShellCallItem {
+  type: "local_shell_call";
+  id?: unknown;
+  call_id?: unknown;
+  status?: string;
+  action?: { type?: string; command?: unknown; working_directory?: unknown; timeout_ms?: unknown } | null;
 }
-export type InputItem =
+export interface LocalShellCallOutputItem {
+  type: "local_shell_call_output";
+  id?: unknown;
+  call_id?: unknown;
+  output?: ToolOutput;
+}
+export interface ToolSearchCallItem {
+  type: "tool_search_call";
+  id?: unknown;
+  call_id?: unknown;
+  arguments?: unknown;
+}
+export interface ToolSearchOutputItem {
+  type: "tool_search_output";
+  call_id?: unknown;
+  tools?: unknown;
+}
+export interface WebSearchCallItem {
+  type: "web_search_call";
+  id?: string;
+  action?: { type?: string; query?: unknown; url?: unknown } | null;
+}
+export interface ImageGenerationCallItem {
+  type: "image_generation_call";
+  id?: string;
+  revised_prompt?: unknown;
+}
+/** A compacted-context item; only the shim's own carrier (`codex-shim:compaction:v1:`) is readable. */
+export interface CompactionInputItem {
+  type: "compaction" | "compaction_summary";
+  id?: string;
+  encrypted_content?: unknown;
+}
+/** Remote compaction v2: "summarize the history above". */
+export interface CompactionTriggerItem {
+  type: "compaction_trigger";
+}
+/** A bare content part used as an item (older clients): a user message of one part. */
+export interface InputPartItem {
+  type: "input_text" | "input_image";
+  text?: string;
+  image_url?: string | { url: string };
+  detail?: string;
+}
+export type KnownInputItem =
   | MessageItem
   | ReasoningItem
   | FunctionCallItem
   | FunctionCallOutputItem
   | CustomToolCallItem
   | CustomToolCallOutputItem
-  | OtherItem;
+  | LocalShellCallItem
+  | LocalShellCallOutputItem
+  | ToolSearchCallItem
+  | ToolSearchOutputItem
+  | WebSearchCallItem
+  | ImageGenerationCallItem
+  | CompactionInputItem
+  | CompactionTriggerItem
+  | InputPartItem;
+/**
+ * An item type the shim does not translate (`item_reference`, `configuration_update`, kinds
+ * newer Codex builds add): it passes validation and is dropped with a note, never a crash.
+ * Narrow with `isKnownInputItem` before switching on `type`.
+ */
+export interface UnknownInputItem {
+  type: string;
+  [k: string]: unknown;
+}
+export type InputItem = KnownInputItem | UnknownInputItem;
+
+const KNOWN_ITEM_TYPES = kindSet<NonNullable<KnownInputItem["type"]>>()([
+  "message",
+  "reasoning",
+  "function_call",
+  "function_call_output",
+  "custom_tool_call",
+  "custom_tool_call_output",
+  "local_shell_call",
+  "local_shell_call_output",
+  "tool_search_call",
+  "tool_search_output",
+  "web_search_call",
+  "image_generation_call",
+  "compaction",
+  "compaction_summary",
+  "compaction_trigger",
+  "input_text",
+  "input_image",
+]);
+
+/** The item's type, `message` when absent (Codex omits it on plain messages). */
+export function itemType(item: InputItem): string {
+  return item.type ?? "message";
+}
+
+/** Narrows an item to the kinds the converters translate. */
+export function isKnownInputItem(item: InputItem): item is KnownInputItem {
+  return KNOWN_ITEM_TYPES.has(itemType(item));
+}
 
 export interface FunctionTool {
   type: "function";

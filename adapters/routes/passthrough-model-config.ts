@@ -1,6 +1,6 @@
 import { DEFAULT_TIMEOUTS, type ModelConfig } from "../settings/settings-types.ts";
 
-/** A ModelConfig for a slug served without a settings row (used for logs and the tool-call cache). */
+/** A ModelConfig for a slug served without a settings row (used for logs and the conversation cache). */
 export function passthroughModelConfig(o: { slug: string; model: string; displayName: string; baseUrl: string }): ModelConfig {
   return {
     slug: o.slug,

@@ -66,7 +66,7 @@ describe("parseSettings: accepted shapes (reference-behavior §3)", () => {
 
   it("keeps the router block and opencode-go metadata", () => {
     const s = parseSettings({ router: { enabled: true }, models: [{ model: "m", provider: "openai", base_url: "http://h/v1", generated_by: "opencode-go refresh", opencode_go_endpoint: "chat" }] }, null);
-    expect(s.router).toEqual({ enabled: true });
+    expect(s.router).toMatchObject({ enabled: true, slug: "codex-auto", candidates: [] });
   });
 
   it("reads per-model timeouts", () => {

@@ -1,7 +1,8 @@
-import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal, validate, type Struct, type Failure } from "superstruct";
+import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal } from "superstruct";
 import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
 import { deriveSlugs } from "./derive-slug.ts";
-import { nearest } from "./nearest-word.ts";
+import { fmtPath, normalizeKeys, suggest, validateInto, type Path } from "./settings-validation.ts";
+import { parseRouterSettings } from "./parse-router-settings.ts";
 
 /** Thrown for a settings file that cannot be used; `problems` holds one line per problem. */
 export class SettingsError extends Error {
@@ -32,6 +33,9 @@ const ROW_ALIASES: Record<string, string[]> = {
   reasoning: ["reasoning"],
   default_reasoning_effort: ["default_reasoning_effort", "defaultReasoningEffort"],
   description: ["description"],
+  stateless: ["stateless"],
+  custom_tools: ["custom_tools", "customTools"],
+  hosted_tools: ["hosted_tools", "hostedTools"],
   // written by `codex-shim opencode-go refresh`; kept, not used for routing
   generated_by: ["generated_by", "generatedBy"],
   opencode_go_endpoint: ["opencode_go_endpoint", "opencodeGoEndpoint"],
@@ -50,8 +54,11 @@ const httpUrl = refine(string(), "http-url", (v) => {
 const nonEmpty = refine(string(), "non-empty", (v) => v.trim() !== "" || "expected a non-empty string");
 const positiveInt = min(integer(), 1);
 const ms = refine(integer(), "ms", (v) => (v >= 100 && v <= 3_600_000) || `expected milliseconds between 100 and 3600000, got ${v}`);
+/** Spellings accepted for a provider besides its own name. */
+const PROVIDER_ALIASES: Readonly<Record<string, Provider>> = { responses: "openai-responses" };
+const ACCEPTED_PROVIDERS = [...PROVIDERS, "ollama", ...Object.keys(PROVIDER_ALIASES)];
 const providerStruct = refine(string(), "provider", (v) =>
-  [...PROVIDERS, "ollama"].includes(v.toLowerCase()) || `expected one of ${[...PROVIDERS, "ollama"].map((p) => JSON.stringify(p)).join(", ")}; got ${JSON.stringify(v)}`,
+  ACCEPTED_PROVIDERS.includes(v.toLowerCase()) || `expected one of ${ACCEPTED_PROVIDERS.map((p) => JSON.stringify(p)).join(", ")}; got ${JSON.stringify(v)}`,
 );
 const effort = enums(["none", "minimal", "low", "medium", "high", "xhigh"]);
 
@@ -73,82 +80,14 @@ const RowStruct = object({
   reasoning: optional(boolean()),
   default_reasoning_effort: optional(effort),
   description: optional(string()),
+  stateless: optional(boolean()),
+  custom_tools: optional(boolean()),
+  hosted_tools: optional(boolean()),
   generated_by: optional(string()),
   opencode_go_endpoint: optional(string()),
 });
 
-type Path = (string | number)[];
-function fmtPath(path: Path): string {
-  let s = "";
-  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${p}` : p;
-  return s || "(top level)";
-}
-
 const OLLAMA_DEFAULT_URL = "http://127.0.0.1:11434/v1";
-
-interface NormalizedRow {
-  value: Record<string, unknown>;
-  /** canonical key -> the spelling the user wrote, for error paths */
-  spelling: Record<string, string>;
-}
-
-function normalizeKeys(
-  raw: Record<string, unknown>,
-  aliases: Record<string, string[]>,
-  path: Path,
-  problems: string[],
-): NormalizedRow {
-  const value: Record<string, unknown> = {};
-  const spelling: Record<string, string> = {};
-  const known = new Map<string, string>();
-  for (const [canon, names] of Object.entries(aliases)) for (const n of names) known.set(n, canon);
-  for (const [key, v] of Object.entries(raw)) {
-    const canon = known.get(key);
-    if (!canon) {
-      const hint = suggest(key, [...known.keys()]);
-      problems.push(`${fmtPath([...path, key])}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
-      continue;
-    }
-    if (canon in value) {
-      problems.push(`${fmtPath([...path, key])}: both "${spelling[canon]}" and "${key}" are set; use one`);
-      continue;
-    }
-    value[canon] = v;
-    spelling[canon] = key;
-  }
-  return { value, spelling };
-}
-
-function suggest(key: string, candidates: string[]): string | undefined {
-  return nearest(key, candidates) ?? undefined;
-}
-
-function explain(f: Failure): string {
-  if (f.refinement && f.message && !f.message.startsWith("Expected")) return f.message;
-  if (f.value === undefined) return `is required (${describeType(f.type)})`;
-  if (f.type === "never") return "is not a known setting (typo?)";
-  if (f.type === "enums") return f.message.replace(/^Expected one of /, "expected one of ").replace(/, but received: (.*)$/, "; got $1");
-  if (f.refinement === "min" || f.type === "integer") return `expected a positive integer, got ${JSON.stringify(f.value)}`;
-  return `expected ${describeType(f.type)}, got ${JSON.stringify(f.value)}`;
-}
-function describeType(t: string): string {
-  if (t === "string") return "a string";
-  if (t === "boolean") return "true or false";
-  if (t === "integer" || t === "number") return "an integer";
-  if (t === "object" || t === "record" || t === "type") return "an object";
-  if (t === "union") return "an integer or null";
-  return t;
-}
-
-function validateInto<T>(value: unknown, struct: Struct<T>, path: Path, spelling: Record<string, string>, problems: string[]): T | undefined {
-  const [err, out] = validate(value, struct);
-  if (!err) return out;
-  for (const f of err.failures()) {
-    const userPath = f.path.map((p, i) => (i === 0 && typeof p === "string" ? (spelling[p] ?? p) : p));
-    problems.push(`${fmtPath([...path, ...userPath])}: ${explain(f)}`);
-  }
-  return undefined;
-}
 
 function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: string } {
   if (Array.isArray(raw)) return { rows: raw, key: "" };
@@ -232,7 +171,7 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
     for (const [k, v] of Object.entries(parsed.extra_headers ?? {})) if (v !== null) headers[k] = String(v);
     drafts.push({
       model: parsed.model.trim(),
-      provider: parsed.provider.toLowerCase() as Provider,
+      provider: PROVIDER_ALIASES[parsed.provider.toLowerCase()] ?? (parsed.provider.toLowerCase() as Provider),
       baseUrl: parsed.base_url.trim().replace(/\/+$/, ""),
       displayName: parsed.display_name?.trim() || parsed.model.trim(),
       apiKey: parsed.api_key,
@@ -251,22 +190,20 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
       reasoning: parsed.reasoning,
       defaultReasoningEffort: parsed.default_reasoning_effort,
       description: parsed.description,
+      stateless: parsed.stateless,
+      customTools: parsed.custom_tools,
+      hostedTools: parsed.hosted_tools,
     });
     explicitSlugs.push(parsed.slug);
   });
 
-  let router: Record<string, unknown> | undefined;
-  if (raw && typeof raw === "object" && !Array.isArray(raw) && "router" in raw) {
-    const r = (raw as Record<string, unknown>).router;
-    if (r !== null && (typeof r !== "object" || Array.isArray(r))) problems.push(`router: expected an object, got ${JSON.stringify(r)}`);
-    else if (r) router = r as Record<string, unknown>;
-  }
-
-  const debug = parseDebugSettings(raw, problems);
-
-  if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
   const slugs = deriveSlugs(drafts.map((d, i) => ({ model: d.model, displayName: d.displayName, slug: explicitSlugs[i], index: d.index })));
-  return { file, models: drafts.map((d, i) => ({ ...d, slug: slugs[i] })), router, ...(debug ? { debug } : {}) };
+  const models = drafts.map((d, i) => ({ ...d, slug: slugs[i] }));
+  const rawRouter = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>).router : undefined;
+  const router = parseRouterSettings(rawRouter, models, problems);
+  const debug = parseDebugSettings(raw, problems);
+  if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
+  return { file, models, ...(router ? { router } : {}), ...(debug ? { debug } : {}) };
 }
 
 /** `"debug": {"capture": true}`: the flow inspector's translation capture (off by default). */

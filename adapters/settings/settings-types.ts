@@ -1,6 +1,6 @@
-export type Provider = "openai" | "generic-chat-completion-api" | "anthropic";
+export type Provider = "openai" | "generic-chat-completion-api" | "anthropic" | "openai-responses";
 
-export const PROVIDERS: readonly Provider[] = ["openai", "generic-chat-completion-api", "anthropic"];
+export const PROVIDERS: readonly Provider[] = ["openai", "generic-chat-completion-api", "anthropic", "openai-responses"];
 
 export interface ModelTimeouts {
   /** TCP/TLS connect. */
@@ -34,15 +34,47 @@ export interface ModelConfig {
   /** Default reasoning effort advertised in the catalog. */
   defaultReasoningEffort?: string;
   description?: string;
+  /** Native Responses upstreams (provider `openai-responses`): see adapters/openai-responses/native-responses-policy.ts. */
+  stateless?: boolean;
+  customTools?: boolean;
+  hostedTools?: boolean;
 }
 
 export interface Settings {
   /** The file these came from, or null for built-in defaults (no file). */
   file: string | null;
   models: ModelConfig[];
-  router?: Record<string, unknown>;
+  /** The `router` block (auto-router), when the file has one. */
+  router?: RouterSettings;
   /** The flow inspector (`/debug`): `capture` keeps prompt text for the translation diff. */
   debug?: { capture?: boolean };
+}
+
+/** One model the auto-router may pick (reference-behavior §8.1). */
+export interface RouterCandidate {
+  slug: string;
+  /** Relative price; only the selection sees it, never the classifier. */
+  cost: number;
+  /** What the model is good at, shown to the classifier. */
+  card: string;
+  supportsImages: boolean;
+}
+
+/** The `router` block after validation; env overrides are applied at use (adapters/router/router-config.ts). */
+export interface RouterSettings {
+  enabled: boolean;
+  /** The virtual model Codex asks for (default `codex-auto`). */
+  slug: string;
+  displayName: string;
+  /** A configured model (slug or model name), `"heuristic"`, or null (no scoring: the fallback). */
+  classifier: string | null;
+  threshold: number;
+  /** The fallback candidate; else the cheapest. */
+  default: string | null;
+  cache: boolean;
+  timeoutMs: number;
+  maxTokens: number;
+  candidates: RouterCandidate[];
 }
 
 export const DEFAULT_TIMEOUTS: ModelTimeouts = {

@@ -1,6 +1,5 @@
 import { createParser } from "eventsource-parser";
-import type { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
-import type { StreamTranslator } from "../routes/upstream-route.ts";
+import type { OutputWriter, StreamTranslator } from "../routes/upstream-route.ts";
 import type { ByteSink } from "./sse-body-sink.ts";
 import { openBodyReader } from "./body-reader.ts";
 
@@ -9,7 +8,7 @@ export interface PumpOptions {
   /** Upstream content-type: a JSON body (a provider ignoring `stream: true`) is read whole. */
   contentType: string;
   translator: StreamTranslator;
-  writer: ResponsesEventWriter;
+  writer: OutputWriter;
   sink: ByteSink;
   signal: AbortSignal;
   /** Emit a keep-alive event after this much silence towards Codex (0 = never). */

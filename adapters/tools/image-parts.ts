@@ -13,11 +13,5 @@ export function imageUrlOf(p: { image_url?: unknown; url?: unknown }): string | 
   return typeof p.url === "string" ? p.url : undefined;
 }
 
-/** `data:<media>;base64,<data>` → its parts (for upstreams that want base64 blocks), else null. */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | null {
-  const m = /^data:([\w.+-]+\/[\w.+-]+)?(?:;[\w-]+=[^;,]*)*;base64,(.*)$/s.exec(url);
-  return m ? { mediaType: m[1] ?? "application/octet-stream", data: m[2] } : null;
-}
-
 /** The note sent instead of an image to a model without vision. */
 export const IMAGE_OMITTED_NOTE = "[image omitted: this model does not accept images]";

@@ -7,7 +7,6 @@ import {
   adjustmentFor,
   applyAdjustments,
   detectRejectedParam,
-  paramWireForRoute,
 } from "./unsupported-params.ts";
 
 const CHAT_FIELDS = ["model", "messages", "stream", "stream_options", "tools", "tool_choice", "parallel_tool_calls", "reasoning_effort", "max_tokens", "verbosity"];
@@ -129,14 +128,6 @@ describe("adjustments", () => {
     expect(adjustmentFor("chat", { field: "response_format", valueOnly: true }, body, new Set())).toEqual({ field: "response_format", action: "drop" });
   });
 
-  it("only the chat and Anthropic routes strip", () => {
-    expect(paramWireForRoute("chat")).toBe("chat");
-    expect(paramWireForRoute("messages-chat")).toBe("chat");
-    expect(paramWireForRoute("anthropic")).toBe("anthropic");
-    expect(paramWireForRoute("messages-anthropic")).toBeUndefined();
-    expect(paramWireForRoute("chatgpt")).toBeUndefined();
-    expect(paramWireForRoute("cursor")).toBeUndefined();
-  });
 });
 
 describe("UnsupportedParamMemory", () => {
@@ -173,22 +164,22 @@ describe("ParamRetry", () => {
 
   it("drops the rejected field, remembers it, and applies it to the next request without a round trip", () => {
     const mem = new UnsupportedParamMemory();
-    const retry = ParamRetry.forRoute("chat", model, mem)!;
+    const retry = ParamRetry.forWire("chat", model, mem);
     expect(retry.applyRemembered(body)).toBe(body);
     const step = retry.next(400, JSON.stringify(OPENAI_REASONING_EFFORT), body)!;
     expect(JSON.parse(step.body)).toEqual({ model: "up", messages: [], stream: true, max_tokens: 100 });
     expect(step.note).toBe("dropped unsupported parameter reasoning_effort for model up");
-    const later = ParamRetry.forRoute("chat", model, mem)!;
+    const later = ParamRetry.forWire("chat", model, mem);
     expect(JSON.parse(later.applyRemembered(body))).toEqual({ model: "up", messages: [], stream: true, max_tokens: 100 });
     // another model at the same base URL is unaffected
-    expect(ParamRetry.forRoute("chat", { ...model, model: "other" }, mem)!.applyRemembered(body)).toBe(body);
+    expect(ParamRetry.forWire("chat", { ...model, model: "other" }, mem).applyRemembered(body)).toBe(body);
     // the Anthropic wire of the same model is a different upstream
-    expect(ParamRetry.forRoute("anthropic", model, mem)!.applyRemembered(body)).toBe(body);
+    expect(ParamRetry.forWire("anthropic", model, mem).applyRemembered(body)).toBe(body);
   });
 
   it(`stops after ${MAX_PARAM_RETRIES} retries`, () => {
     const mem = new UnsupportedParamMemory();
-    const retry = ParamRetry.forRoute("chat", model, mem)!;
+    const retry = ParamRetry.forWire("chat", model, mem);
     let sent = JSON.stringify({ model: "up", messages: [], reasoning_effort: "low", verbosity: "low", stream_options: { include_usage: true }, top_p: 0.5 });
     const reject = (f: string) => JSON.stringify({ error: { message: `Unsupported parameter: '${f}' is not supported with this model.`, param: f, code: "unsupported_parameter" } });
     for (const f of ["reasoning_effort", "verbosity", "stream_options"]) {
@@ -202,7 +193,7 @@ describe("ParamRetry", () => {
 
   it("renames max_tokens, then drops the other name when that is rejected too", () => {
     const mem = new UnsupportedParamMemory();
-    const retry = ParamRetry.forRoute("chat", model, mem)!;
+    const retry = ParamRetry.forWire("chat", model, mem);
     const fixture = readSharedFixture("upstream-recorded/openai-chat/reasoning-model-legacy-parameter-error.json");
     const s1 = retry.next(400, fixture, body)!;
     expect(JSON.parse(s1.body)).toMatchObject({ max_completion_tokens: 100 });
@@ -212,14 +203,13 @@ describe("ParamRetry", () => {
     expect(JSON.parse(s2.body).max_completion_tokens).toBeUndefined();
     expect(JSON.parse(s2.body).max_tokens).toBeUndefined();
     // remembered in order: rename, then drop
-    const fresh = ParamRetry.forRoute("chat", model, mem)!.applyRemembered(body);
+    const fresh = ParamRetry.forWire("chat", model, mem).applyRemembered(body);
     expect(JSON.parse(fresh)).toEqual({ model: "up", messages: [], stream: true, reasoning_effort: "medium" });
   });
 
-  it("does nothing for other routes or other errors", () => {
-    expect(ParamRetry.forRoute("chatgpt", model)).toBeNull();
+  it("does nothing for other errors", () => {
     const mem = new UnsupportedParamMemory();
-    const retry = ParamRetry.forRoute("chat", model, mem)!;
+    const retry = ParamRetry.forWire("chat", model, mem);
     expect(retry.next(400, JSON.stringify({ error: { message: "bad request" } }), body)).toBeNull();
     expect(retry.next(429, JSON.stringify(OPENAI_REASONING_EFFORT), body)).toBeNull();
     expect(mem.size).toBe(0);

@@ -11,14 +11,8 @@
  * this: with nothing remembered for a model the body is never parsed.
  */
 
-/** Which request format a route sends; routes not listed here never strip anything. */
-export type ParamWire = "chat" | "anthropic";
-
-const WIRE_BY_ROUTE_KIND: Readonly<Record<string, ParamWire>> = {
-  chat: "chat",
-  "messages-chat": "chat",
-  anthropic: "anthropic",
-};
+/** Which request format a route sends (UpstreamRoute.paramWire); routes without one never strip anything. */
+export type ParamWire = "chat" | "anthropic" | "responses";
 
 /**
  * Optional top-level fields the shim itself adds, per wire. Never `model`, `messages`, `tools`,
@@ -28,12 +22,15 @@ const WIRE_BY_ROUTE_KIND: Readonly<Record<string, ParamWire>> = {
 const OPTIONAL_FIELDS: Readonly<Record<ParamWire, readonly string[]>> = {
   chat: ["reasoning_effort", "stream_options", "parallel_tool_calls", "max_completion_tokens", "max_tokens", "verbosity", "response_format", "temperature", "top_p", "tool_choice"],
   anthropic: ["thinking", "output_config", "temperature", "top_p"],
+  // native Responses upstreams: what Codex adds beyond model/input/tools/stream/instructions
+  responses: ["reasoning", "include", "prompt_cache_key", "parallel_tool_calls", "store", "service_tier", "text", "max_output_tokens", "temperature", "top_p", "tool_choice", "truncation", "metadata", "safety_identifier", "user"],
 };
 
 /** A rejected field that is sent again under the other name (value kept) instead of dropped. */
 const RENAMES: Readonly<Record<ParamWire, Readonly<Record<string, string>>>> = {
   chat: { max_tokens: "max_completion_tokens", max_completion_tokens: "max_tokens" },
   anthropic: {},
+  responses: {},
 };
 
 /** A rejected value of these is a configuration problem (the cap), not an optional extra: no retry. */
@@ -54,10 +51,6 @@ export interface ParamRejection {
   valueOnly: boolean;
 }
 
-export function paramWireForRoute(kind: string): ParamWire | undefined {
-  return WIRE_BY_ROUTE_KIND[kind];
-}
-
 // ---- detection ----------------------------------------------------------------------------
 
 /** Wording of "this field is not accepted" across OpenAI, Groq, vLLM/pydantic, LiteLLM, serde, Gemini, Anthropic-compatible servers. */
@@ -76,7 +69,7 @@ const PYDANTIC_FIELD_TYPES = /^(?:extra_forbidden|value_error\.extra|extra_field
 const PYDANTIC_VALUE_TYPES = /^(?:literal_error|enum|type_error\.enum|value_error\.const)$/;
 
 /** An indexed path into a required field (`messages.2.content`, `messages[1]`, `tools.0`): the error is about that. */
-const REQUIRED_FIELD_PATH = /(?<![A-Za-z0-9_.])(?:messages|tools|system|contents)(?:\.\d|\[\d)/;
+const REQUIRED_FIELD_PATH = /(?<![A-Za-z0-9_.])(?:messages|tools|system|contents|input)(?:\.\d|\[\d)/;
 
 const MAX_WALK_DEPTH = 6;
 const MAX_WALK_ITEMS = 50;
@@ -303,10 +296,9 @@ export class ParamRetry {
     this.memory = memory;
   }
 
-  /** null for routes that send a body the shim did not build (relays, subprocesses). */
-  static forRoute(kind: string, model: { baseUrl: string; model: string }, memory: UnsupportedParamMemory = unsupportedParamMemory): ParamRetry | null {
-    const wire = paramWireForRoute(kind);
-    return wire ? new ParamRetry(wire, UnsupportedParamMemory.key(wire, model.baseUrl, model.model), model.model, memory) : null;
+  /** The retry state for a route's wire (UpstreamRoute.paramWire) and upstream model. */
+  static forWire(wire: ParamWire, model: { baseUrl: string; model: string }, memory: UnsupportedParamMemory = unsupportedParamMemory): ParamRetry {
+    return new ParamRetry(wire, UnsupportedParamMemory.key(wire, model.baseUrl, model.model), model.model, memory);
   }
 
   applyRemembered(body: string): string {

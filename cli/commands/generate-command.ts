@@ -35,6 +35,10 @@ export class GenerateCommand extends ShimCommand {
     this.out(`  catalog: ${files.catalogPath}`);
     this.out(`  config:  ${files.configPath}`);
     for (const s of files.skipped) this.out(`  skipped ${s.model.slug}: ${s.reason}`);
+    const router = files.router;
+    if (router?.active) this.out(`  auto-router ${router.settings.slug}: first entry, picks among ${router.usable.map((c) => c.slug).join(", ")}`);
+    else if (router) this.out(`  auto-router ${router.settings.slug}: not advertised (${router.settings.enabled ? "no usable candidate" : "disabled"})`);
+    for (const u of router?.settings.enabled ? router.unusable : []) this.out(`  auto-router candidate ${u.slug} left out: ${u.reason}`);
     if (!files.catalog.models.length) this.out(`The catalog is empty. ${ADD_MODEL_HINT(o.settings.file)}\nThen run codex-shim generate again.`);
     this.out("No files under ~/.codex were modified (use `codex-shim enable` for that).");
     return 0;

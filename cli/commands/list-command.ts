@@ -3,6 +3,9 @@ import { ShimCommand } from "./base-command.ts";
 import { loadCliSettings, ADD_MODEL_HINT } from "../shared/load-cli-settings.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { managedModel } from "../shared/prepare-shim.ts";
+import { routerState } from "../../adapters/router/router-config.ts";
+import { isCursorSlug } from "../../adapters/cursor/cursor-env.ts";
+import { cursorAvailableWithin } from "../../adapters/cursor/cursor-status.ts";
 
 export interface ListRow {
   slug: string;
@@ -14,6 +17,8 @@ export interface ListRow {
   usable: boolean;
   reason?: string;
   active: boolean;
+  /** The auto-router's row: the candidates it picks among. */
+  candidates?: string[];
 }
 
 export class ListCommand extends ShimCommand {
@@ -39,13 +44,31 @@ export class ListCommand extends ShimCommand {
         display_name: m.displayName,
         model: m.model,
         provider: m.provider,
-        route: m.provider === "anthropic" ? "anthropic-messages" : "chat-completions",
+        route: m.provider === "anthropic" ? "anthropic-messages" : m.provider === "openai-responses" ? "responses" : "chat-completions",
         base_url: m.baseUrl,
         usable: k.usable,
         ...(k.reason ? { reason: k.reason } : {}),
         active: m.slug === active,
       };
     });
+    const needsCursor = settings.router?.candidates.some((c) => isCursorSlug(c.slug)) ?? false;
+    const router = routerState(settings, o.env, needsCursor ? { cursorAvailable: await cursorAvailableWithin(o.env, 2_000) } : {});
+    if (router) {
+      const r = router.settings;
+      const why = !r.enabled ? "disabled (router.enabled false or CODEX_SHIM_DISABLE_ROUTER)" : router.usable.length ? undefined : `no usable candidate: ${router.unusable.map((u) => `${u.slug}: ${u.reason}`).join("; ") || "none configured"}`;
+      rows.unshift({
+        slug: r.slug,
+        display_name: r.displayName,
+        model: "auto-router",
+        provider: "auto",
+        route: `auto-router (${r.classifier ?? "no classifier"})`,
+        base_url: "",
+        usable: router.active,
+        ...(why ? { reason: `Auto-router ${r.slug}: ${why}` } : {}),
+        active: r.slug === active,
+        candidates: router.usable.map((c) => c.slug),
+      });
+    }
     const usable = rows.filter((r) => r.usable).length;
     if (this.json) {
       this.out(JSON.stringify({ settings: settings.file ?? o.settings.file, models: rows, usable }, null, 2));
@@ -58,7 +81,8 @@ export class ListCommand extends ShimCommand {
     const w = Math.max(...rows.map((r) => r.slug.length));
     for (const r of rows) {
       const mark = r.active ? "*" : " ";
-      this.out(`${mark} ${r.slug.padEnd(w)}  ${r.display_name}  ->  ${r.model} (${r.provider}, ${r.route})${r.usable ? "" : "  [not usable: missing API key]"}`);
+      const target = r.candidates ? `one of ${r.candidates.join(", ") || "(none usable)"} per turn (${r.route})` : `${r.model} (${r.provider}, ${r.route})`;
+      this.out(`${mark} ${r.slug.padEnd(w)}  ${r.display_name}  ->  ${target}${r.usable ? "" : r.candidates ? "  [not active]" : "  [not usable: missing API key]"}`);
     }
     for (const r of rows.filter((x) => !x.usable)) this.out(`  ${r.reason}`);
     if (!usable) {

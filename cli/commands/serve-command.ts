@@ -3,6 +3,7 @@ import { BaseCommand } from "./base-command.ts";
 import { startServer, PortInUseError } from "../../server/start-server.ts";
 import { SettingsError } from "../../adapters/settings/parse-settings.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
+import { routerState } from "../../adapters/router/router-config.ts";
 import { stateDir } from "../../adapters/settings/state-paths.ts";
 import { removeDaemonRecord, writeDaemonRecord } from "../daemon/daemon-files.ts";
 
@@ -48,6 +49,12 @@ export class ServeCommand extends BaseCommand {
       );
     } else {
       for (const m of s.models) out.write(`  model ${m.slug} -> ${m.provider} ${m.baseUrl} (${m.model})${usable.includes(m) ? "" : " [missing API key]"}\n`);
+    }
+    const router = routerState(s, process.env);
+    if (router) {
+      const r = router.settings;
+      const state = !r.enabled ? "disabled" : router.active ? `picks among ${router.usable.map((c) => c.slug).join(", ")} (classifier: ${r.classifier ?? "none"})` : "no usable candidate (see codex-shim list)";
+      out.write(`  auto-router ${r.slug}: ${state}\n`);
     }
     out.write(`  health: ${server.url}/health\n`);
     const dir = stateDir();

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { loadSettingsFile } from "../../adapters/settings/load-settings-file.ts";
 import { SettingsError } from "../../adapters/settings/parse-settings.ts";
 import type { Settings } from "../../adapters/settings/settings-types.ts";
+import { routerState } from "../../adapters/router/router-config.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { readManagedState, ManagedConfigError, removeManagedConfig } from "../../adapters/codex-config/managed-config.ts";
 import { parseCodexConfig } from "../../adapters/codex-config/verify-config.ts";
@@ -16,6 +17,7 @@ import { classifyDaemon } from "../../machines/daemon.machine.ts";
 import { findCodex } from "./find-executable.ts";
 import { loopbackBypassed } from "./no-proxy.ts";
 import type { CliOptions } from "./cli-options.ts";
+import { probeResponsesEndpoint } from "./probe-responses-endpoint.ts";
 
 export type CheckStatus = "OK" | "WARN" | "FAIL" | "INFO";
 export interface Check {
@@ -108,6 +110,14 @@ function settingsSection(o: CliOptions): { section: Section; settings: Settings 
   for (const m of s.models) {
     const k = keyStatus(m, o.env);
     checks.push(k.usable ? ok(`model ${m.slug}: ${m.provider} ${m.baseUrl} — key ${k.key ? "present" : "not needed (local)"}`) : warn(`model ${m.slug}: missing API key`, k.reason));
+  }
+  const router = routerState(s, o.env);
+  if (router) {
+    const r = router.settings;
+    if (!r.enabled) checks.push(info(`auto-router ${r.slug}: disabled`, r.enabled === s.router?.enabled ? 'Turn it on with "enabled": true in the router block' : "CODEX_SHIM_DISABLE_ROUTER is set"));
+    else if (router.active) checks.push(ok(`auto-router ${r.slug}: active, candidates ${router.usable.map((c) => c.slug).join(", ")}; classifier ${r.classifier ?? "none (always the fallback)"}`));
+    else checks.push(warn(`auto-router ${r.slug}: no usable candidate, not advertised`, router.unusable.map((u) => `${u.slug}: ${u.reason}`).join("\n")));
+    for (const u of router.active ? router.unusable : []) checks.push(warn(`auto-router candidate ${u.slug}: not usable now`, u.reason));
   }
   return { section: { title: "Settings", checks }, settings: s };
 }
@@ -237,9 +247,17 @@ function daemonPortOf(o: CliOptions): number {
   return r && "port" in r ? r.port : o.port;
 }
 
+/** Local native-Responses rows: is `{base}/responses` there? */
+async function responsesUpstreams(settings: Settings | null): Promise<Check[]> {
+  const rows = (settings?.models ?? []).filter((m) => m.provider === "openai-responses");
+  const probes = await Promise.all(rows.map(async (m) => [m, await probeResponsesEndpoint(m)] as const));
+  return probes.flatMap(([m, p]) => (!p ? [] : p.ok ? [ok(`model ${m.slug}: ${m.baseUrl}/responses answers (HTTP ${p.status})`)] : [fail(`model ${m.slug}: ${p.reason}`, p.hint)]));
+}
+
 /** Every doctor section, in order. Read-only: no file is written and nothing is started. */
 export async function runDoctorChecks(o: CliOptions): Promise<Section[]> {
   const { section: settingsSec, settings } = settingsSection(o);
-  const [codex, d] = await Promise.all([codexCli(o), daemon(o)]);
+  const [codex, d, responses] = await Promise.all([codexCli(o), daemon(o), responsesUpstreams(settings)]);
+  settingsSec.checks.push(...responses);
   return [runtime(), dependencies(), codex, settingsSec, stateFiles(o, settings), d, passthrough(o), proxy(o), codexConfig(o)];
 }

@@ -36,3 +36,22 @@ describe("resolveModel", () => {
     expect(defaultModel({ models: [] }, undefined)).toBeNull();
   });
 });
+
+describe("resolveModel: the auto-router", () => {
+  const withRouter = (enabled: boolean, candidates: string[]) => parseSettings({ models: [{ model: "claude-sonnet-4-5", slug: "sonnet", provider: "anthropic", base_url: "https://api.anthropic.com/v1", api_key: "k1" }, { model: "claude-opus-4-1", slug: "opus", provider: "anthropic", base_url: "https://api.anthropic.com/v1", api_key_env: "NO_SUCH_KEY_VAR" }], router: { enabled, candidates } }, null);
+  it("codex-auto is the first catalog entry and the default while active", () => {
+    const s = withRouter(true, ["sonnet", "opus"]);
+    const c = buildCatalog(s, env).catalog;
+    expect(c.models[0]).toMatchObject({ slug: "codex-auto", priority: 0, context_window: 200_000 });
+    expect(resolveModel("codex-auto", c, s, env)).toBe("codex-auto");
+    expect(defaultModel(c, undefined)).toBe("codex-auto");
+  });
+  it("says why it cannot be used when it is not active", () => {
+    const off = withRouter(false, ["sonnet"]);
+    expect(() => resolveModel("codex-auto", buildCatalog(off, env).catalog, off, env)).toThrow(/not active now: set "enabled": true/);
+    const keyless = withRouter(true, ["opus"]);
+    expect(buildCatalog(keyless, env).catalog.models.map((m) => (m as { slug: string }).slug)).not.toContain("codex-auto");
+    expect(() => resolveModel("codex-auto", buildCatalog(keyless, env).catalog, keyless, env)).toThrow(/none of its candidates is usable/);
+    expect(() => resolveModel("codex-auto", buildCatalog(withRouter(true, ["sonnet"]), { CODEX_SHIM_DISABLE_ROUTER: "1" }).catalog, withRouter(true, ["sonnet"]), { CODEX_SHIM_DISABLE_ROUTER: "1" })).toThrow(/CODEX_SHIM_DISABLE_ROUTER is set/);
+  });
+});

@@ -3,6 +3,7 @@ import { entryInfo, type ModelCatalog } from "../../adapters/codex-catalog/build
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { CliError } from "./cli-error.ts";
 import { nearest } from "../../adapters/settings/nearest-word.ts";
+import { isTruthyEnv } from "../../adapters/settings/env-flags.ts";
 
 /**
  * Turns what the user typed into a catalog slug: exact slug, else a settings row's upstream
@@ -13,6 +14,14 @@ export function resolveModel(requested: string, catalog: ModelCatalog, settings:
   const entries = catalog.models.map(entryInfo);
   const slugs = entries.map((e) => e.slug);
   if (slugs.includes(requested)) return requested;
+  if (settings.router && requested === settings.router.slug) {
+    const why = !settings.router.enabled
+      ? 'set "enabled": true in the router block'
+      : isTruthyEnv(env.CODEX_SHIM_DISABLE_ROUTER)
+        ? "CODEX_SHIM_DISABLE_ROUTER is set"
+        : "none of its candidates is usable (see: codex-shim list)";
+    throw new CliError(`The auto-router '${requested}' is not active now: ${why}.`);
+  }
   const row = settings.models.find((m) => m.slug === requested) ?? (settings.models.filter((m) => m.model === requested).length === 1 ? settings.models.find((m) => m.model === requested) : undefined);
   if (row) {
     if (slugs.includes(row.slug)) return row.slug;

@@ -24,6 +24,11 @@ export function summarizeEventPayload(event: Record<string, unknown>, secrets: r
     if (o === undefined || o === null) text = undefined;
     else if (typeof o !== "object") text = String(o);
     else if ((o as { response?: { status?: unknown } }).response?.status !== undefined) text = `upstream answered HTTP ${(o as { response: { status: number } }).response.status}`;
+    else if (typeof (o as { slug?: unknown }).slug === "string") {
+      // the classifier's answer: the slug, and the router's reason when it decided
+      const d = (o as { slug: string; decision?: { reason?: unknown } | null }).decision;
+      text = (o as { slug: string }).slug + (typeof d?.reason === "string" ? ` (${d.reason})` : "");
+    }
     else text = `{ ${Object.keys(o).join(", ")} }`;
   } else if (event.type === "CLIENT_ABORT") {
     text = "the client disconnected";
@@ -116,6 +121,11 @@ export class TraceRecorder {
   private refresh(c: RequestContext): void {
     const t = this.trace;
     t.model = c.slug || t.requestedModel;
+    const r = c.routing;
+    if (r) {
+      t.model = r.slug;
+      t.routerReason = `${r.source}: ${r.reason}${r.spills.length ? `; spilled ${r.spills.join(", ")}` : ""}`;
+    }
     const sel = c.selection;
     if (sel) {
       if (sel.ctx.apiKey && !this.secrets.includes(sel.ctx.apiKey)) {
@@ -129,10 +139,9 @@ export class TraceRecorder {
         t.notes = [...new Set(sel.ctx.notes)];
       }
     }
-    if (!t.upstreamUrl) {
-      if (t.attempts.length) t.upstreamUrl = t.attempts[t.attempts.length - 1].url;
-      else if (c.prepared) t.upstreamUrl = redactUrl(c.prepared.request.url, this.secrets);
-    }
+    // the last attempt's URL (after a router spill, the model that answered)
+    if (t.attempts.length) t.upstreamUrl = t.attempts[t.attempts.length - 1].url;
+    else if (!t.upstreamUrl && c.prepared) t.upstreamUrl = redactUrl(c.prepared.request.url, this.secrets);
     if (c.upstreamStatus !== null && c.upstream) t.upstreamStatus = c.upstreamStatus;
     const tm = c.timings;
     const tt = t.timings;

@@ -1,15 +1,17 @@
 import type { ServerContext } from "../server-context.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
-import { routeForModel } from "../../adapters/routes/select-route.ts";
+import { routeFor } from "../../adapters/routes/route-table.ts";
 import { availableChatgptSlugs } from "../../adapters/chatgpt/chatgpt-availability.ts";
 import { cursorAvailableWithin } from "../../adapters/cursor/cursor-status.ts";
+import { routerState } from "../../adapters/router/router-config.ts";
 
 export async function healthBody(ctx: ServerContext) {
   const s = ctx.store.current;
   const chatgptSlugs = availableChatgptSlugs(ctx.env);
   const cursor = await cursorAvailableWithin(ctx.env, 2_000);
   const usable = s.models.filter((m) => keyStatus(m, ctx.env).usable);
-  const kinds = new Set(usable.map((m) => routeForModel(m)?.kind).filter(Boolean));
+  const kinds = new Set(usable.map((m) => routeFor("responses", m.provider)?.kind).filter(Boolean));
+  const router = routerState(s, ctx.env, { cursorAvailable: cursor });
   return {
     ok: true,
     status: "ok",
@@ -23,8 +25,21 @@ export async function healthBody(ctx: ServerContext) {
       anthropic: kinds.has("anthropic"),
       chatgpt_passthrough: chatgptSlugs.length > 0,
       cursor_passthrough: cursor,
-      auto_router: false,
+      auto_router: router?.active ?? false,
     },
+    // slugs and reasons only: never a key
+    router: router
+      ? {
+          slug: router.settings.slug,
+          enabled: router.settings.enabled,
+          active: router.active,
+          classifier: router.settings.classifier,
+          candidates: router.usable.map((c) => c.slug),
+          unusable: router.unusable,
+          cooling_down: ctx.router?.coolingDown() ?? [],
+          cached_decisions: ctx.router?.cache.size ?? 0,
+        }
+      : null,
     hint: usable.length || chatgptSlugs.length || cursor ? undefined : `No usable models. Add one to ${ctx.store.file} (see README "Settings"), then it is picked up without a restart.`,
   };
 }

@@ -2,7 +2,7 @@ import type { ResponsesRequest } from "../../adapters/responses/responses-types.
 import { newItemId } from "../../adapters/responses/new-id.ts";
 import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { validateMessagesRequest } from "../../adapters/messages/validate-messages-request.ts";
-import { messagesRouteFor, type MessagesWriter } from "../../adapters/messages/messages-routes.ts";
+import { isMessagesWriter } from "../../adapters/messages/messages-routes.ts";
 import { anthropicErrorBody, anthropicErrorResponse, anthropicErrorTypeForCode } from "../../adapters/messages/anthropic-error.ts";
 import { readJsonBody } from "../read-json-body.ts";
 import { markBody } from "../debug/request-marks.ts";
@@ -12,7 +12,7 @@ import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-reques
 
 /**
  * POST /v1/messages (Anthropic Messages, for Claude Code and other Anthropic clients). Runs the
- * same request machine as /v1/responses with the Messages route table: `anthropic` models are
+ * same request machine as /v1/responses on the `messages` column of the route table: `anthropic` models are
  * passed through, chat-completions models translated both ways. Every error is Anthropic's
  * error JSON (or an `error` event once streaming).
  */
@@ -35,10 +35,10 @@ async function run(ctx: ServerContext, req: Request, body: ResponsesRequest, req
     requestId,
     body,
     streaming,
-    routeFor: messagesRouteFor({ anthropicBeta: req.headers.get("anthropic-beta") }),
+    endpoint: "messages",
+    forwardHeaders: forwardedHeaders(req.headers),
     // No auto-router here: it reads Responses requests.
     logSuffix: " endpoint=messages",
-    endpoint: "messages",
   });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });
@@ -51,5 +51,12 @@ async function run(ctx: ServerContext, req: Request, body: ResponsesRequest, req
     const e = c.writer.error ?? { code: "server_error", message: "The upstream failed." };
     return Response.json(anthropicErrorBody(anthropicErrorTypeForCode(e.code), e.message, requestId), { status: statusForFailedCode(e.code), headers: run.headers });
   }
-  return Response.json((c.writer as unknown as MessagesWriter).messageObject(), { headers: run.headers });
+  if (!isMessagesWriter(c.writer)) throw new Error(`the ${c.selection?.route.kind} route has no Messages writer`);
+  return Response.json(c.writer.messageObject(), { headers: run.headers });
+}
+
+/** The client's `anthropic-beta` flags go on to an Anthropic upstream (relayed requests only). */
+function forwardedHeaders(h: Headers): Record<string, string> {
+  const beta = h.get("anthropic-beta");
+  return beta ? { "anthropic-beta": beta } : {};
 }

@@ -91,4 +91,52 @@ describe("POST /v1/responses (MSW-mocked upstream)", () => {
     });
     expect(big.status).toBe(413);
   });
+
+  it("previous_response_id: the upstream gets the cached input, the cached output and the new input; the cache remembers per thread", async () => {
+    const seen: { messages: { role: string; content: unknown; tool_calls?: unknown[] }[] }[] = [];
+    const answers = [
+      sse({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: "call_ls", function: { name: "shell", arguments: '{"cmd":"ls"}' } }] } }] }, { choices: [{ index: 0, delta: {}, finish_reason: "tool_calls" }] }, "[DONE]"),
+      sse({ choices: [{ index: 0, delta: { content: "two files" } }] }, { choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }, "[DONE]"),
+    ];
+    mock.use(
+      http.post(`${UP}/chat/completions`, async ({ request }) => {
+        seen.push((await request.json()) as (typeof seen)[number]);
+        return new HttpResponse(answers[seen.length - 1], { headers: { "content-type": "text/event-stream" } });
+      }),
+    );
+    const tools = [{ type: "function", name: "shell", parameters: { type: "object", properties: { cmd: { type: "string" } } } }];
+    const first = await (await post({ model: "m", stream: false, input: "list files", tools }, { "thread-id": "thread-A" })).json();
+    expect(first.output[0]).toMatchObject({ type: "function_call", call_id: "call_ls" });
+    const cached = ctx.conversations.get(first.id)!;
+    expect(cached.threadKey).toBe("thread-A");
+    expect(cached.toolCalls.get("call_ls")?.type).toBe("function_call");
+    expect(cached.upstreamMessages?.length).toBe(seen[0].messages.length);
+    expect(ctx.conversations.latestForThread("thread-A")?.responseId).toBe(first.id);
+
+    const res = await post({ model: "m", stream: true, previous_response_id: first.id, input: [{ type: "function_call_output", call_id: "call_ls", output: "a b" }], tools }, { "thread-id": "thread-A" });
+    expect(res.status).toBe(200);
+    expect(parseSseEvents(await res.text()).at(-1).type).toBe("response.completed");
+    const msgs = seen[1].messages.filter((m) => m.role !== "system" && m.role !== "developer");
+    expect(msgs.map((m) => m.role)).toEqual(["user", "assistant", "tool"]);
+    expect(msgs[0].content).toContain("list files");
+    expect(msgs[1].tool_calls).toHaveLength(1);
+    const second = ctx.conversations.latestForThread("thread-A")!;
+    expect(second.responseId).not.toBe(first.id);
+    expect(second.input).toHaveLength(3);
+  });
+
+  it("previous_response_id unknown (or of a failed response): HTTP 400 previous_response_not_found, no upstream call", async () => {
+    mock.use(http.post(`${UP}/chat/completions`, () => new HttpResponse(sse({ choices: [{ index: 0, delta: { content: "cut" } }] }), { headers: { "content-type": "text/event-stream" } })));
+    const failed = await (await post({ model: "m", stream: false, input: "hi" })).json();
+    expect(failed.status).toBe("failed");
+    expect(ctx.conversations.get(failed.id)).toBeUndefined();
+    let called = false;
+    mock.use(http.post(`${UP}/chat/completions`, () => ((called = true), HttpResponse.error())));
+    for (const id of ["resp_never_seen", failed.id]) {
+      const res = await post({ model: "m", stream: true, previous_response_id: id, input: "again" });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: { type: "invalid_request_error", code: "previous_response_not_found", param: "previous_response_id", message: expect.stringContaining(id) } });
+    }
+    expect(called).toBe(false);
+  });
 });

@@ -1,6 +1,8 @@
 import { validateResponsesRequest } from "../../adapters/responses/validate-responses-request.ts";
 import { newItemId } from "../../adapters/responses/new-id.ts";
 import { ShimError } from "../../adapters/errors/shim-error.ts";
+import { restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
+import { threadKeyOf } from "../../adapters/responses/conversation-cache.ts";
 import type { ServerContext } from "../server-context.ts";
 import type { TraceEndpoint } from "../debug/request-trace.ts";
 import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-request-actor.ts";
@@ -8,11 +10,20 @@ import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-reques
 /**
  * POST /v1/responses: one request actor per call. Pre-stream failures get a real HTTP status
  * (429 + Retry-After, 400, 5xx); everything after the first byte is a `response.failed` event.
+ * `previous_response_id` is answered from the conversation cache (the upstreams are stateless);
+ * `remember: false` keeps an internal request (the compaction summary) out of it.
  */
-export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>, opts: { endpoint?: TraceEndpoint } = {}): Promise<Response> {
-  const body = validateResponsesRequest(rawBody);
+export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>, opts: { remember?: boolean; traceEndpoint?: TraceEndpoint } = {}): Promise<Response> {
+  const body = restorePreviousResponse(ctx.conversations, validateResponsesRequest(rawBody));
   const streaming = body.stream === true;
-  const run = await runRequestActor(ctx, req, { requestId: newItemId("req"), body, streaming, classify: ctx.classify, endpoint: opts.endpoint });
+  const run = await runRequestActor(ctx, req, {
+    requestId: newItemId("req"),
+    body,
+    streaming,
+    classify: ctx.classify ?? ctx.router?.classify,
+    conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body) },
+    traceEndpoint: opts.traceEndpoint,
+  });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });
   if (!c.writer) {

@@ -1,4 +1,4 @@
-import { ResponsesEventWriter } from "../../adapters/responses/responses-event-writer.ts";
+import type { OutputWriter } from "../../adapters/routes/upstream-route.ts";
 import { newResponseId } from "../../adapters/responses/new-id.ts";
 import type { ResponsesRequest } from "../../adapters/responses/responses-types.ts";
 import { pumpUpstreamToResponses } from "../../adapters/stream/pump-upstream-to-responses.ts";
@@ -51,7 +51,7 @@ export function prepare(kind: RouteKind, request: Partial<ResponsesRequest>, mod
 
 export interface Translation extends CodexStreamReport {
   sse: string;
-  writer: ResponsesEventWriter;
+  writer: OutputWriter;
   sent: any;
   notes: string[];
 }
@@ -84,7 +84,7 @@ export interface TranslateOptions {
 export async function translate(kind: RouteKind, request: Partial<ResponsesRequest>, upstreamBody: string, o: TranslateOptions = {}): Promise<Translation> {
   const model = o.model ?? auditModel(kind);
   const p = prepare(kind, request, model);
-  const writer = new ResponsesEventWriter({ responseId: newResponseId(), model: model.slug, encodeReasoning: p.prepared.encodeReasoning });
+  const { writer, translator } = p.prepared.createOutput({ responseId: newResponseId(), model: model.slug });
   let sse = "";
   const dec = new TextDecoder();
   const sink: ByteSink = {
@@ -97,7 +97,7 @@ export async function translate(kind: RouteKind, request: Partial<ResponsesReque
   await pumpUpstreamToResponses({
     body: bodyStream(upstreamBody, o.pieceSize ?? 0),
     contentType: o.contentType ?? "text/event-stream",
-    translator: p.prepared.createTranslator(writer),
+    translator,
     writer,
     sink,
     signal: new AbortController().signal,

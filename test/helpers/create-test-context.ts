@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { ServerContext } from "../../server/server-context.ts";
 import { SettingsStore } from "../../adapters/settings/settings-store.ts";
 import type { Transport } from "../../adapters/transport/upstream-transport.ts";
-import { ToolCallCache } from "../../adapters/responses/tool-call-cache.ts";
+import { ConversationCache } from "../../adapters/responses/conversation-cache.ts";
 import { RequestTraceStore } from "../../server/request-trace-store.ts";
 
 /**
@@ -17,7 +17,7 @@ export function createTestContext(models: unknown[], transport: Transport, opts:
   return {
     store: new SettingsStore({ file, required: true }),
     transport,
-    toolCallCache: new ToolCallCache(),
+    conversations: new ConversationCache(),
     env: {},
     version: "test",
     startedAt: Date.now(),

@@ -52,8 +52,9 @@ describe("flow inspector: what a request's trace says", () => {
       "xstate.done.actor.classify → connecting via request.classifying|xstate.done.actor.classify|0,request.selecting|always|0",
       "xstate.done.actor.connect → streaming via request.connecting|xstate.done.actor.connect|0",
       "xstate.done.actor.pump → caching via request.streaming|xstate.done.actor.pump|2",
-      "xstate.done.actor.cacheToolCalls → done via request.caching|xstate.done.actor.cacheToolCalls|0",
+      "xstate.done.actor.remember → done via request.caching|xstate.done.actor.remember|0",
     ]);
+    expect(t.steps[1].payload).toBe("ok");
     expect(t.steps[2].payload).toBe("upstream answered HTTP 200");
   });
 
@@ -65,7 +66,8 @@ describe("flow inspector: what a request's trace says", () => {
     expect(t.error!.message).toContain("Rate limit reached");
     expect(t.attempts).toMatchObject([{ status: 429, retryAfter: "7" }]);
     expect(t.upstreamUrl).toBe(`${rig.up.url}/v1/chat/completions`);
-    expect(t.steps.at(-1)!.transitions).toEqual(["request.connecting|xstate.error.actor.connect|0"]);
+    // not the router's spill (index 0, guarded by canSpill): the fallback to failed
+    expect(t.steps.at(-1)!.transitions).toEqual(["request.connecting|xstate.error.actor.connect|1"]);
   });
 
   it("tool calls by name and call id, with cached tokens", async () => {

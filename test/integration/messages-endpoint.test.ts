@@ -145,7 +145,7 @@ describe("POST /v1/messages with the official Anthropic SDK → chat-completions
 
     up.setScript([sseStep(chatSse([chatChunk({ content: "half" })], { done: false }))]);
     const stream = client.messages.stream({ model: "chat-m", max_tokens: 5, messages: [{ role: "user", content: "hi" }] });
-    await expect(stream.finalMessage()).rejects.toThrow(/ended before the answer was complete/);
+    await expect(stream.finalMessage()).rejects.toThrow(/stream ended before the response was complete/);
   });
 });
 

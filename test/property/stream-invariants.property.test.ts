@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { chatRoute } from "../../adapters/chat/chat-route.ts";
-import { ResponsesEventWriter } from "../../adapters/responses/responses-event-writer.ts";
 import { pumpUpstreamToResponses } from "../../adapters/stream/pump-upstream-to-responses.ts";
 import type { ByteSink } from "../../adapters/stream/sse-body-sink.ts";
 import { DEFAULT_TIMEOUTS, type ModelConfig } from "../../adapters/settings/settings-types.ts";
@@ -165,13 +164,13 @@ async function run(sse: string, cutAt: number, sizes: number[]) {
   const bytes = new TextEncoder().encode(sse);
   const cut = bytes.subarray(0, Math.floor(bytes.length * cutAt));
   const prepared = chatRoute.prepare({ request: request as never, model, apiKey: "", requestedSlug: "m", notes: [] });
-  const writer = new ResponsesEventWriter({ responseId: "resp_1", model: "m", encodeReasoning: prepared.encodeReasoning });
+  const { writer, translator } = prepared.createOutput({ responseId: "resp_1", model: "m" });
   const out: Uint8Array[] = [];
   const sink: ByteSink = { closed: false, write: (c) => void out.push(c), close() {} };
   const outcome = await pumpUpstreamToResponses({
     body: bodyOf(cut, sizes),
     contentType: "text/event-stream",
-    translator: prepared.createTranslator(writer),
+    translator,
     writer,
     sink,
     signal: new AbortController().signal,

@@ -4,7 +4,18 @@
 import { s } from "./dom.js";
 import { pathOf, topLevelOf } from "./machine-graph.js";
 
-const W = 160, H = 40, GX = 210, GY = 50, PADX = 110, PADY = 16;
+const W = 160, H = 40, GX = 210, GY = 50, PADY = 16;
+/** Left margin: labels of the main chain's edges, plus the arcs of back edges (the router's spill) and their labels. */
+let PADX = 110;
+/** How far left of the column the arcs of back edges run. */
+let ARC_INSET = 56;
+const LABEL_CHAR = 7;
+
+/** A label in lines: the event, then its guard (`done: pump` / `[streamFailed]`). */
+function labelLines(label) {
+  const i = label.indexOf(" [");
+  return i < 0 ? [label] : [label.slice(0, i), label.slice(i + 1)];
+}
 
 /**
  * Top to bottom: the main chain (the longest path from the initial state, preferring states
@@ -65,6 +76,23 @@ export function layoutMachine(graph) {
   }
   const cols = Math.max(...[...cell.values()].map((c) => c.col)) + 1;
   const rows = Math.max(...[...cell.values()].map((c) => c.row)) + 1;
+  // room on the left: the labels of edges one row down the column, then the arcs of the others
+  // (back edges such as the router's spill, skips) with their labels, all wrapped before the guard
+  let chainLabel = 0, arcLabel = 0;
+  for (const t of graph.transitions) {
+    if (t.source === graph.rootId) continue;
+    const a = cell.get(topLevelOf(graph, t.source));
+    for (const target of t.targets) {
+      const b = cell.get(topLevelOf(graph, target));
+      if (!a || !b || a === b || a.col !== b.col) continue;
+      const len = Math.max(...labelLines(t.label).map((l) => l.length)) * LABEL_CHAR;
+      if (b.row === a.row + 1) chainLabel = Math.max(chainLabel, len);
+      else arcLabel = Math.max(arcLabel, len);
+    }
+  }
+  const chainLeft = chainLabel + 30 - W / 2; // how far the chain's labels reach left of a node
+  ARC_INSET = chainLeft + 16;
+  PADX = Math.max(110, 12 + chainLeft, arcLabel ? 12 + arcLabel + 8 + ARC_INSET : 0);
   const pos = new Map([...cell].map(([id, c]) => [id, { x: PADX + c.col * (W + GX), y: PADY + c.row * (H + GY), col: c.col, row: c.row }]));
   return { top, pos, cols, rows };
 }
@@ -74,13 +102,13 @@ function route(a, b, k, n) {
   const spread = (k - (n - 1) / 2);
   if (a.col === b.col) {
     const x = a.x + W / 2 + spread * 22;
-    if (b.row === a.row + 1 || b.row < a.row) {
+    if (b.row === a.row + 1) {
       const y1 = b.row > a.row ? a.y + H : a.y, y2 = b.row > a.row ? b.y : b.y + H;
-      return { d: `M${x},${y1} L${x},${y2}`, lx: a.x + W / 2 - 30 + spread * 22, ly: (y1 + y2) / 2 + 4 + spread * 13, anchor: "end" };
+      return { d: `M${x},${y1} L${x},${y2}`, lx: a.x + W / 2 - 30 + spread * 22, ly: (y1 + y2) / 2 + 4 + spread * 13, anchor: "end", wrap: n === 1 };
     }
-    // skips rows: bulge out to the left of the column
-    const x1 = a.x, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, bx = a.x - 50 - k * 12;
-    return { d: `M${x1},${y1} C${bx},${y1} ${bx},${y2} ${x2},${y2}`, lx: bx - 4, ly: (y1 + y2) / 2, anchor: "end" };
+    // a back edge or one that skips rows: an arc out to the left of the column
+    const x1 = a.x, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, bx = a.x - ARC_INSET - k * 12;
+    return { d: `M${x1},${y1} C${bx},${y1} ${bx},${y2} ${x2},${y2}`, lx: bx + (x1 - bx) * 0.25 - 8, ly: (y1 + y2) / 2 + 4, anchor: "end", wrap: true };
   }
   // side edges: `k` of the `n` leaving this state sideways, fanned out over its side
   const right = b.x > a.x;
@@ -127,7 +155,9 @@ export function renderMachineDiagram(graph, trace, layout = layoutMachine(graph)
   const drawEdge = (a, b, k, n, label, hit, tid, dashed) => {
     const c = route(a, b, k, n);
     edgeLayer.appendChild(s("path", { class: ["edge", hit && "hit", dashed && "dashed"], d: c.d, "marker-end": hit ? "url(#arrow-hit)" : "url(#arrow)", dataset: { tid } }));
-    const text = s("text", { class: ["elabel", hit && "hit"], x: c.lx, y: c.ly, "text-anchor": c.anchor, dataset: { tid } }, label);
+    const lines = c.wrap ? labelLines(label) : [label];
+    const text = s("text", { class: ["elabel", hit && "hit"], x: c.lx, y: c.ly, "text-anchor": c.anchor, dataset: { tid } },
+      lines.map((l, i) => s("tspan", { x: c.lx, dy: i === 0 ? (lines.length - 1) * -6.5 : 13 }, l)));
     labelLayer.appendChild(text);
   };
   // edges within a column fan out per pair; sideways edges per source state

@@ -34,7 +34,7 @@ function errorCallout(t) {
 function facts(t) {
   const c = t.client ?? {};
   const x = t.codex ?? {};
-  const model = t.requestedModel !== t.model && t.model ? [mono(t.requestedModel || "(none)"), " → ", mono(t.model), t.routerReason ? h("span", { class: "dim" }, ` (${t.routerReason})`) : h("span", { class: "dim" }, " (auto-router)")] : [mono(t.model || t.requestedModel || "(none)")];
+  const model = t.requestedModel !== t.model && t.model ? [mono(t.requestedModel || "(none)"), " → ", mono(t.model), h("span", { class: "dim" }, ` (auto-router${t.routerReason ? `: ${t.routerReason}` : ""})`)] : [mono(t.model || t.requestedModel || "(none)")];
   const attempts = t.attempts?.length > 1 || t.attempts?.some((a) => a.retryAfter || a.networkError)
     ? h("ol", { class: "attempts" }, t.attempts.map((a) => h("li", null, a.status !== undefined ? `HTTP ${a.status}` : a.networkError ? `network error: ${a.networkError}` : "no answer yet", ` at +${fmtMs(a.sentAt)}`, a.retryAfter ? ` · upstream Retry-After: ${a.retryAfter}` : "")))
     : null;

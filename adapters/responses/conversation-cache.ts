@@ -1,0 +1,143 @@
+import type { InputItem, OutputItem, OutputCustomToolCallItem, OutputFunctionCallItem, OutputLocalShellCallItem } from "./responses-types.ts";
+
+/**
+ * The conversation cache: what each finished response handed Codex, kept in memory so that a
+ * follow-up can build on it without Codex resending the whole history.
+ *
+ * API (small on purpose; the WebSocket and stored-responses endpoints build on it):
+ *   remember(entry)            after a response completed (or ended incomplete); failed and
+ *                              aborted responses are never remembered
+ *   get(responseId)            one entry (marks it recently used), or undefined
+ *   latestForThread(threadKey) the newest entry of a thread, or undefined
+ *   evict(responseId)          drops one entry
+ *
+ * Everything is kept by reference, never copied: `input` is the array the upstream request was
+ * built from, `output` the writer's items, `upstreamMessages` the translated upstream messages.
+ * So an entry costs the cache a few object slots beyond what the request already held.
+ *
+ * Bounds (defaults below): at most `maxEntries` entries and about `maxBytes` of item text, least
+ * recently used evicted first. The byte count is an estimate (string lengths plus a fixed cost
+ * per object, see approxBytes); entries of one thread share their history items, so the estimate
+ * is an upper bound of what is really held.
+ */
+export interface ConversationEntry {
+  /** The id Codex saw (`response.id`). */
+  responseId: string;
+  /** The thread the response belongs to (see threadKeyOf), if the request named one. */
+  threadKey: string | undefined;
+  /** The slug Codex asked for (echoed back as the response model). */
+  model: string;
+  /** The whole input the upstream saw: with previous_response_id, the rebuilt history. */
+  input: readonly InputItem[];
+  /** The output items handed to Codex, in order. */
+  output: readonly OutputItem[];
+  /** The translated upstream messages (chat `messages`, Anthropic `messages`), when the route built any. */
+  upstreamMessages: readonly unknown[] | undefined;
+}
+
+export type CachedToolCall = OutputFunctionCallItem | OutputCustomToolCallItem | OutputLocalShellCallItem;
+
+/** A remembered entry, with what the cache derived from it. */
+export interface CachedConversation extends ConversationEntry {
+  /** The tool calls of `output`, by call_id. */
+  toolCalls: ReadonlyMap<string, CachedToolCall>;
+  /** The estimate counted against maxBytes. */
+  bytes: number;
+}
+
+export interface ConversationCacheLimits {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/** 256 responses or about 32 MiB of item text, whichever is reached first (Codex resends whole histories, so the bytes bound is the one that bites; it keeps the daemon's RSS in check). */
+export const DEFAULT_CONVERSATION_CACHE_LIMITS: Readonly<ConversationCacheLimits> = { maxEntries: 256, maxBytes: 32 * 1024 * 1024 };
+
+export class ConversationCache {
+  /** Map order is recency order: the first key is the least recently used. */
+  private readonly entries = new Map<string, CachedConversation>();
+  private readonly threads = new Map<string, string>();
+  private totalBytes = 0;
+  readonly limits: Readonly<ConversationCacheLimits>;
+
+  constructor(limits: Partial<ConversationCacheLimits> = {}) {
+    this.limits = { ...DEFAULT_CONVERSATION_CACHE_LIMITS, ...limits };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The estimated bytes held (see approxBytes). */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  remember(entry: ConversationEntry): CachedConversation {
+    this.evict(entry.responseId);
+    const toolCalls = new Map<string, CachedToolCall>();
+    for (const item of entry.output) {
+      if (item.type === "function_call" || item.type === "custom_tool_call" || item.type === "local_shell_call") toolCalls.set(item.call_id, item);
+    }
+    const bytes = approxBytes(entry.input) + approxBytes(entry.output) + approxBytes(entry.upstreamMessages);
+    const cached: CachedConversation = { ...entry, toolCalls, bytes };
+    this.entries.set(entry.responseId, cached);
+    this.totalBytes += bytes;
+    if (entry.threadKey) this.threads.set(entry.threadKey, entry.responseId);
+    // Never evict the entry just added: a single oversized response is still kept until the next one.
+    while (this.entries.size > 1 && (this.entries.size > this.limits.maxEntries || this.totalBytes > this.limits.maxBytes)) {
+      this.evict(this.entries.keys().next().value!);
+    }
+    return cached;
+  }
+
+  get(responseId: string): CachedConversation | undefined {
+    const e = this.entries.get(responseId);
+    if (e) {
+      this.entries.delete(responseId);
+      this.entries.set(responseId, e);
+    }
+    return e;
+  }
+
+  latestForThread(threadKey: string): CachedConversation | undefined {
+    const id = this.threads.get(threadKey);
+    return id === undefined ? undefined : this.get(id);
+  }
+
+  evict(responseId: string): boolean {
+    const e = this.entries.get(responseId);
+    if (!e) return false;
+    this.entries.delete(responseId);
+    this.totalBytes -= e.bytes;
+    if (e.threadKey && this.threads.get(e.threadKey) === responseId) this.threads.delete(e.threadKey);
+    return true;
+  }
+}
+
+/**
+ * The thread a Responses request belongs to: Codex's `thread-id` header (or `session-id`, the
+ * same UUID; codex-protocol §3), else the body's `prompt_cache_key` (also the thread UUID).
+ */
+export function threadKeyOf(headers: Headers, body: { prompt_cache_key?: unknown }): string | undefined {
+  const h = headers.get("thread-id") ?? headers.get("session-id");
+  if (h) return h;
+  return typeof body.prompt_cache_key === "string" && body.prompt_cache_key ? body.prompt_cache_key : undefined;
+}
+
+const OBJECT_COST = 16;
+const MAX_DEPTH = 16;
+
+/** Bytes of a JSON-ish value, estimated without serialising it: string lengths plus a fixed cost per value. */
+export function approxBytes(v: unknown, depth = 0): number {
+  if (typeof v === "string") return v.length + 2;
+  if (v === null || typeof v !== "object") return 8;
+  if (depth > MAX_DEPTH) return OBJECT_COST;
+  let n = OBJECT_COST;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) n += approxBytes(v[i], depth + 1);
+    return n;
+  }
+  for (const k in v) n += k.length + approxBytes((v as Record<string, unknown>)[k], depth + 1);
+  return n;
+}
