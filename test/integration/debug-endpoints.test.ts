@@ -267,3 +267,26 @@ describe("translation capture", () => {
     expect(rig.shim.ctx.traces.captures.enabled).toBe(false);
   });
 });
+
+describe("flow inspector and the auto-router", () => {
+  let routed: InspectorRig;
+  beforeAll(async () => {
+    routed = await startInspectorRig({
+      settings: { router: { enabled: true, classifier: "heuristic", candidates: [{ slug: "limited", cost: 0.1, card: "cheap" }, { slug: "ok", cost: 1, card: "strong" }] } },
+    });
+  });
+  afterAll(() => routed.close());
+
+  it("a spill: asked codex-auto, the cheap model's 429, the spill arc, the model that answered, the router's reason", async () => {
+    const res = await post(routed.shim, { model: "codex-auto", stream: true, input: "rename a variable" });
+    expect(res.status).toBe(200);
+    await res.text();
+    const t = await waitFor(() => routed.shim.ctx.traces.list().find((x) => x.final), 3000, "routed trace");
+    expect(t).toMatchObject({ requestedModel: "codex-auto", model: "ok", outcome: "completed", upstreamModel: "up-ok" });
+    expect(t.routerReason).toMatch(/spilled limited/);
+    expect(t.attempts.map((a) => a.status)).toEqual([429, 200]);
+    const taken = t.steps.flatMap((s) => s.transitions);
+    expect(taken).toContain("request.connecting|xstate.error.actor.connect|0");
+    expect(taken.filter((id) => id === "request.selecting|always|0")).toHaveLength(2);
+  });
+});
