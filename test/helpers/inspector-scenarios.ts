@@ -5,7 +5,8 @@ import { startTestShim, type TestShim } from "./start-test-shim.ts";
 /**
  * A shim and a loopback chat upstream that answers by upstream model name, for the flow
  * inspector's tests: `ok` (text), `tools` (two tool calls), `limited` (429 + Retry-After),
- * `slow` (streams one chunk, then holds the stream until released).
+ * `slow` (streams one chunk, then holds the stream until released), `hostile` (a tool call with a
+ * hostile name), `strict` (rejects `reasoning_effort` with a 400 unsupported_parameter).
  */
 export interface InspectorRig {
   up: ScriptedUpstream;
@@ -29,6 +30,11 @@ export async function startInspectorRig(opts: { env?: NodeJS.ProcessEnv; extraRo
     if (model === "up-429") {
       res.writeHead(429, { "content-type": "application/json", "retry-after": "7" });
       res.end(JSON.stringify({ error: { message: "Rate limit reached for requests per minute", type: "rate_limit_error", code: "rate_limit_exceeded" } }));
+      return;
+    }
+    if (model === "up-strict" && "reasoning_effort" in (req.body as object)) {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "Unsupported parameter: 'reasoning_effort' is not supported with this model.", type: "invalid_request_error", param: "reasoning_effort", code: "unsupported_parameter" } }));
       return;
     }
     res.writeHead(200, { "content-type": "text/event-stream" });
@@ -72,7 +78,7 @@ export async function startInspectorRig(opts: { env?: NodeJS.ProcessEnv; extraRo
   };
   const up = await startScriptedUpstream([step]);
   const row = (slug: string, model: string) => ({ slug, model, provider: "openai", base_url: `${up.url}/v1`, api_key: SECRET_KEY });
-  const models = [row("ok", "up-ok"), row("tools", "up-tools"), row("limited", "up-429"), row("slow", "up-slow"), row("hostile", "up-hostile"), ...(opts.extraRows ?? [])];
+  const models = [row("ok", "up-ok"), row("tools", "up-tools"), row("limited", "up-429"), row("slow", "up-slow"), row("hostile", "up-hostile"), row("strict", "up-strict"), ...(opts.extraRows ?? [])];
   const shim = await startTestShim({ models, ...opts.settings }, { env: opts.env ?? {} });
   return {
     up,

@@ -80,6 +80,13 @@ describe("flow inspector: what a request's trace says", () => {
     expect(t.usage).toMatchObject({ input: 1200, cached: 1024, output: 40 });
   });
 
+  it("a parameter retry: both attempts and the dropped parameter", async () => {
+    const t = await byId(await post(rig.shim, { model: "strict", stream: true, input: "hi", reasoning: { effort: "medium" } }));
+    expect(t.outcome).toBe("completed");
+    expect(t.attempts.map((a) => a.status)).toEqual([400, 200]);
+    expect(t.notes.join(" ")).toContain("dropped unsupported parameter reasoning_effort");
+  });
+
   it("an abort mid-stream takes the root CLIENT_ABORT transition out of streaming, not the pump's", async () => {
     const res = await post(rig.shim, { model: "slow", stream: true, input: "hi" });
     const id = res.headers.get("x-request-id")!;

@@ -122,6 +122,10 @@ pauseBtn.addEventListener("click", () => {
     const batch = state.pending;
     state.pending = [];
     applyBatch(batch);
+    if (state.reloadOnResume) {
+      state.reloadOnResume = false;
+      loadAll();
+    }
   }
   showLive();
 });
@@ -136,6 +140,7 @@ function showLive() {
 captureBox.addEventListener("change", async () => {
   const res = await fetch("/debug/capture", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ enabled: captureBox.checked }) });
   if (res.ok) setCapture((await res.json()).enabled);
+  else setCapture(!captureBox.checked);
 });
 function setCapture(on) {
   state.capture = on;
@@ -158,7 +163,9 @@ function connect() {
     connected = true;
     setCapture(JSON.parse(e.data).capture);
     showLive();
-    loadAll(); // fill anything missed while disconnected
+    // fill anything missed while disconnected (after a resume, when paused)
+    if (state.paused) state.reloadOnResume = true;
+    else loadAll();
   });
   es.addEventListener("traces", (e) => {
     const batch = JSON.parse(e.data);
