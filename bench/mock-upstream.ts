@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { expectedText, scriptForPath, streamChunks } from "./mock-stream-scripts.ts";
 
 /** How the mock chat-completions upstream streams its answer. */
 export interface MockStreamShape {
@@ -21,25 +22,19 @@ export interface MockUpstream {
   close(): Promise<void>;
 }
 
-const tokenText = (i: number) => `tok${i} `;
-
 /**
- * A loopback OpenAI-compatible chat-completions upstream that streams `tokens` content chunks,
- * one write per token, then a finish chunk, a usage chunk and `[DONE]`. Chunks are pre-encoded:
+ * A loopback upstream that streams `tokens` deltas, one write per token: chat completions on
+ * `…/chat/completions`, Anthropic Messages on `…/messages`; a `/tool/` path prefix answers with a
+ * streamed tool call instead of text (bench/mock-stream-scripts.ts). Chunks are pre-encoded:
  * the mock itself should cost as little CPU as possible.
  */
 export async function startMockUpstream(shape: MockStreamShape = { tokens: 200, interTokenMs: 0 }): Promise<MockUpstream> {
-  let encoded: { shape: string; chunks: Buffer[] } | null = null;
-  const chunksFor = (s: MockStreamShape): Buffer[] => {
-    const key = `${s.tokens}`;
-    if (encoded?.shape === key) return encoded.chunks;
-    const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-      Buffer.from(`data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", created: 1, model: "bench-model", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
-    const chunks = [chunk({ role: "assistant", content: tokenText(0) })];
-    for (let i = 1; i < s.tokens; i++) chunks.push(chunk({ content: tokenText(i) }));
-    chunks.push(chunk({}, "stop"));
-    chunks.push(Buffer.from(`data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 50, completion_tokens: s.tokens, total_tokens: 50 + s.tokens } })}\n\ndata: [DONE]\n\n`));
-    encoded = { shape: key, chunks };
+  const encoded = new Map<string, Buffer[]>();
+  const chunksFor = (path: string, s: MockStreamShape): Buffer[] => {
+    const { wire, kind } = scriptForPath(path);
+    const key = `${wire}/${kind}/${s.tokens}`;
+    let chunks = encoded.get(key);
+    if (!chunks) encoded.set(key, (chunks = streamChunks(wire, kind, s.tokens)));
     return chunks;
   };
   const sockets = new Set<Socket>();
@@ -48,14 +43,14 @@ export async function startMockUpstream(shape: MockStreamShape = { tokens: 200, 
     shape: { ...shape },
     served: 0,
     connections: 0,
-    expectedText: () => Array.from({ length: mock.shape.tokens }, (_, i) => tokenText(i)).join(""),
+    expectedText: () => expectedText(mock.shape.tokens),
     close: async () => {},
   };
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
       mock.served++;
-      const chunks = chunksFor(mock.shape);
+      const chunks = chunksFor(req.url ?? "", mock.shape);
       const wait = mock.shape.interTokenMs;
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
       let i = 0;

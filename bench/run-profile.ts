@@ -1,7 +1,7 @@
 /**
  * Profiles the shim's hot path: runs the shim child under `node --cpu-prof`, sends N streaming
  * requests at a given concurrency, and prints the profile summary.
- * Usage: node bench/run-profile.ts [requests=3000] [concurrency=1]
+ * Usage: node bench/run-profile.ts [requests=3000] [concurrency=1] [body bytes=30000, 0 = the one-word body]
  */
 import { Agent } from "node:http";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
@@ -12,9 +12,11 @@ import { startMockUpstream } from "./mock-upstream.ts";
 import { streamOnce } from "./stream-client.ts";
 import { startChild } from "./child-server.ts";
 import { summarizeProfile } from "./analyze-profile.ts";
+import { codexShapedBody, tinyBody } from "./codex-shaped-requests.ts";
 
 const N = Number(process.argv[2] ?? 3000);
 const C = Number(process.argv[3] ?? 1);
+const BYTES = Number(process.argv[4] ?? 30_000);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const mock = await startMockUpstream({ tokens: 200, interTokenMs: 0 });
 const dir = mkdtempSync(join(tmpdir(), "codex-shim-prof-"));
@@ -25,7 +27,7 @@ mkdirSync(profDir);
 const shim = await startChild("shim", here("./shim-child.ts"), [settingsFile], { execArgv: ["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-interval=100"] });
 const agent = new Agent({ keepAlive: true });
 const url = new URL(`${shim.url}/v1/responses`);
-const body = JSON.stringify({ model: "bench", stream: true, input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "go" }] }] });
+const body = (BYTES > 0 ? codexShapedBody(BYTES, "bench") : tinyBody("bench")).json;
 let left = N;
 await Promise.all(
   Array.from({ length: C }, async () => {

@@ -13,6 +13,7 @@ import { pumpUpstreamToResponses } from "../adapters/stream/pump-upstream-to-res
 import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
 import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { inputItemsOf } from "../adapters/responses/restore-previous-response.ts";
+import { buildResponseEcho, type ResponseEcho } from "../adapters/responses/build-response-resource.ts";
 import type { ClassifyInput, ClassifyResult } from "../adapters/router/classify-types.ts";
 import type { RouteDecision } from "../adapters/router/route-decision.ts";
 import { rememberUpstreamFailure } from "../adapters/router/spill-signal.ts";
@@ -49,7 +50,11 @@ export interface RequestInput {
    * Set for Responses requests: a finished answer is remembered in the conversation cache, under
    * the thread the request belongs to. Absent (e.g. `/v1/messages`): nothing is remembered.
    */
-  conversation?: { threadKey: string | undefined };
+  conversation?: {
+    threadKey: string | undefined;
+    /** The id the client continued: the body was rebuilt without it (stateless upstreams), the response still names it. */
+    previousResponseId?: string;
+  };
 }
 
 export interface RequestTimings {
@@ -107,7 +112,7 @@ async function readErrorBody(res: Response): Promise<string> {
 }
 
 /** One upstream call: prepare, send (stripping rejected optional fields and retrying, D12), map HTTP errors. */
-async function connect(selection: Selection, deps: RequestDeps, signal: AbortSignal, slug: string): Promise<ConnectOutput> {
+async function connect(selection: Selection, deps: RequestDeps, signal: AbortSignal, slug: string, echo: ResponseEcho): Promise<ConnectOutput> {
   const { route, model, ctx } = selection;
   const prepared = route.prepare(ctx);
   const request = { ...prepared.request };
@@ -124,7 +129,7 @@ async function connect(selection: Selection, deps: RequestDeps, signal: AbortSig
       throw mapUpstreamNetworkError(err, request.url, model.slug);
     }
     if (response.ok) {
-      const { writer, translator } = prepared.createOutput({ responseId: newResponseId(), model: slug });
+      const { writer, translator } = prepared.createOutput({ responseId: newResponseId(), model: slug, echo });
       return { response, prepared: { ...prepared, request }, writer, translator, sentAt, headersAt: performance.now() };
     }
     const bodyText = await readErrorBody(response);
@@ -162,8 +167,8 @@ export const requestMachine = setup({
     classify: fromPromise<ClassifyResult, { input: ClassifyInput; deps: RequestDeps }>(async ({ input }) =>
       input.deps.classify ? input.deps.classify(input.input) : { slug: input.input.body.model },
     ),
-    connect: fromPromise<ConnectOutput, { selection: Selection; deps: RequestDeps; signal: AbortSignal; slug: string }>(async ({ input }) =>
-      connect(input.selection, input.deps, input.signal, input.slug),
+    connect: fromPromise<ConnectOutput, { selection: Selection; deps: RequestDeps; signal: AbortSignal; slug: string; echo: ResponseEcho }>(async ({ input }) =>
+      connect(input.selection, input.deps, input.signal, input.slug, input.echo),
     ),
     /** Runs the data plane; reports only how the stream ended. */
     pump: fromPromise<PumpOutput, { context: RequestContext }>(async ({ input }) => {
@@ -271,7 +276,13 @@ export const requestMachine = setup({
       invoke: {
         id: "connect",
         src: "connect",
-        input: ({ context }) => ({ selection: context.selection!, deps: context.deps, signal: context.abort.signal, slug: context.slug }),
+        input: ({ context }) => ({
+          selection: context.selection!,
+          deps: context.deps,
+          signal: context.abort.signal,
+          slug: context.slug,
+          echo: buildResponseEcho(context.body, context.conversation?.previousResponseId),
+        }),
         onDone: {
           target: "streaming",
           actions: assign(({ context, event }) => ({

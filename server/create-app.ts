@@ -7,12 +7,25 @@ import { modelsBody } from "./routes/models.ts";
 import { handleResponses } from "./routes/responses.ts";
 import { handleCompact } from "./routes/compact.ts";
 import { handleMessages } from "./routes/messages.ts";
+import { handleDeleteResponse, handleGetResponse, handleInputItems } from "./routes/stored-responses.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { registerDebugRoutes } from "./routes/debug-routes.ts";
 import { markBody, markReceived } from "./debug/request-marks.ts";
 import { recordAnswer, recordRejection, recordShimError } from "./debug/record-outcome.ts";
 import { endpointOfPath } from "./debug/describe-client.ts";
 import type { TraceEndpoint } from "./debug/request-trace.ts";
+
+/** Expected failures (bad input, upstream errors) become their HTTP answer, not an h3 "unhandled" error. */
+export function answerShimErrors(fn: (event: H3Event) => Promise<Response>): (event: H3Event) => Promise<Response> {
+  return async (event) => {
+    try {
+      return await fn(event);
+    } catch (e) {
+      if (e instanceof ShimError) return e.toResponse();
+      throw e;
+    }
+  };
+}
 
 /** The h3 app: guard first, then the routes. Errors never leak a stack trace to the client. */
 export function createApp(ctx: ServerContext): H3 {
@@ -63,6 +76,10 @@ export function createApp(ctx: ServerContext): H3 {
   app.get("/models", () => modelsBody(ctx));
   app.post("/v1/responses", modelRoute("responses", (event, body) => handleResponses(ctx, event.req, body)));
   app.post("/v1/responses/compact", modelRoute("compact", (event, body) => handleCompact(ctx, event.req, body)));
+  // Stored responses (store: true): read, list input items, delete.
+  app.get("/v1/responses/:id", answerShimErrors(async (event) => handleGetResponse(ctx, event.context.params!.id)));
+  app.get("/v1/responses/:id/input_items", answerShimErrors(async (event) => handleInputItems(ctx, event.context.params!.id, event.url.searchParams)));
+  app.delete("/v1/responses/:id", answerShimErrors(async (event) => handleDeleteResponse(ctx, event.context.params!.id)));
   // Anthropic Messages for Anthropic clients; errors come back in Anthropic's shape.
   app.post("/v1/messages", async (event) => {
     const res = await handleMessages(ctx, event.req, bodyLimit);

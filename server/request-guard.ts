@@ -52,6 +52,8 @@ export function checkRequest(req: Request, hosts: Set<string>): GuardVerdict {
     return { ok: false, status: 403, message: "Forbidden: cross-site request from an opaque origin" };
   }
   if (req.headers.get("sec-fetch-site") === "cross-site") return { ok: false, status: 403, message: "Forbidden: cross-site request" };
+  // DELETE carries no body, and a page cannot send one cross-site without a CORS preflight (which the shim never allows).
+  if (req.method === "DELETE") return { ok: true };
   const ct = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (ct !== "application/json") {
     return { ok: false, status: 415, message: `Unsupported Media Type: expected Content-Type: application/json, got ${ct ? JSON.stringify(ct) : "none"}` };

@@ -1,6 +1,10 @@
 import { createActor, type SnapshotFrom } from "xstate";
 import { requestMachine, type RequestContext, type RequestInput } from "../machines/request.machine.ts";
+import type { Readable } from "node:stream";
+import { FastResponse } from "srvx";
 import { createSseBody, discardSink } from "../adapters/stream/sse-body-sink.ts";
+import { createNodeSseBody } from "../adapters/stream/node-sse-body.ts";
+import { nodeRuntimeOf } from "./node-runtime.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { ServerContext } from "./server-context.ts";
 import { summarizeRequest } from "./summarize-request.ts";
@@ -18,6 +22,12 @@ export const SSE_HEADERS = {
   connection: "keep-alive",
   "x-accel-buffering": "no",
 };
+
+/** The 200 SSE answer; srvx pipes a Node stream body straight into the ServerResponse. */
+export function sseResponse(body: ReadableStream<Uint8Array> | Readable, headers: Record<string, string>): Response {
+  const init = { status: 200, headers: { ...SSE_HEADERS, ...headers } };
+  return body instanceof ReadableStream ? new Response(body, init) : (new FastResponse(body as unknown as BodyInit, init) as unknown as Response);
+}
 
 /** HTTP status for a non-streaming answer that failed after the upstream answered. */
 export function statusForFailedCode(code: string): number {
@@ -42,14 +52,16 @@ export interface RunRequestOptions {
   logSuffix?: string;
   /** How the inspector names the endpoint when it is not `endpoint` (a compaction runs on the responses routes). */
   traceEndpoint?: TraceEndpoint;
+  /** Called once when the actor is final, before a non-streaming answer is returned. */
+  onFinal?: (context: RequestContext, state: RunRequestResult["state"]) => void;
 }
 
 export interface RunRequestResult {
   /** The actor's state when the handler can answer: streaming, or final. */
   state: "streaming" | "done" | "failed" | "aborted";
   context: RequestContext;
-  /** The SSE body to return when streaming (null for non-streaming clients). */
-  sseBody: ReadableStream<Uint8Array> | null;
+  /** The SSE body to return when streaming (null for non-streaming clients): a Node stream on the Node server. */
+  sseBody: ReadableStream<Uint8Array> | Readable | null;
   /** `x-request-id` and `x-codex-shim-overhead-ms`. */
   headers: Record<string, string>;
 }
@@ -68,7 +80,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
   const clientGone = () => {
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
-  const { body: sseBody, sink } = o.streaming ? createSseBody(clientGone) : { body: null, sink: discardSink };
+  const { body: sseBody, sink } = !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
   const actor = createActor(requestMachine, {
     input: {
       requestId: o.requestId,
@@ -93,6 +105,7 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
       sub.unsubscribe();
       recorder.finish(String(s.value), s.context);
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
+      o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
     } else if (o.streaming && s.matches("streaming")) {

@@ -6,6 +6,9 @@ import { SettingsStore } from "../adapters/settings/settings-store.ts";
 import { createFetchTransport, type Transport } from "../adapters/transport/upstream-transport.ts";
 import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { RequestTraceStore } from "./request-trace-store.ts";
+import { LazyResponseStore, responseStoreFile } from "../adapters/responses/lazy-response-store.ts";
+import { ResponseLookup } from "../adapters/responses/response-lookup.ts";
+import { stateDir } from "../adapters/settings/state-paths.ts";
 import { AutoRouter } from "../adapters/router/auto-router.ts";
 
 export const DEFAULT_PORT = 8765;
@@ -23,6 +26,8 @@ export interface StartOptions {
   transport?: Transport;
   keepAliveMs?: number;
   watchSettings?: boolean;
+  /** Where the response store lives; the state dir ($CODEX_SHIM_HOME, ~/.codex-shim) by default. */
+  stateDir?: string;
 }
 
 export interface RunningServer {
@@ -34,6 +39,20 @@ export interface RunningServer {
 
 export class PortInUseError extends Error {}
 
+/**
+ * Silence towards Codex before a keep-alive event. 1 s, checked every 0.5 s, so the longest gap is
+ * ~1.5 s: no Codex `stream_idle_timeout_ms` of 2 s or more fires while the upstream is alive
+ * (one ~100-byte event a second of silence). `CODEX_SHIM_KEEPALIVE_MS` overrides; 0 turns it off.
+ */
+export const DEFAULT_KEEPALIVE_MS = 1000;
+
+export function keepAliveMsFrom(env: NodeJS.ProcessEnv): number {
+  const v = env.CODEX_SHIM_KEEPALIVE_MS?.trim();
+  if (!v) return DEFAULT_KEEPALIVE_MS;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_KEEPALIVE_MS;
+}
+
 /** Loads settings (throws SettingsError on a bad file), binds loopback, and serves. */
 export async function startServer(o: StartOptions): Promise<RunningServer> {
   const log = o.log ?? ((l: string) => console.log(l));
@@ -44,16 +63,20 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const transport = o.transport ?? createFetchTransport();
   // A settings edit that changes a model's timeouts must not leave the old connection pool open.
   store.onChange((s) => transport.retainTimeouts?.(s.models.map((m) => m.timeouts)));
+  const conversations = new ConversationCache();
+  const responseStore = new LazyResponseStore(responseStoreFile(o.stateDir ?? stateDir(env)), () => store.current);
   const ctx: ServerContext = {
     store,
     transport,
-    conversations: new ConversationCache(),
+    conversations,
+    responseStore,
+    responses: new ResponseLookup(conversations, responseStore),
     env,
     version: VERSION,
     startedAt: Date.now(),
     bindHost: host,
     port,
-    keepAliveMs: o.keepAliveMs ?? Number(env.CODEX_SHIM_KEEPALIVE_MS ?? 15_000),
+    keepAliveMs: o.keepAliveMs ?? keepAliveMsFrom(env),
     log,
     traces: new RequestTraceStore(),
     router: new AutoRouter({ transport, env, log }),
@@ -68,6 +91,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     await server.ready();
   } catch (e) {
     store.close();
+    responseStore.close();
     await transport.close();
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE")
       throw new PortInUseError(`Port ${port} on ${host} is already in use. Is codex-shim already running (\`codex-shim status\`)? Otherwise pick another port with --port.`);
@@ -82,6 +106,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     ctx,
     async close() {
       store.close();
+      responseStore.close();
       await server.close(true);
       await transport.close();
     },

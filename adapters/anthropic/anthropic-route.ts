@@ -1,3 +1,4 @@
+import { upstreamHeaders } from "../transport/upstream-headers.ts";
 import { joinUpstreamUrl } from "../transport/join-upstream-url.ts";
 import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToAnthropic } from "./convert-responses-request-to-anthropic.ts";
@@ -13,10 +14,9 @@ export const ANTHROPIC_VERSION = "2023-06-01";
  * No `Authorization` header is sent unless extra_headers sets one.
  */
 export function anthropicHeaders(ctx: RouteContext): Record<string, string> {
-  const h: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream", "anthropic-version": ANTHROPIC_VERSION };
-  if (ctx.apiKey) h["x-api-key"] = ctx.apiKey;
-  for (const [k, v] of Object.entries(ctx.model.extraHeaders)) h[k.toLowerCase()] = v;
-  return h;
+  const base: Record<string, string> = { "anthropic-version": ANTHROPIC_VERSION };
+  if (ctx.apiKey) base["x-api-key"] = ctx.apiKey;
+  return upstreamHeaders({ accept: "text/event-stream", extraHeaders: ctx.model.extraHeaders, base });
 }
 
 /** Provider `anthropic`: Claude and Anthropic-compatible servers at `{base}/messages`. */
@@ -30,8 +30,8 @@ export const anthropicRoute: UpstreamRoute = {
     return {
       request: { url, headers: anthropicHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
-      createOutput({ responseId, model }) {
-        const writer = new ResponsesEventWriter({ responseId, model });
+      createOutput({ responseId, model, echo }) {
+        const writer = new ResponsesEventWriter({ responseId, model, echo });
         const translator = new AnthropicStreamTranslator(writer, tools, { model: ctx.model.model, where, notes: ctx.notes, compactionFor: remoteCompaction ? ctx.requestedSlug : undefined });
         return { writer, translator };
       },

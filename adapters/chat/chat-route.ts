@@ -1,4 +1,5 @@
 import { mapUpstreamHttpError } from "../errors/map-upstream-http-error.ts";
+import { upstreamHeaders } from "../transport/upstream-headers.ts";
 import { joinUpstreamUrl } from "../transport/join-upstream-url.ts";
 import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToChat } from "./convert-responses-request-to-chat.ts";
@@ -8,10 +9,7 @@ import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 
 /** Upstream headers: extra_headers first, then Authorization unless extra_headers set it. */
 export function chatHeaders(ctx: RouteContext): Record<string, string> {
-  const h: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
-  for (const [k, v] of Object.entries(ctx.model.extraHeaders)) h[k.toLowerCase()] = v;
-  if (ctx.apiKey && !("authorization" in h)) h.authorization = `Bearer ${ctx.apiKey}`;
-  return h;
+  return upstreamHeaders({ accept: "text/event-stream", extraHeaders: ctx.model.extraHeaders, bearer: ctx.apiKey });
 }
 
 /** Providers `openai`, `generic-chat-completion-api` and `ollama`: `{base}/chat/completions`. */
@@ -24,9 +22,9 @@ export const chatRoute: UpstreamRoute = {
     return {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
-      createOutput({ responseId, model: slug }) {
+      createOutput({ responseId, model: slug, echo }) {
         // Chat reasoning has no signed blocks: the text itself rides in encrypted_content, tagged with the model.
-        const writer = new ResponsesEventWriter({ responseId, model: slug, encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null) });
+        const writer = new ResponsesEventWriter({ responseId, model: slug, echo, encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null) });
         return { writer, translator: new ChatStreamTranslator(writer, tools, remoteCompaction ? { compactionFor: ctx.requestedSlug, model } : { model }) };
       },
     };

@@ -1,4 +1,5 @@
 import { mapUpstreamHttpError } from "../errors/map-upstream-http-error.ts";
+import { upstreamHeaders } from "../transport/upstream-headers.ts";
 import { joinUpstreamUrl } from "../transport/join-upstream-url.ts";
 import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
@@ -8,13 +9,8 @@ import { nativeResponsesPolicy } from "./native-responses-policy.ts";
 import { nativeToolCallMapper } from "./map-native-tool-calls.ts";
 import { NativeCompactionTranslator } from "./translate-native-compaction-stream.ts";
 
-/** Upstream headers: extra_headers first, then Authorization unless extra_headers set it. */
-function responsesHeaders(ctx: RouteContext, streaming: boolean): Record<string, string> {
-  const h: Record<string, string> = { "content-type": "application/json", accept: streaming ? "text/event-stream" : "application/json" };
-  for (const [k, v] of Object.entries(ctx.model.extraHeaders)) h[k.toLowerCase()] = v;
-  if (ctx.apiKey && !("authorization" in h)) h.authorization = `Bearer ${ctx.apiKey}`;
-  return h;
-}
+const responsesHeaders = (ctx: RouteContext, streaming: boolean) =>
+  upstreamHeaders({ accept: streaming ? "text/event-stream" : "application/json", extraHeaders: ctx.model.extraHeaders, bearer: ctx.apiKey });
 
 /**
  * Provider `openai-responses` (alias `responses`): upstreams that serve the Responses API
@@ -33,9 +29,9 @@ export const openaiResponsesRoute: UpstreamRoute = {
     if (compaction) body.stream = true;
     return {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/responses"), headers: responsesHeaders(ctx, streaming || compaction), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
-      createOutput({ responseId, model: slug }) {
+      createOutput({ responseId, model: slug, echo }) {
         if (compaction) {
-          const writer = new ResponsesEventWriter({ responseId, model: slug });
+          const writer = new ResponsesEventWriter({ responseId, model: slug, echo });
           return { writer, translator: new NativeCompactionTranslator(writer, ctx.requestedSlug) };
         }
         const writer = new ResponsesRelayWriter({
@@ -45,6 +41,7 @@ export const openaiResponsesRoute: UpstreamRoute = {
           keepAlive: true,
           normalizeUsage: true,
           items: tools ? nativeToolCallMapper(tools) : undefined,
+          echo,
         });
         return { writer, translator: createRelayTranslator(writer) };
       },

@@ -4,6 +4,7 @@ import type { UpstreamRequest } from "../transport/upstream-transport.ts";
 import type { ShimError } from "../errors/shim-error.ts";
 import type { UpstreamHttpFailure } from "../errors/map-upstream-http-error.ts";
 import type { ParamWire } from "../transport/unsupported-params.ts";
+import type { ResponseEcho } from "../responses/build-response-resource.ts";
 
 /**
  * The route contract: everything the request machine knows about an upstream. A route turns one
@@ -78,6 +79,8 @@ export interface OutputOptions {
   responseId: string;
   /** The slug to report as the response model. */
   model: string;
+  /** The request's settings every Responses `response` object echoes (ResponseResource); the machine always passes it. */
+  echo?: ResponseEcho;
 }
 
 /** One upstream call, prepared: what to send, how to open it, how to read the answer. */

@@ -145,3 +145,20 @@ describe("slugs (reference-behavior §3.3)", () => {
     ).toEqual(["a", "a-1", "a-1-2"]);
   });
 });
+
+describe("parseSettings: response_store", () => {
+  it("reads the limits, defaults what is unset, and is absent when not given", () => {
+    expect(parseSettings({ models: [] }, null).responseStore).toBeUndefined();
+    expect(parseSettings({ models: [], response_store: { max_megabytes: 10 } }, null).responseStore).toEqual({ enabled: true, maxMegabytes: 10, maxAgeDays: 30 });
+    expect(parseSettings({ models: [], response_store: { enabled: false, maxAgeDays: 2 } }, null).responseStore).toEqual({ enabled: false, maxMegabytes: 256, maxAgeDays: 2 });
+  });
+
+  it("names the file, the field and what was expected", () => {
+    expect(problems({ models: [], response_store: { max_megabytes: 0, max_age_days: "7", enabld: true } })).toEqual([
+      'models.json: response_store.enabld: is not a known setting (typo? did you mean "enabled"?)',
+      "models.json: response_store.max_megabytes: expected megabytes between 1 and 1000000, got 0",
+      'models.json: response_store.max_age_days: expected a positive integer, got "7"',
+    ]);
+    expect(problems({ models: [], response_store: 5 })).toEqual(['models.json: response_store: expected an object like {"max_megabytes": 256, "max_age_days": 30}, got 5']);
+  });
+});

@@ -3,6 +3,7 @@ import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Sett
 import { deriveSlugs } from "./derive-slug.ts";
 import { fmtPath, normalizeKeys, suggest, validateInto, type Path } from "./settings-validation.ts";
 import { parseRouterSettings } from "./parse-router-settings.ts";
+import { parseResponseStoreSettings } from "./parse-response-store-settings.ts";
 
 /** Thrown for a settings file that cannot be used; `problems` holds one line per problem. */
 export class SettingsError extends Error {
@@ -93,7 +94,7 @@ function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: strin
   if (Array.isArray(raw)) return { rows: raw, key: "" };
   if (raw && typeof raw === "object") {
     const o = raw as Record<string, unknown>;
-    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "debug", "$schema"];
+    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "response_store", "debug", "$schema"];
     for (const k of Object.keys(o)) {
       if (!allowedTop.includes(k)) {
         const hint = suggest(k, allowedTop);
@@ -201,9 +202,13 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
   const models = drafts.map((d, i) => ({ ...d, slug: slugs[i] }));
   const rawRouter = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>).router : undefined;
   const router = parseRouterSettings(rawRouter, models, problems);
+  const responseStore = raw && typeof raw === "object" && !Array.isArray(raw) ? parseResponseStoreSettings((raw as Record<string, unknown>).response_store, problems) : undefined;
   const debug = parseDebugSettings(raw, problems);
   if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
-  return { file, models, ...(router ? { router } : {}), ...(debug ? { debug } : {}) };
+  const settings: Settings = router ? { file, models, router } : { file, models };
+  if (responseStore) settings.responseStore = responseStore;
+  if (debug) settings.debug = debug;
+  return settings;
 }
 
 /** `"debug": {"capture": true}`: the flow inspector's translation capture (off by default). */

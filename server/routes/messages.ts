@@ -8,7 +8,7 @@ import { readJsonBody } from "../read-json-body.ts";
 import { markBody } from "../debug/request-marks.ts";
 import { recordShimError } from "../debug/record-outcome.ts";
 import type { ServerContext } from "../server-context.ts";
-import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-request-actor.ts";
+import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 
 /**
  * POST /v1/messages (Anthropic Messages, for Claude Code and other Anthropic clients). Runs the
@@ -46,7 +46,7 @@ async function run(ctx: ServerContext, req: Request, body: ResponsesRequest, req
     const err = c.error ?? new ShimError({ status: 502, code: "upstream_error", message: "The request failed before the upstream answered." });
     return anthropicErrorResponse(err, run.headers);
   }
-  if (streaming) return new Response(run.sseBody, { status: 200, headers: { ...SSE_HEADERS, ...run.headers } });
+  if (streaming) return sseResponse(run.sseBody!, run.headers);
   if (c.writer.status === "failed") {
     const e = c.writer.error ?? { code: "server_error", message: "The upstream failed." };
     return Response.json(anthropicErrorBody(anthropicErrorTypeForCode(e.code), e.message, requestId), { status: statusForFailedCode(e.code), headers: run.headers });

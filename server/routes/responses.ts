@@ -5,23 +5,36 @@ import { restorePreviousResponse } from "../../adapters/responses/restore-previo
 import { threadKeyOf } from "../../adapters/responses/conversation-cache.ts";
 import type { ServerContext } from "../server-context.ts";
 import type { TraceEndpoint } from "../debug/request-trace.ts";
-import { runRequestActor, SSE_HEADERS, statusForFailedCode } from "../run-request-actor.ts";
+import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
+import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
+import { storeFinishedResponse } from "./store-finished-response.ts";
 
 /**
  * POST /v1/responses: one request actor per call. Pre-stream failures get a real HTTP status
  * (429 + Retry-After, 400, 5xx); everything after the first byte is a `response.failed` event.
  * `previous_response_id` is answered from the conversation cache (the upstreams are stateless);
  * `remember: false` keeps an internal request (the compaction summary) out of it.
+ * `store` true or unset (the API's default) also writes the finished response to the SQLite
+ * store (docs/responses-api.md); `store: false`, what Codex sends, never touches the disk.
  */
 export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>, opts: { remember?: boolean; traceEndpoint?: TraceEndpoint } = {}): Promise<Response> {
-  const body = restorePreviousResponse(ctx.conversations, validateResponsesRequest(rawBody));
+  const validated = validateResponsesRequest(rawBody);
+  const previousResponseId = typeof validated.previous_response_id === "string" ? validated.previous_response_id : undefined;
+  const body = restorePreviousResponse(ctx.responses, validated);
   const streaming = body.stream === true;
+  let store = body.store !== false && opts.remember !== false;
+  if (store && !responseStoreEnabled(ctx.store.current)) {
+    // Say what happened: the response object reports store: false when nothing was kept.
+    body.store = false;
+    store = false;
+  }
   const run = await runRequestActor(ctx, req, {
     requestId: newItemId("req"),
     body,
     streaming,
     classify: ctx.classify ?? ctx.router?.classify,
-    conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body) },
+    conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body), previousResponseId },
+    onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
     traceEndpoint: opts.traceEndpoint,
   });
   const c = run.context;
@@ -30,7 +43,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     const err = c.error ?? new ShimError({ status: 502, code: "upstream_error", message: "The request failed before the upstream answered." });
     return err.toResponse(run.headers);
   }
-  if (streaming) return new Response(run.sseBody, { status: 200, headers: { ...SSE_HEADERS, ...run.headers } });
+  if (streaming) return sseResponse(run.sseBody!, run.headers);
   const obj = c.writer.responseObject();
   const status = obj.status === "failed" && obj.error ? statusForFailedCode(obj.error.code) : 200;
   return Response.json(obj, { status, headers: run.headers });

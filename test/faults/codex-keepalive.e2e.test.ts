@@ -6,10 +6,11 @@ import { startFaultServer, sseChunk, sleep, type FaultServer } from "./fault-ser
 /**
  * A reasoning model that thinks silently for longer than Codex's `stream_idle_timeout_ms`: the
  * shim's keep-alive events (real `response.in_progress` events, not SSE comments, which Codex
- * ignores) must keep the REAL Codex CLI's idle timer alive without adding any output.
+ * ignores) must keep the REAL Codex CLI's idle timer alive without adding any output — with the
+ * shim's DEFAULT cadence and the lowest idle timeout we promise to survive (2 s).
  */
-const IDLE_MS = 1500;
-const THINK_MS = 4000;
+const IDLE_MS = 2000;
+const THINK_MS = 5000;
 
 let up: FaultServer;
 let withKeepAlive: TestShim;
@@ -24,7 +25,9 @@ beforeAll(async () => {
     res.end(sseChunk({ content: "Thought about it." }) + sseChunk({}, "stop") + "data: [DONE]\n\n");
   });
   const rows = [{ model: "up-model", slug: "thinker", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-x" }];
-  withKeepAlive = await startTestShim(rows, { keepAliveMs: 400 });
+  const env = { ...process.env };
+  delete env.CODEX_SHIM_KEEPALIVE_MS;
+  withKeepAlive = await startTestShim(rows, { keepAliveMs: "default", env });
   without = await startTestShim(rows, { keepAliveMs: 0 });
 });
 afterAll(async () => {

@@ -11,7 +11,7 @@ export interface TestShim extends RunningServer {
 }
 
 /** Starts the real server on a free loopback port with the given settings rows. */
-export async function startTestShim(models: unknown, opts: { env?: NodeJS.ProcessEnv; keepAliveMs?: number } = {}): Promise<TestShim> {
+export async function startTestShim(models: unknown, opts: { env?: NodeJS.ProcessEnv; keepAliveMs?: number | "default" } = {}): Promise<TestShim> {
   const dir = mkdtempSync(join(tmpdir(), "codex-shim-test-"));
   const settingsFile = join(dir, "models.json");
   writeFileSync(settingsFile, JSON.stringify(Array.isArray(models) ? { models } : models, null, 2));
@@ -22,7 +22,9 @@ export async function startTestShim(models: unknown, opts: { env?: NodeJS.Proces
     port: 0,
     env: opts.env ?? { ...process.env },
     log: (l) => logs.push(l),
-    keepAliveMs: opts.keepAliveMs ?? 0,
+    // tests run without keep-alives unless they ask; "default" = what `codex-shim serve` uses
+    keepAliveMs: opts.keepAliveMs === "default" ? undefined : (opts.keepAliveMs ?? 0),
+    stateDir: dir,
   });
   return Object.assign(server, { settingsFile, logs });
 }
