@@ -6,7 +6,7 @@ import type { OutputWriter, PreparedUpstream, StreamTranslator } from "../adapte
 import { selectRoute, type Selection } from "../adapters/routes/select-route.ts";
 import type { Endpoint } from "../adapters/routes/route-table.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
-import { ShimError } from "../adapters/errors/shim-error.ts";
+import { ShimError, withUpstreamStatus } from "../adapters/errors/shim-error.ts";
 import { mapUpstreamNetworkError } from "../adapters/errors/map-upstream-http-error.ts";
 import { ParamRetry } from "../adapters/transport/unsupported-params.ts";
 import { pumpUpstreamToResponses } from "../adapters/stream/pump-upstream-to-responses.ts";
@@ -139,7 +139,7 @@ async function connect(selection: Selection, deps: RequestDeps, signal: AbortSig
       ctx.notes.push(retry.note); // notes: the route context's append-only log sink
       continue;
     }
-    const mapped = route.mapHttpError(ctx, { status: response.status, statusText: response.statusText, headers: response.headers, bodyText, url: request.url, modelSlug: model.slug, secrets: [ctx.apiKey] });
+    const mapped = withUpstreamStatus(response.status, route.mapHttpError(ctx, { status: response.status, statusText: response.statusText, headers: response.headers, bodyText, url: request.url, modelSlug: model.slug, secrets: [ctx.apiKey] }));
     // the auto-router reads reset times from it when it spills to another candidate
     rememberUpstreamFailure(mapped, { status: response.status, headers: response.headers, bodyText });
     throw mapped;
@@ -305,7 +305,7 @@ export const requestMachine = setup({
                 event.error instanceof ShimError
                   ? event.error
                   : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
-              upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
+              upstreamStatus: ({ event }) => ((event.error as ShimError)?.upstreamStatus ?? null),
             }),
           },
         ],

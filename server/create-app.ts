@@ -14,6 +14,7 @@ import { markBody, markReceived } from "./debug/request-marks.ts";
 import { recordAnswer, recordRejection, recordShimError } from "./debug/record-outcome.ts";
 import { endpointOfPath } from "./debug/describe-client.ts";
 import type { TraceEndpoint } from "./debug/request-trace.ts";
+import { registerPickerRoutes } from "./picker/picker-routes.ts";
 
 /** Expected failures (bad input, upstream errors) become their HTTP answer, not an h3 "unhandled" error. */
 export function answerShimErrors(fn: (event: H3Event) => Promise<Response>): (event: H3Event) => Promise<Response> {
@@ -86,6 +87,7 @@ export function createApp(ctx: ServerContext): H3 {
     recordAnswer(ctx.traces, event.req, "messages", res);
     return res;
   });
+  registerPickerRoutes(app, ctx);
   registerDebugRoutes(app, ctx);
   return app;
 }

@@ -104,7 +104,10 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
     if (s.status === "done") {
       sub.unsubscribe();
       recorder.finish(String(s.value), s.context);
-      ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
+      const werr = s.context.writer?.error;
+      // a non-streaming client gets an HTTP error for a stream that failed after the upstream answered
+      const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
+      ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
       o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);

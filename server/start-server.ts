@@ -100,6 +100,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   if (o.watchSettings !== false) store.watch();
   const addr = server.node?.server?.address();
   const actualPort = addr && typeof addr === "object" ? addr.port : port;
+  ctx.port = actualPort; // with --port 0 the OS picked it; the picker writes it into config.toml
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`,
     port: actualPort,

@@ -1,4 +1,4 @@
-import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal } from "superstruct";
+import { boolean, define, enums, integer, object, optional, record, refine, string } from "superstruct";
 import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
 import { deriveSlugs } from "./derive-slug.ts";
 import { fmtPath, normalizeKeys, suggest, validateInto, type Path } from "./settings-validation.ts";
@@ -53,8 +53,11 @@ const httpUrl = refine(string(), "http-url", (v) => {
   return `expected an http(s) URL, got ${JSON.stringify(v)}`;
 });
 const nonEmpty = refine(string(), "non-empty", (v) => v.trim() !== "" || "expected a non-empty string");
-const positiveInt = min(integer(), 1);
-const ms = refine(integer(), "ms", (v) => (v >= 100 && v <= 3_600_000) || `expected milliseconds between 100 and 3600000, got ${v}`);
+// One struct (one message) per field: a union would report each of its members' failures.
+const got = (v: unknown) => JSON.stringify(v) ?? String(v);
+const positiveIntOrNull = define<number | null>("positive-int-or-null", (v) => v === null || (Number.isInteger(v) && (v as number) >= 1) || `expected a positive integer or null, got ${got(v)}`);
+const headerValue = define<string | null>("header-value", (v) => v === null || typeof v === "string" || `expected a string (or null to drop the header), got ${got(v)}`);
+const ms = define<number>("ms", (v) => (Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 3_600_000) || `expected milliseconds, an integer between 100 and 3600000, got ${got(v)}`);
 /** Spellings accepted for a provider besides its own name. */
 const PROVIDER_ALIASES: Readonly<Record<string, Provider>> = { responses: "openai-responses" };
 const ACCEPTED_PROVIDERS = [...PROVIDERS, "ollama", ...Object.keys(PROVIDER_ALIASES)];
@@ -72,10 +75,10 @@ const RowStruct = object({
   display_name: optional(string()),
   api_key: optional(string()),
   api_key_env: optional(nonEmpty),
-  max_context_limit: optional(union([positiveInt, literal(null)])),
-  max_output_tokens: optional(union([positiveInt, literal(null)])),
+  max_context_limit: optional(positiveIntOrNull),
+  max_output_tokens: optional(positiveIntOrNull),
   no_image_support: optional(boolean()),
-  extra_headers: optional(record(string(), union([string(), literal(null)]))),
+  extra_headers: optional(record(string(), headerValue)),
   timeouts: optional(object({ connect_ms: optional(ms), headers_ms: optional(ms), idle_ms: optional(ms) })),
   prompt_caching: optional(boolean()),
   reasoning: optional(boolean()),
