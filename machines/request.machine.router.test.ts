@@ -129,7 +129,11 @@ describe("request machine: classify and spill paths, driven through the real ser
       expect(trace!.steps.map((s) => s.event)).toEqual(types);
       if (path.final === "done") expect(res.status).toBe(200);
       else expect(res.status).toBe(classifyError instanceof ShimError ? 404 : connectErrors ? 429 : 404);
-      if (!classifyError) expect(trace!.model).toMatch(new RegExp(`^codex-auto->${path.slug} \\(heuristic`));
+      if (!classifyError) {
+        expect(trace!.requestedModel).toBe("codex-auto");
+        expect(trace!.model).toBe(path.slug);
+        expect(trace!.routerReason).toMatch(/^heuristic/);
+      }
     });
   }
 });

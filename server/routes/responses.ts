@@ -4,6 +4,7 @@ import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { threadKeyOf } from "../../adapters/responses/conversation-cache.ts";
 import type { ServerContext } from "../server-context.ts";
+import type { TraceEndpoint } from "../debug/request-trace.ts";
 import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
 import { storeFinishedResponse } from "./store-finished-response.ts";
@@ -16,7 +17,7 @@ import { storeFinishedResponse } from "./store-finished-response.ts";
  * `store` true or unset (the API's default) also writes the finished response to the SQLite
  * store (docs/responses-api.md); `store: false`, what Codex sends, never touches the disk.
  */
-export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>, opts: { remember?: boolean } = {}): Promise<Response> {
+export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>, opts: { remember?: boolean; traceEndpoint?: TraceEndpoint } = {}): Promise<Response> {
   const validated = validateResponsesRequest(rawBody);
   const previousResponseId = typeof validated.previous_response_id === "string" ? validated.previous_response_id : undefined;
   const body = restorePreviousResponse(ctx.responses, validated);
@@ -34,6 +35,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     classify: ctx.classify ?? ctx.router?.classify,
     conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body), previousResponseId },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
+    traceEndpoint: opts.traceEndpoint,
   });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });
