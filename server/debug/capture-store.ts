@@ -1,3 +1,4 @@
+import { upstreamBodyText } from "../../adapters/transport/upstream-transport.ts";
 import type { UpstreamRequest } from "../../adapters/transport/upstream-transport.ts";
 import { redactHeaders, redactSecrets, redactUrl } from "./redact-for-inspector.ts";
 
@@ -156,7 +157,7 @@ export class CaptureRecorder {
   }
 
   upstreamRequest(req: UpstreamRequest): CapturedExchange {
-    const ex: CapturedExchange = { url: redactUrl(req.url, this.secrets), headers: redactHeaders(req.headers, this.secrets), body: this.fit(pretty(req.body)) ?? "(too large to capture)", chunks: [] };
+    const ex: CapturedExchange = { url: redactUrl(req.url, this.secrets), headers: redactHeaders(req.headers, this.secrets), body: this.fit(pretty(upstreamBodyText(req.body))) ?? "(too large to capture)", chunks: [] };
     this.capture.upstream.push(ex);
     return ex;
   }
