@@ -1,4 +1,4 @@
-// /picker client — inlined by picker-page.ts after `const PICKER_TOKEN` and `const PICKER_PLATFORM`.
+// /picker client — inlined by picker-page.ts after `const PICKER_TOKEN`, `PICKER_PLATFORM` and `PICKER_SETTINGS`.
 // Builds every node with textContent (model names come from the user's settings).
 "use strict";
 (() => {
@@ -101,7 +101,9 @@
     list.replaceChildren();
     const shown = models.filter((m) => matches(m, q));
     if (!models.length) {
-      list.appendChild(el("p", "empty", "No models yet. Add one to ~/.codex-shim/models.json (it is picked up without a restart), or log in to ChatGPT with `codex login`."));
+      const empty = el("p", "empty", "No models yet. Add one to ");
+      empty.append(el("code", "", PICKER_SETTINGS), " (it is picked up without a restart), or log in to ChatGPT with ", el("code", "", "codex login"), ".");
+      list.appendChild(empty);
     } else if (!shown.length) {
       list.appendChild(el("p", "empty", "No model matches “" + filter.value.trim() + "”."));
     }
@@ -134,7 +136,9 @@
       meta.appendChild(el("span", "slug", a.slug));
       meta.appendChild(document.createTextNode(" · " + providerLabel(a.provider)));
     } else {
-      meta.textContent = "Codex is not using one of these models yet. Pick one below: codex-shim is then enabled in config.toml.";
+      meta.textContent = models.length
+        ? "Codex is not using one of these models yet. Pick one below: codex-shim is then enabled in config.toml."
+        : "No model to pick yet (see below).";
     }
   }
 

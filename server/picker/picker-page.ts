@@ -21,7 +21,7 @@ export function pickerPageHeaders(nonce: string): Record<string, string> {
   };
 }
 
-export function pickerPageHtml(o: { token: string; nonce: string; platform: string; version: string; configPath: string }): string {
+export function pickerPageHtml(o: { token: string; nonce: string; platform: string; version: string; configPath: string; settingsPath: string }): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -57,6 +57,7 @@ export function pickerPageHtml(o: { token: string; nonce: string; platform: stri
 <script nonce="${o.nonce}">
 const PICKER_TOKEN = ${scriptString(o.token)};
 const PICKER_PLATFORM = ${scriptString(o.platform)};
+const PICKER_SETTINGS = ${scriptString(o.settingsPath)};
 ${SCRIPT}</script>
 </body></html>
 `;

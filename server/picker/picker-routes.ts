@@ -55,11 +55,12 @@ export function registerPickerRoutes(app: H3, ctx: ServerContext, opts: PickerRo
   const doSwitch = serialized(switchModel);
   const authorized = (req: Request) => tokenMatches(req.headers.get(PICKER_TOKEN_HEADER), token);
   const configPath = codexConfigPath(ctx.env);
-  const shownConfigPath = configPath.startsWith(home + sep) ? `~${configPath.slice(home.length)}` : configPath;
+  const shown = (path: string) => (path.startsWith(home + sep) ? `~${path.slice(home.length)}` : path);
+  const shownConfigPath = shown(configPath);
 
   app.get("/picker", () => {
     const nonce = randomBytes(16).toString("base64");
-    return new Response(pickerPageHtml({ token, nonce, platform, version: ctx.version, configPath: shownConfigPath }), { headers: pickerPageHeaders(nonce) });
+    return new Response(pickerPageHtml({ token, nonce, platform, version: ctx.version, configPath: shownConfigPath, settingsPath: shown(ctx.store.file) }), { headers: pickerPageHeaders(nonce) });
   });
 
   app.get("/api/models", async (event) => {

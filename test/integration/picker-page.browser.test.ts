@@ -120,6 +120,24 @@ describe.skipIf(!existsSync(CHROMIUM))("/picker in headless Chromium", () => {
     await ctx.close();
   });
 
+  it("with no models, the empty state names the settings file the shim reads and the commands as code", async () => {
+    const empty = await startPickerFixture({ models: [], chatgptLogin: false });
+    try {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await ctx.newPage();
+      await page.goto(`${empty.shim.url}/picker`);
+      await expect.poll(() => page.locator(".empty").count()).toBe(1);
+      const settings = empty.shim.settingsFile; // the file the shim reads (outside HOME here, so not shortened)
+      expect(await page.locator(".empty").textContent()).toBe(`No models yet. Add one to ${settings} (it is picked up without a restart), or log in to ChatGPT with codex login.`);
+      expect(await page.locator(".empty code").allTextContents()).toEqual([settings, "codex login"]);
+      expect(await page.locator("#current-meta").textContent()).toBe("No model to pick yet (see below).");
+      await page.screenshot({ path: join(SHOTS, "picker-1280-empty.png") });
+      await ctx.close();
+    } finally {
+      await empty.close();
+    }
+  });
+
   it("works from the keyboard: / filters, arrows move, Enter switches", async () => {
     const { ctx, page } = await openPicker();
     await page.keyboard.press("/");
