@@ -101,6 +101,31 @@ describe.skipIf(!existsSync(CHROMIUM))("/picker in headless Chromium", () => {
     await ctx.close();
   });
 
+  it("small text is readable (WCAG AA contrast 4.5:1) in light and dark", async () => {
+    for (const colorScheme of ["light", "dark"] as const) {
+      const { ctx, page } = await openPicker({ colorScheme });
+      await expect.poll(() => page.locator(".action.pick").count()).toBeGreaterThan(0);
+      const ratios = await page.evaluate(() => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const lum = (c: string) => {
+          const [r, g, b] = rgb(c).map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const bgOf = (el: Element | null): string => {
+          for (; el; el = el.parentElement) { const b = getComputedStyle(el).backgroundColor; if (!/rgba\(.*, 0\)$/.test(b) && b !== "transparent") return b; }
+          return "rgb(255, 255, 255)";
+        };
+        return [".action.pick", ".hint", ".model .meta", ".group"].map((sel) => {
+          const el = document.querySelector(sel)!;
+          const [a, b] = [lum(getComputedStyle(el).color), lum(bgOf(el))];
+          return [sel, Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 10) / 10] as const;
+        });
+      });
+      for (const [sel, ratio] of ratios) expect(ratio, `${colorScheme} ${sel}`).toBeGreaterThanOrEqual(4.5);
+      await ctx.close();
+    }
+  });
+
   it("a click switches the model without a reload; config.toml shows it and still restores byte for byte", async () => {
     const { ctx, page } = await openPicker();
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
