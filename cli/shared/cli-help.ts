@@ -87,5 +87,9 @@ export function preParse(argv: string[], commands: CommandInfo[]): { text: strin
     const near = nearest(w[1], subs);
     return { text: `codex-shim: unknown ${first} command '${w[1]}'.${near ? ` Did you mean '${first} ${near}'?` : ""}\n\n${groupHelp}`, code: 1 };
   }
+  // clipanion would answer "Unknown Syntax Error: Not enough positional arguments."
+  if (first === "model" && w[1] === "use" && w.length === 2 && !help) {
+    return { text: "codex-shim: model use needs the model to switch to: codex-shim model use <slug>\nThe usable slugs: codex-shim list. Example: codex-shim model use sonnet\n", code: 1 };
+  }
   return null;
 }
