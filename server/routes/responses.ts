@@ -36,6 +36,8 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body), previousResponseId },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
     traceEndpoint: opts.traceEndpoint,
+    // a compaction is an ordinary responses request; the log line says which it was, like /v1/messages
+    logSuffix: opts.traceEndpoint === "compact" ? " endpoint=compact" : undefined,
   });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });

@@ -42,6 +42,8 @@ describe("POST /v1/responses/compact", () => {
     expect(sent.messages[0].content.startsWith("be a coder")).toBe(true);
     expect(sent.messages.at(-1).content).toContain("CONTEXT CHECKPOINT COMPACTION");
     expect(sent.messages.some((m: any) => m.tool_calls?.[0]?.function?.name === "apply_patch")).toBe(true);
+    // the summary log line tells a compaction from an ordinary turn
+    expect(shim.logs.filter((l) => l.startsWith("[req]")).at(-1)).toMatch(/ outcome=completed .*endpoint=compact$/);
   });
 
   it("the compaction item replays as the summary on the next turn", async () => {
