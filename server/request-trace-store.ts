@@ -19,8 +19,12 @@ export class RequestTraceStore {
   private timer: NodeJS.Timeout | null = null;
   readonly captures: CaptureStore;
 
-  constructor(opts: { limit?: number; captures?: CaptureStore } = {}) {
+  /** Where the summary line of a request refused before the machine goes (the server log). */
+  readonly log?: (line: string) => void;
+
+  constructor(opts: { limit?: number; captures?: CaptureStore; log?: (line: string) => void } = {}) {
     this.limit = opts.limit ?? 500;
+    this.log = opts.log;
     this.captures = opts.captures ?? new CaptureStore();
   }
 

@@ -80,7 +80,8 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     port,
     keepAliveMs: o.keepAliveMs ?? keepAliveMsFrom(env),
     log,
-    traces: new RequestTraceStore(),
+    // requests refused before the machine get their summary line through the trace store
+    traces: new RequestTraceStore({ log }),
     openSockets: new Set(),
     router: new AutoRouter({ transport, env, log }),
   };

@@ -65,3 +65,34 @@ describe("request log line", () => {
     expect(noted).toEqual([true, false, true, false]);
   });
 });
+
+describe("requests refused before the machine", () => {
+  const post = (path: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
+    fetch(`${shim.url}${path}`, { method: "POST", headers, body }).then(async (r) => ({ status: r.status, id: r.headers.get("x-request-id"), text: await r.text() }));
+  const logged = (id: string | null) => shim.logs.find((l) => l.startsWith(`[req] ${id} `));
+
+  it("get a summary line too: bad JSON, unknown previous_response_id, a non-JSON body, a compact without a model", async () => {
+    const cases = [
+      [await post("/v1/responses", "{bad"), /^\[req\] \S+ model=- route=- upstream=- status=400 .* outcome=rejected\(invalid_json\)$/],
+      [await post("/v1/responses", JSON.stringify({ model: "ok", input: "hi", previous_response_id: "resp_gone" })), /model=ok .*status=400 .*outcome=rejected\(previous_response_not_found\)$/],
+      [await post("/v1/responses", "{}", { "content-type": "text/plain" }), /status=415 .*outcome=rejected\(unsupported_media_type\)$/],
+      [await post("/v1/responses/compact", JSON.stringify({ input: "x" })), /status=400 .*outcome=rejected\(invalid_request\) endpoint=compact$/],
+    ] as const;
+    for (const [res, line] of cases) expect(logged(res.id), res.text).toMatch(line);
+  });
+
+  it("a model name cannot forge log lines: control characters and spaces are quoted", async () => {
+    const before = shim.logs.length;
+    const evil = 'x\n[req] fake outcome=completed "';
+    const res = await postResponses(shim, body(evil));
+    await res.text();
+    const res2 = await post("/v1/responses", JSON.stringify({ model: evil, input: "hi", previous_response_id: "resp_gone" }));
+    const lines = shim.logs.slice(before).filter((l) => l.includes("fake"));
+    expect(lines.length).toBe(2);
+    for (const l of lines) {
+      expect(l).not.toContain("\n");
+      expect(l).toContain(`model=${JSON.stringify(evil)} `);
+    }
+    expect(logged(res2.id)).toBeDefined();
+  });
+});

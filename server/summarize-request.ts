@@ -18,6 +18,12 @@ function notesToLog(model: string, notes: string[]): string[] {
   return out;
 }
 
+/** A client-chosen word (the model name) as one log token: quoted and escaped unless plain, clipped. */
+export function logWord(v: string): string {
+  const w = v.length > 200 ? `${v.slice(0, 200)}…` : v;
+  return /^[\x21-\x7e]*$/.test(w) && !w.includes('"') ? w || "-" : JSON.stringify(w);
+}
+
 /**
  * One log line per request: model, route, the upstream's HTTP status (`none` when it never
  * answered) and the shim's own, timings, usage, tool calls, outcome.
@@ -29,7 +35,7 @@ export function summarizeRequest(id: string, c: RequestContext, final: string, s
   const u = c.writer?.usage;
   const parts = [
     `[req] ${id}`,
-    `model=${c.routing ? `${c.routing.requested}->${c.slug}` : c.slug || "-"}`,
+    `model=${c.routing ? `${logWord(c.routing.requested)}->${logWord(c.slug)}` : logWord(c.slug)}`,
     `route=${c.selection?.route.kind ?? "-"}`,
     `upstream=${c.upstreamStatus ?? (c.selection ? "none" : "-")}`,
     `status=${shimStatus ?? (final === "aborted" ? "-" : c.error ? c.error.status : 200)}`,
@@ -44,4 +50,10 @@ export function summarizeRequest(id: string, c: RequestContext, final: string, s
   const notes = c.selection ? notesToLog(c.slug, c.selection.ctx.notes) : [];
   if (notes.length) parts.push(`notes="${notes.join("; ")}"`);
   return parts.join(" ");
+}
+
+/** The line for a request refused before the request machine (guard 403/415, body 413/400, validation 400). */
+export function summarizeRejection(id: string, r: { model: string; status: number; code: string; endpoint: string; durMs: number }): string {
+  const endpoint = r.endpoint === "responses" ? "" : ` endpoint=${r.endpoint}`;
+  return `[req] ${id} model=${logWord(r.model)} route=- upstream=- status=${r.status} ttfb=- ttft=- dur=${Math.round(r.durMs)}ms tokens=- tools=0 outcome=rejected(${r.code})${endpoint}`;
 }

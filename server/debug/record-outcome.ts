@@ -5,6 +5,7 @@ import { newTrace, type RejectionStage, type TraceEndpoint } from "./request-tra
 import { bindTrace, bodyOf, receivedAt, traceOf } from "./request-marks.ts";
 import { codexIdsOf, describeClient } from "./describe-client.ts";
 import { clip, pathOfUrl, redactSecrets } from "./redact-for-inspector.ts";
+import { summarizeRejection } from "../summarize-request.ts";
 
 /**
  * The inspector's record of what a model endpoint answered: the HTTP status on the request's
@@ -47,6 +48,7 @@ export function recordRejection(
   trace.error = { code: r.code, message: clip(redactSecrets(r.message), 2000), where: "before_stream" };
   bindTrace(req, trace);
   traces.add(trace);
+  traces.log?.(summarizeRejection(id, { model: trace.requestedModel, status: r.status, code: r.code, endpoint: endpoint === "other" ? pathOfUrl(req.url) : endpoint, durMs: trace.timings.done ?? 0 }));
   return id;
 }
 
