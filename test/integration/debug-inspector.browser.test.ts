@@ -182,6 +182,15 @@ describe.skipIf(!hasChromium)("flow inspector in Chromium", () => {
     await page.setViewportSize({ width: 420, height: 900 });
     await page.waitForTimeout(100);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(420);
+    // the machine diagram is not shrunk to fit (its labels would be ~5px): it scrolls in its own box
+    if (!(await page.locator("svg.machine").count())) await page.locator(".row").first().click();
+    const svg = await page.evaluate(() => {
+      const el = document.querySelector("svg.machine");
+      return el ? { shown: el.getBoundingClientRect().width, natural: Number(el.getAttribute("width")), box: el.parentElement!.clientWidth } : null;
+    });
+    expect(svg).not.toBeNull();
+    expect(svg!.shown).toBe(svg!.natural);
+    expect(svg!.box).toBeLessThan(420);
     await screenshot(page, "inspector-narrow");
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(watch.errors).toEqual([]);
