@@ -35,6 +35,8 @@ describe("SettingsStore", () => {
 
   it("fails clearly on a missing --settings file", () => {
     expect(() => new SettingsStore({ file: "/nonexistent/models.json", required: true })).toThrow(/Settings file not found: \/nonexistent\/models.json/);
+    // the fix names the path the user gave, not a default location they did not choose
+    expect(() => new SettingsStore({ file: "/nonexistent/models.json", required: true })).toThrow(/create it, or fix the path, or leave --settings out/);
   });
 
   it("reports invalid JSON with the file name", () => {
