@@ -29,7 +29,7 @@ describe("preParse", () => {
     expect(preParse(["model"], COMMANDS)).toMatchObject({ code: 1 });
     expect(preParse(["model", "uze", "x"], COMMANDS)!.text).toContain("Did you mean 'model use'?");
     // `model use` without a slug: say what is missing, not clipanion's "Not enough positional arguments"
-    expect(preParse(["model", "use"], COMMANDS)).toMatchObject({ code: 1, text: expect.stringContaining("model use needs the model to switch to: codex-shim model use <slug>") });
+    expect(preParse(["model", "use"], COMMANDS)).toMatchObject({ code: 1, text: expect.stringContaining("model use needs the model to switch to. The usable slugs: codex-shim list") });
     expect(preParse(["--port", "8766", "model", "use"], COMMANDS)).toMatchObject({ code: 1 });
     expect(preParse(["model", "use", "--help"], COMMANDS)).toBeNull();
     expect(preParse(["model", "use", "sonnet"], COMMANDS)).toBeNull();

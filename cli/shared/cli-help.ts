@@ -89,7 +89,7 @@ export function preParse(argv: string[], commands: CommandInfo[]): { text: strin
   }
   // clipanion would answer "Unknown Syntax Error: Not enough positional arguments."
   if (first === "model" && w[1] === "use" && w.length === 2 && !help) {
-    return { text: "codex-shim: model use needs the model to switch to: codex-shim model use <slug>\nThe usable slugs: codex-shim list. Example: codex-shim model use sonnet\n", code: 1 };
+    return { text: "codex-shim: model use needs the model to switch to. The usable slugs: codex-shim list. Example: codex-shim model use sonnet\n\n$ codex-shim model use [--settings <file>] [--port <n>] <slug>\n", code: 1 };
   }
   return null;
 }

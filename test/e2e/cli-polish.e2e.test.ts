@@ -47,6 +47,8 @@ describe("help and typos", () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe("");
     expect(missing.stderr).toContain("$ codex-shim model use [--settings <file>] [--port <n>] <slug>");
+    expect(missing.stderr).toContain("model use needs the model to switch to");
+    expect(missing.stderr).not.toContain("Unknown Syntax Error");
   });
 
   it("a bad CODEX_SHIM_CODEX_BIN is one clear line, no stack trace", async () => {
