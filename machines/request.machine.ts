@@ -49,7 +49,7 @@ export interface RequestInput {
    * Set for Responses requests: a finished answer is remembered in the conversation cache, under
    * the thread the request belongs to. Absent (e.g. `/v1/messages`): nothing is remembered.
    */
-  conversation?: { threadKey: string | undefined };
+  conversation?: { threadKey: string | undefined; /** The request body's byte length, when `body.input` is its own (the cache entry's size estimate). */ bodyBytes?: number };
 }
 
 export interface RequestTimings {
@@ -198,6 +198,7 @@ export const requestMachine = setup({
         input: inputItemsOf(c.body.input),
         output: response.output,
         upstreamMessages: c.prepared?.upstreamMessages,
+        sizeHint: c.conversation.bodyBytes,
       });
     }),
   },

@@ -123,6 +123,9 @@ describe("POST /v1/responses (MSW-mocked upstream)", () => {
     const second = ctx.conversations.latestForThread("thread-A")!;
     expect(second.responseId).not.toBe(first.id);
     expect(second.input).toHaveLength(3);
+    // the first entry was sized from its body's length; the rebuilt one (cached items + new ones) by walking it
+    expect(cached.sizeHint).toBe(Buffer.byteLength(JSON.stringify({ model: "m", stream: false, input: "list files", tools })));
+    expect(second.sizeHint).toBeUndefined();
   });
 
   it("previous_response_id unknown (or of a failed response): HTTP 400 previous_response_not_found, no upstream call", async () => {

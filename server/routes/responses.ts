@@ -4,6 +4,7 @@ import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { threadKeyOf } from "../../adapters/responses/conversation-cache.ts";
 import type { ServerContext } from "../server-context.ts";
+import { requestBodyBytes } from "../read-json-body.ts";
 import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 
 /**
@@ -20,7 +21,8 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     body,
     streaming,
     classify: ctx.classify ?? ctx.router?.classify,
-    conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body) },
+    // the body's own input (no previous_response_id): its cache entry is sized from the body's length
+    conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body), bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
   });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });
