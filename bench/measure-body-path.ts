@@ -1,8 +1,8 @@
 /**
  * CPU of each step a Codex request body passes through inside the shim, in one process, without
  * the network: read (UTF-8 check, decode, JSON.parse, depth check), validation, the chat and
- * Anthropic routes' prepare (conversion + serialization), the UTF-8 encoding the transport does,
- * and the conversation cache's size estimate. Each step is timed as the median of many runs,
+ * Anthropic routes' prepare (conversion + serialization to UTF-8 bytes) and the conversation
+ * cache's entry (sized from the body's length, or by walking the history without that hint). Each step is timed as the median of many runs,
  * next to the JSON floor of the same body. Usage: node --expose-gc bench/measure-body-path.ts [bytes...]
  */
 import { isUtf8 } from "node:buffer";
@@ -10,7 +10,7 @@ import { exceedsDepth, MAX_JSON_DEPTH } from "../server/read-json-body.ts";
 import { validateResponsesRequest } from "../adapters/responses/validate-responses-request.ts";
 import { chatRoute } from "../adapters/chat/chat-route.ts";
 import { anthropicRoute } from "../adapters/anthropic/anthropic-route.ts";
-import { approxBytes } from "../adapters/responses/conversation-cache.ts";
+import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
 import type { RouteContext, UpstreamRoute } from "../adapters/routes/upstream-route.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
@@ -51,11 +51,7 @@ function ctxFor(req: ResponsesRequest, slug: string): RouteContext {
   return { request: req, model: settings.models.find((m) => m.slug === slug)!, apiKey: "sk-x", requestedSlug: slug, notes: [] };
 }
 
-function encodeBody(body: unknown): number {
-  if (typeof body === "string") return Buffer.from(body, "utf8").length;
-  if (Buffer.isBuffer(body)) return body.length;
-  return (body as Buffer[]).reduce((n, b) => n + b.length, 0);
-}
+const cache = new ConversationCache();
 
 const rows: string[] = [];
 for (const bytes of sizes.length ? sizes : [30_000, 250_000, 1_000_000]) {
@@ -70,9 +66,9 @@ for (const bytes of sizes.length ? sizes : [30_000, 250_000, 1_000_000]) {
       const route: UpstreamRoute = slug === "chat" ? chatRoute : anthropicRoute;
       const prepared = route.prepare(ctxFor(body, slug));
       return [
-        [`${slug}: prepare (convert + serialize)`, () => route.prepare(ctxFor(body, slug))],
-        [`${slug}: UTF-8 encode of the body`, () => encodeBody(prepared.request.body)],
-        [`${slug}: cache size estimate`, () => approxBytes(body.input) + approxBytes(prepared.upstreamMessages)],
+        [`${slug}: prepare (convert + serialize + encode)`, () => route.prepare(ctxFor(body, slug))],
+        [`${slug}: cache entry, sized from the body length`, () => cache.remember({ responseId: "r", threadKey: "t", model: slug, input: body.input as never, output: [], upstreamMessages: prepared.upstreamMessages, sizeHint: raw.length })],
+        [`${slug}: cache entry, history walked`, () => cache.remember({ responseId: "r", threadKey: "t", model: slug, input: body.input as never, output: [], upstreamMessages: prepared.upstreamMessages })],
       ];
     }),
   ];

@@ -1,6 +1,7 @@
 import { mapUpstreamHttpError } from "../errors/map-upstream-http-error.ts";
 import { upstreamHeaders } from "../transport/upstream-headers.ts";
 import { joinUpstreamUrl } from "../transport/join-upstream-url.ts";
+import { encodeJsonBody } from "../transport/encode-json-body.ts";
 import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToChat } from "./convert-responses-request-to-chat.ts";
 import { ChatStreamTranslator } from "./translate-chat-stream-to-responses.ts";
@@ -20,7 +21,7 @@ export const chatRoute: UpstreamRoute = {
     const { body, tools, remoteCompaction } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes);
     const model = ctx.model.model;
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: JSON.stringify(body), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages"), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
       createOutput({ responseId, model: slug }) {
         // Chat reasoning has no signed blocks: the text itself rides in encrypted_content, tagged with the model.

@@ -301,14 +301,17 @@ export class ParamRetry {
     return new ParamRetry(wire, UnsupportedParamMemory.key(wire, model.baseUrl, model.model), model.model, memory);
   }
 
-  applyRemembered(body: string): string {
+  /** The body with what this model rejected before left out (the body itself when nothing is remembered). */
+  applyRemembered(body: string): string;
+  applyRemembered(body: string | Buffer): string | Buffer;
+  applyRemembered(body: string | Buffer): string | Buffer {
     const remembered = this.memory.get(this.key);
     if (!remembered) return body;
     const parsed = parseObject(body);
     return parsed && applyAdjustments(parsed, remembered) ? JSON.stringify(parsed) : body;
   }
 
-  next(status: number, errorBody: string, sentBody: string): ParamRetryStep | null {
+  next(status: number, errorBody: string, sentBody: string | Buffer): ParamRetryStep | null {
     if (this.attempts >= MAX_PARAM_RETRIES || (status !== 400 && status !== 422)) return null;
     const parsed = parseObject(sentBody);
     if (!parsed) return null;
@@ -324,9 +327,9 @@ export class ParamRetry {
   }
 }
 
-function parseObject(body: string): Record<string, unknown> | null {
+function parseObject(body: string | Buffer): Record<string, unknown> | null {
   try {
-    const v: unknown = JSON.parse(body);
+    const v: unknown = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
     return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;

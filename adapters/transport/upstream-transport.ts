@@ -6,8 +6,8 @@ import { UpstreamResponse } from "./upstream-response.ts";
 export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
-  /** Serialized JSON body. */
-  body: string;
+  /** Serialized JSON body: the text, or its UTF-8 bytes (encode-json-body.ts). */
+  body: string | Buffer;
   timeouts: ModelTimeouts;
 }
 

@@ -46,7 +46,7 @@ export function prepare(kind: RouteKind, request: Partial<ResponsesRequest>, mod
   const notes: string[] = [];
   const req = { model: model.slug, stream: true, ...request } as ResponsesRequest;
   const prepared = route.prepare({ request: req, model, apiKey: "sk-audit-key-0123456789", requestedSlug: model.slug, notes });
-  return { sent: JSON.parse(prepared.request.body as string), headers: prepared.request.headers as Record<string, string>, url: prepared.request.url, notes, prepared };
+  return { sent: JSON.parse(String(prepared.request.body)), headers: prepared.request.headers as Record<string, string>, url: prepared.request.url, notes, prepared };
 }
 
 export interface Translation extends CodexStreamReport {
