@@ -60,6 +60,8 @@ export interface RssFigures {
   c1: number;
   c64: number;
   after: number;
+  /** After the load and a full GC (MiB): the live JS heap, what V8 holds for it, and memory outside the heap (Buffers). */
+  afterHeap: { used: number; total: number; external: number };
 }
 
 async function peakWhile(child: ChildServer, work: Promise<unknown>): Promise<number> {
@@ -97,8 +99,9 @@ export async function measureRss(o: { mock: MockUpstream; settingsFile: string; 
       const c64 = await peakWhile(child, runConcurrent(eps[t], 64, { count: 64 * (o.quick ? 1 : 2) }));
       o.mock.shape.interTokenMs = 0;
       await new Promise((r) => setTimeout(r, 500));
-      const after = (await child.stats({ gc: true })).rss / 1048576;
-      out[t] = { idle, c1, c64, after };
+      const st = await child.stats({ gc: true });
+      const mib = (n: number) => n / 1048576;
+      out[t] = { idle, c1, c64, after: mib(st.rss), afterHeap: { used: mib(st.heapUsed), total: mib(st.heapTotal), external: mib(st.external) } };
     }
   } finally {
     o.mock.shape.interTokenMs = 0;
