@@ -20,6 +20,7 @@ import { SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
+import { runIncrementalTurnsBench } from "./ws-incremental-turns.ts";
 import { benchSettings, buildSizes, endpointsFor, KINDS, ROUTES, TARGETS, type Endpoint, type Target } from "./bench-scenarios.ts";
 import { coldStart, measureRss, routerCachedDecisionAdded, runConcurrent } from "./bench-phases.ts";
 
@@ -164,6 +165,11 @@ async function main() {
   results.cold_start_ms = { p50: cold, all: starts };
   checks.push(["cold start ≤ 300 ms", cold <= 300, `${fmt(cold, 0)} ms`]);
   log(`cold start to first /health (ms): p50 ${fmt(cold, 0)} (${starts.map((s) => s.toFixed(0)).join(", ")})`);
+
+  // CPU per agent turn at a 30 KB and a 1 MB history: WebSocket continuations vs HTTP (bench/ws-incremental-turns.ts)
+  const turns = await runIncrementalTurnsBench({ quick: QUICK, execArgv: SHIM_EXEC_ARGV, log });
+  results.ws_incremental_turns = turns;
+  checks.push(["WebSocket turn CPU at 1 MB ≤ 1.2× at 30 KB history", turns.ratio <= 1.2, `${fmt(turns.ratio)}× (user space ${fmt(turns.userRatio)}×)`]);
 
   results.targets = Object.fromEntries(checks.map(([k, ok, v]) => [k, { ok, value: v }]));
   log(`\ntargets: ${checks.filter((c) => c[1]).length} of ${checks.length} met`);

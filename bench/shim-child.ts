@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { startServer } from "../server/start-server.ts";
 import { serveStats } from "./bench-ipc.ts";
 
@@ -10,6 +11,7 @@ const server = await startServer({
   settingsFile: process.argv[2],
   settingsRequired: true,
   port: 0,
+  stateDir: dirname(process.argv[2]),
   log: (l) => process.stdout.write(`${l}\n`),
 });
 serveStats();

@@ -25,6 +25,7 @@ function outcomes(s: AnyMachineSnapshot): Ev[] {
   if (s.matches("awaitingHealth")) return [done("waitHealthy"), fail("waitHealthy", "exited during startup (exit 1)")];
   if (s.matches("terminating")) return [done("terminate"), fail("terminate", "still alive")];
   if (s.matches("killing")) return [done("kill"), fail("kill", "still alive")];
+  if (s.matches("releasingPort")) return [done("waitPortFree"), fail("waitPortFree", "port 8765 still accepts connections")];
   return [];
 }
 
@@ -45,6 +46,7 @@ function scriptedDeps(steps: Ev[]) {
     waitHealthy: () => next("waitHealthy"),
     terminate: () => next("terminate"),
     kill: () => next("kill"),
+    waitPortFree: () => next("waitPortFree"),
   };
   return { deps, calls, left: () => queue.length };
 }
@@ -59,6 +61,7 @@ function expectedResult(command: DaemonCommand, steps: Ev[]): Pick<DaemonResult,
   if (err === "observe" || err === "clearStale") return { ok: false, code: "error" };
   if (err === "spawn" || err === "waitHealthy") return { ok: false, code: "start-failed" };
   if (err === "kill") return { ok: false, code: "stop-failed" };
+  // A port that stays taken after the process exited does not fail `stop`; the start phase then sees it.
   if (command === "status") {
     const codes: Record<DaemonCondition, [boolean, DaemonResult["code"]]> = {
       running: [true, "running"],
@@ -75,7 +78,8 @@ function expectedResult(command: DaemonCommand, steps: Ev[]): Pick<DaemonResult,
     return { ok: true, code: did("terminate") || did("kill") ? "stopped" : "not-running" };
   }
   if (last === "foreign") return { ok: false, code: "port-busy" };
-  return { ok: true, code: did("spawn") ? "started" : "already-running" };
+  if (!did("spawn")) return { ok: true, code: "already-running" };
+  return { ok: true, code: did("terminate") || did("kill") ? "restarted" : "started" };
 }
 
 for (const command of ["status", "start", "stop", "restart"] as const) {
@@ -112,6 +116,37 @@ for (const command of ["status", "start", "stop", "restart"] as const) {
     }
   });
 }
+
+describe("stopping waits for the port", () => {
+  it("every path that signals the daemon releases its port before it reports or restarts", () => {
+    for (const command of ["stop", "restart"] as const) {
+      const paths = getSimplePaths(daemonMachine, {
+        input: { command, deps: {} as DaemonDeps },
+        events: outcomes as never,
+        serializeState: (s) => JSON.stringify({ v: s.value, phase: s.context.phase, c: s.context.condition, n: s.context.notes }),
+        toState: (s) => s.status === "done",
+      });
+      for (const p of paths) {
+        const types = p.steps.map((s) => (s.event as Ev).type);
+        const signalled = types.findIndex((t) => t === "xstate.done.actor.terminate" || t === "xstate.done.actor.kill");
+        if (signalled < 0) continue;
+        expect(types[signalled + 1], types.join(" → ")).toMatch(/^xstate\.(done|error)\.actor\.waitPortFree$/);
+      }
+    }
+  });
+  it("restart reports what it did and the state it left", async () => {
+    const { deps } = scriptedDeps([
+      { type: "xstate.done.actor.observe", output: OBS.running },
+      { type: "xstate.done.actor.terminate" },
+      { type: "xstate.done.actor.waitPortFree" },
+      { type: "xstate.done.actor.observe", output: OBS.stopped },
+      { type: "xstate.done.actor.spawn", output: { pid: 200 } },
+      { type: "xstate.done.actor.waitHealthy" },
+    ]);
+    const r = await toPromise(createActor(daemonMachine, { input: { command: "restart", deps } }).start());
+    expect(r).toMatchObject({ ok: true, code: "restarted", initialCondition: "running", pid: 200 });
+  });
+});
 
 describe("classifyDaemon", () => {
   it("never treats a recycled pid as our daemon", () => {

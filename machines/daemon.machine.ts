@@ -10,10 +10,15 @@ import { assign, fromPromise, setup } from "xstate";
  *                          │         stale ─▶ clearingStale ─▶ spawning …
  *                          │         unhealthy ─▶ awaitingHealth (it may still be starting)
  *                          │         running/unmanaged ─▶ done;  foreign ─▶ failed (port busy)
- *                          └─ stop:  running/unhealthy ─▶ terminating ─▶ (killing) ─▶ stopPhaseDone
+ *                          └─ stop:  running/unhealthy ─▶ terminating ─▶ (killing) ─▶ releasingPort ─▶ stopPhaseDone
  *                                    stale ─▶ clearingStale ─▶ stopPhaseDone;  stopped/foreign ─▶ stopPhaseDone
  *                                    unmanaged ─▶ failed (no pid to signal)
  *  stopPhaseDone ─▶ restart ? inspecting (start phase) : done
+ *
+ * releasingPort: a pid that no longer answers kill(pid, 0) — or whose main thread is a zombie —
+ * can still hold its listening socket for a few milliseconds while the kernel tears the process
+ * down; a probe in that window is accepted and then reset (ECONNRESET). "Stopped" therefore means
+ * the pid is gone *and* the port refuses connections.
  */
 
 export type DaemonCommand = "start" | "stop" | "restart" | "status";
@@ -28,8 +33,10 @@ export interface DaemonObservation {
   pidForeign: boolean;
   recordCorrupt: boolean;
   probe: "free" | "shim" | "foreign";
+  /** With --port: the recorded daemon of this state dir, which listens on another port. */
+  elsewhere?: { pid: number; port: number };
   /** /health, when codex-shim answered. */
-  health: { version: string; models: number; settingsFile?: string } | null;
+  health: { version: string; models: number; settingsFile?: string; unusable?: { slug: string; reason?: string; env?: string }[] } | null;
   probeDetail?: string;
 }
 
@@ -55,11 +62,15 @@ export interface DaemonDeps {
   terminate: (pid: number) => Promise<void>;
   /** SIGKILL and wait; rejects if it is still alive. */
   kill: (pid: number) => Promise<void>;
+  /** Resolves once nothing accepts connections on the port; rejects if it stays taken. */
+  waitPortFree: (port: number) => Promise<void>;
 }
 
 export type DaemonResultCode =
   | "running"
   | "started"
+  /** restart: a running daemon was stopped and a new one started. */
+  | "restarted"
   | "already-running"
   | "stopped"
   | "not-running"
@@ -76,7 +87,10 @@ export type DaemonResultCode =
 export interface DaemonResult {
   ok: boolean;
   code: DaemonResultCode;
+  /** The condition last observed (for restart: the one its start phase found). */
   condition: DaemonCondition | null;
+  /** The condition the command found first (before it changed anything). */
+  initialCondition: DaemonCondition | null;
   observation: DaemonObservation | null;
   pid: number | null;
   /** Extra facts for the message: "removed stale pid file", "killed after SIGTERM timeout". */
@@ -89,6 +103,7 @@ interface Ctx {
   phase: "stop" | "start" | "status";
   observation: DaemonObservation | null;
   condition: DaemonCondition | null;
+  initialCondition: DaemonCondition | null;
   pid: number | null;
   notes: string[];
   result: DaemonResult | null;
@@ -103,11 +118,14 @@ const result = (c: Ctx, ok: boolean, code: DaemonResultCode, error?: string): Da
   ok,
   code,
   condition: c.condition,
+  initialCondition: c.initialCondition,
   observation: c.observation,
   pid: c.pid,
   notes: c.notes,
   ...(error !== undefined ? { error } : {}),
 });
+
+const wasStopped = (c: Ctx) => c.notes.includes("terminated") || c.notes.includes("killed");
 
 const STATUS_CODES: Record<DaemonCondition, [boolean, DaemonResultCode]> = {
   running: [true, "running"],
@@ -127,6 +145,7 @@ export const daemonMachine = setup({
     waitHealthy: fromPromise<void, { deps: DaemonDeps; pid: number }>(({ input }) => input.deps.waitHealthy(input.pid)),
     terminate: fromPromise<void, { deps: DaemonDeps; pid: number }>(({ input }) => input.deps.terminate(input.pid)),
     kill: fromPromise<void, { deps: DaemonDeps; pid: number }>(({ input }) => input.deps.kill(input.pid)),
+    waitPortFree: fromPromise<void, { deps: DaemonDeps; port: number }>(({ input }) => input.deps.waitPortFree(input.port)),
   },
   guards: {
     isStatus: ({ context }) => context.phase === "status",
@@ -141,6 +160,7 @@ export const daemonMachine = setup({
     phase: input.command === "status" ? "status" : input.command === "start" ? "start" : "stop",
     observation: null,
     condition: null,
+    initialCondition: null,
     pid: null,
     notes: [],
     result: null,
@@ -156,7 +176,10 @@ export const daemonMachine = setup({
         input: ({ context }) => context.deps,
         onDone: {
           target: "deciding",
-          actions: assign(({ event }) => ({ observation: event.output, condition: classifyDaemon(event.output), pid: event.output.pid })),
+          actions: assign(({ context, event }) => {
+            const condition = classifyDaemon(event.output);
+            return { observation: event.output, condition, initialCondition: context.initialCondition ?? condition, pid: event.output.pid };
+          }),
         },
         onError: { target: "failed", actions: assign(({ context, event }) => ({ result: result(context, false, "error", errText(event.error)) })) },
       },
@@ -224,7 +247,7 @@ export const daemonMachine = setup({
         input: ({ context }) => ({ deps: context.deps, pid: context.pid! }),
         onDone: {
           target: "done",
-          actions: assign(({ context }) => ({ result: result(context, true, context.notes.includes("spawned") ? "started" : "already-running") })),
+          actions: assign(({ context }) => ({ result: result(context, true, !context.notes.includes("spawned") ? "already-running" : wasStopped(context) ? "restarted" : "started") })),
         },
         onError: { target: "failed", actions: assign(({ context, event }) => ({ result: result(context, false, "start-failed", errText(event.error)) })) },
       },
@@ -234,7 +257,7 @@ export const daemonMachine = setup({
         id: "terminate",
         src: "terminate",
         input: ({ context }) => ({ deps: context.deps, pid: context.pid! }),
-        onDone: { target: "stopPhaseDone", actions: assign(({ context }) => ({ notes: [...context.notes, "terminated"] })) },
+        onDone: { target: "releasingPort", actions: assign(({ context }) => ({ notes: [...context.notes, "terminated"] })) },
         onError: { target: "killing" },
       },
     },
@@ -243,8 +266,18 @@ export const daemonMachine = setup({
         id: "kill",
         src: "kill",
         input: ({ context }) => ({ deps: context.deps, pid: context.pid! }),
-        onDone: { target: "stopPhaseDone", actions: assign(({ context }) => ({ notes: [...context.notes, "killed"] })) },
+        onDone: { target: "releasingPort", actions: assign(({ context }) => ({ notes: [...context.notes, "killed"] })) },
         onError: { target: "failed", actions: assign(({ context, event }) => ({ result: result(context, false, "stop-failed", errText(event.error)) })) },
+      },
+    },
+    releasingPort: {
+      invoke: {
+        id: "waitPortFree",
+        src: "waitPortFree",
+        input: ({ context }) => ({ deps: context.deps, port: context.observation!.port }),
+        onDone: { target: "stopPhaseDone" },
+        // The process is gone; something else keeps the port. `stop` still succeeded; a restart's start phase reports the port.
+        onError: { target: "stopPhaseDone", actions: assign(({ context }) => ({ notes: [...context.notes, "port-still-busy"] })) },
       },
     },
     stopPhaseDone: {
@@ -253,7 +286,7 @@ export const daemonMachine = setup({
         {
           target: "done",
           actions: assign(({ context }) => ({
-            result: result(context, true, context.notes.includes("terminated") || context.notes.includes("killed") ? "stopped" : "not-running"),
+            result: result(context, true, wasStopped(context) ? "stopped" : "not-running"),
           })),
         },
       ],

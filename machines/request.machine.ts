@@ -2,17 +2,18 @@ import { assign, fromPromise, setup } from "xstate";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import { newResponseId } from "../adapters/responses/new-id.ts";
 import type { Settings } from "../adapters/settings/settings-types.ts";
-import type { OutputWriter, PreparedUpstream, StreamTranslator } from "../adapters/routes/upstream-route.ts";
+import type { OutputWriter, PreparedUpstream, RouteContext, StreamTranslator } from "../adapters/routes/upstream-route.ts";
 import { selectRoute, type Selection } from "../adapters/routes/select-route.ts";
 import type { Endpoint } from "../adapters/routes/route-table.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
-import { ShimError } from "../adapters/errors/shim-error.ts";
+import { ShimError, withUpstreamStatus } from "../adapters/errors/shim-error.ts";
 import { mapUpstreamNetworkError } from "../adapters/errors/map-upstream-http-error.ts";
 import { ParamRetry } from "../adapters/transport/unsupported-params.ts";
 import { pumpUpstreamToResponses } from "../adapters/stream/pump-upstream-to-responses.ts";
 import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
 import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { inputItemsOf } from "../adapters/responses/restore-previous-response.ts";
+import { buildResponseEcho, type ResponseEcho } from "../adapters/responses/build-response-resource.ts";
 import type { ClassifyInput, ClassifyResult } from "../adapters/router/classify-types.ts";
 import type { RouteDecision } from "../adapters/router/route-decision.ts";
 import { rememberUpstreamFailure } from "../adapters/router/spill-signal.ts";
@@ -49,7 +50,15 @@ export interface RequestInput {
    * Set for Responses requests: a finished answer is remembered in the conversation cache, under
    * the thread the request belongs to. Absent (e.g. `/v1/messages`): nothing is remembered.
    */
-  conversation?: { threadKey: string | undefined; /** The request body's byte length, when `body.input` is its own (the cache entry's size estimate). */ bodyBytes?: number };
+  conversation?: {
+    threadKey: string | undefined;
+    /** The id the client continued: the body was rebuilt without it (stateless upstreams), the response still names it. */
+    previousResponseId?: string;
+    /** The request body's byte length, when `body.input` is its own (the cache entry's size estimate). */
+    bodyBytes?: number;
+  };
+  /** The body continues a cached response (WebSocket turns): a route may translate only the new items. */
+  continuation?: RouteContext["continuation"];
 }
 
 export interface RequestTimings {
@@ -107,7 +116,7 @@ async function readErrorBody(res: Response): Promise<string> {
 }
 
 /** One upstream call: prepare, send (stripping rejected optional fields and retrying, D12), map HTTP errors. */
-async function connect(selection: Selection, deps: RequestDeps, signal: AbortSignal, slug: string): Promise<ConnectOutput> {
+async function connect(selection: Selection, deps: RequestDeps, signal: AbortSignal, slug: string, echo: ResponseEcho): Promise<ConnectOutput> {
   const { route, model, ctx } = selection;
   const prepared = route.prepare(ctx);
   const request = { ...prepared.request };
@@ -124,7 +133,7 @@ async function connect(selection: Selection, deps: RequestDeps, signal: AbortSig
       throw mapUpstreamNetworkError(err, request.url, model.slug);
     }
     if (response.ok) {
-      const { writer, translator } = prepared.createOutput({ responseId: newResponseId(), model: slug });
+      const { writer, translator } = prepared.createOutput({ responseId: newResponseId(), model: slug, echo });
       return { response, prepared: { ...prepared, request }, writer, translator, sentAt, headersAt: performance.now() };
     }
     const bodyText = await readErrorBody(response);
@@ -134,7 +143,7 @@ async function connect(selection: Selection, deps: RequestDeps, signal: AbortSig
       ctx.notes.push(retry.note); // notes: the route context's append-only log sink
       continue;
     }
-    const mapped = route.mapHttpError(ctx, { status: response.status, statusText: response.statusText, headers: response.headers, bodyText, url: request.url, modelSlug: model.slug, secrets: [ctx.apiKey] });
+    const mapped = withUpstreamStatus(response.status, route.mapHttpError(ctx, { status: response.status, statusText: response.statusText, headers: response.headers, bodyText, url: request.url, modelSlug: model.slug, secrets: [ctx.apiKey] }));
     // the auto-router reads reset times from it when it spills to another candidate
     rememberUpstreamFailure(mapped, { status: response.status, headers: response.headers, bodyText });
     throw mapped;
@@ -162,8 +171,8 @@ export const requestMachine = setup({
     classify: fromPromise<ClassifyResult, { input: ClassifyInput; deps: RequestDeps }>(async ({ input }) =>
       input.deps.classify ? input.deps.classify(input.input) : { slug: input.input.body.model },
     ),
-    connect: fromPromise<ConnectOutput, { selection: Selection; deps: RequestDeps; signal: AbortSignal; slug: string }>(async ({ input }) =>
-      connect(input.selection, input.deps, input.signal, input.slug),
+    connect: fromPromise<ConnectOutput, { selection: Selection; deps: RequestDeps; signal: AbortSignal; slug: string; echo: ResponseEcho }>(async ({ input }) =>
+      connect(input.selection, input.deps, input.signal, input.slug, input.echo),
     ),
     /** Runs the data plane; reports only how the stream ended. */
     pump: fromPromise<PumpOutput, { context: RequestContext }>(async ({ input }) => {
@@ -263,6 +272,7 @@ export const requestMachine = setup({
           settings: context.settings,
           env: context.deps.env,
           forwardHeaders: context.forwardHeaders ?? {},
+          continuation: context.continuation,
         });
         return picked instanceof ShimError ? { selection: null, error: picked } : { selection: picked, error: null };
       }),
@@ -272,7 +282,13 @@ export const requestMachine = setup({
       invoke: {
         id: "connect",
         src: "connect",
-        input: ({ context }) => ({ selection: context.selection!, deps: context.deps, signal: context.abort.signal, slug: context.slug }),
+        input: ({ context }) => ({
+          selection: context.selection!,
+          deps: context.deps,
+          signal: context.abort.signal,
+          slug: context.slug,
+          echo: buildResponseEcho(context.body, context.conversation?.previousResponseId),
+        }),
         onDone: {
           target: "streaming",
           actions: assign(({ context, event }) => ({
@@ -295,7 +311,7 @@ export const requestMachine = setup({
                 event.error instanceof ShimError
                   ? event.error
                   : new ShimError({ status: 502, code: "upstream_error", message: `Upstream request failed: ${(event.error as Error)?.message ?? String(event.error)}` }),
-              upstreamStatus: ({ event }) => ((event.error as ShimError)?.status ?? null),
+              upstreamStatus: ({ event }) => ((event.error as ShimError)?.upstreamStatus ?? null),
             }),
           },
         ],

@@ -1,4 +1,4 @@
-import { H3, HTTPError, type H3Event } from "h3";
+import { H3, HTTPError, defineWebSocketHandler, type H3Event } from "h3";
 import type { ServerContext } from "./server-context.ts";
 import { allowedHosts, checkRequest } from "./request-guard.ts";
 import { readJsonBody, maxBodyBytes } from "./read-json-body.ts";
@@ -7,10 +7,13 @@ import { modelsBody } from "./routes/models.ts";
 import { handleResponses } from "./routes/responses.ts";
 import { handleCompact } from "./routes/compact.ts";
 import { handleMessages } from "./routes/messages.ts";
+import { responsesWebSocketHooks } from "./routes/responses-websocket.ts";
+import { handleDeleteResponse, handleGetResponse, handleInputItems } from "./routes/stored-responses.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { toDirectedGraph } from "@xstate/graph";
 import { debugPageHtml } from "./routes/debug-page.ts";
 import { requestMachine } from "../machines/request.machine.ts";
+import { registerPickerRoutes } from "./picker/picker-routes.ts";
 
 /** Expected failures (bad input, upstream errors) become their HTTP answer, not an h3 "unhandled" error. */
 export function answerShimErrors(fn: (event: H3Event) => Promise<Response>): (event: H3Event) => Promise<Response> {
@@ -50,12 +53,21 @@ export function createApp(ctx: ServerContext): H3 {
     "/v1/responses",
     answerShimErrors(async (event) => handleResponses(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
   );
+  // WebSocket mode (GET + Upgrade); a plain GET is answered 426 Upgrade Required.
+  const responsesSocket = defineWebSocketHandler(responsesWebSocketHooks(ctx));
+  app.get("/v1/responses", responsesSocket);
+  app.get("/responses", responsesSocket);
   app.post(
     "/v1/responses/compact",
     answerShimErrors(async (event) => handleCompact(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
   );
+  // Stored responses (store: true): read, list input items, delete.
+  app.get("/v1/responses/:id", answerShimErrors(async (event) => handleGetResponse(ctx, event.context.params!.id)));
+  app.get("/v1/responses/:id/input_items", answerShimErrors(async (event) => handleInputItems(ctx, event.context.params!.id, event.url.searchParams)));
+  app.delete("/v1/responses/:id", answerShimErrors(async (event) => handleDeleteResponse(ctx, event.context.params!.id)));
   // Anthropic Messages for Anthropic clients; errors come back in Anthropic's shape.
   app.post("/v1/messages", (event) => handleMessages(ctx, event.req, bodyLimit));
+  registerPickerRoutes(app, ctx);
   app.get("/debug", () => new Response(debugPageHtml(ctx.version), { headers: { "content-type": "text/html; charset=utf-8" } }));
   app.get("/debug/requests", () => ctx.traces.list());
   app.get("/debug/machine", () => {

@@ -38,7 +38,27 @@ export type GuardVerdict = { ok: true } | { ok: false; status: number; message: 
 export function checkRequest(req: Request, hosts: Set<string>): GuardVerdict {
   const host = parseHostHeader(req.headers.get("host"));
   if (!hosts.has(host)) return { ok: false, status: 403, message: "Forbidden: Host header not allowed" };
-  if (!STATE_CHANGING.has(req.method)) return { ok: true };
+  // A browser lets any page open a WebSocket to loopback (no CORS preflight), so an upgrade is
+  // checked like a state-changing request, minus the JSON body rule.
+  const upgrade = isWebSocketUpgrade(req);
+  if (!STATE_CHANGING.has(req.method) && !upgrade) return { ok: true };
+  const cross = crossSiteVerdict(req, hosts);
+  if (cross) return cross;
+  if (upgrade) return { ok: true };
+  // DELETE carries no body, and a page cannot send one cross-site without a CORS preflight (which the shim never allows).
+  if (req.method === "DELETE") return { ok: true };
+  const ct = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (ct !== "application/json") {
+    return { ok: false, status: 415, message: `Unsupported Media Type: expected Content-Type: application/json, got ${ct ? JSON.stringify(ct) : "none"}` };
+  }
+  return { ok: true };
+}
+
+export function isWebSocketUpgrade(req: Request): boolean {
+  return req.method === "GET" && (req.headers.get("upgrade") ?? "").toLowerCase() === "websocket";
+}
+
+function crossSiteVerdict(req: Request, hosts: Set<string>): GuardVerdict | null {
   const origin = req.headers.get("origin");
   if (origin && origin !== "null") {
     let originHost = "";
@@ -52,9 +72,5 @@ export function checkRequest(req: Request, hosts: Set<string>): GuardVerdict {
     return { ok: false, status: 403, message: "Forbidden: cross-site request from an opaque origin" };
   }
   if (req.headers.get("sec-fetch-site") === "cross-site") return { ok: false, status: 403, message: "Forbidden: cross-site request" };
-  const ct = (req.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
-  if (ct !== "application/json") {
-    return { ok: false, status: 415, message: `Unsupported Media Type: expected Content-Type: application/json, got ${ct ? JSON.stringify(ct) : "none"}` };
-  }
-  return { ok: true };
+  return null;
 }

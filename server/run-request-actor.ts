@@ -2,11 +2,12 @@ import { createActor, type SnapshotFrom } from "xstate";
 import { requestMachine, type RequestContext, type RequestInput } from "../machines/request.machine.ts";
 import type { Readable } from "node:stream";
 import { FastResponse } from "srvx";
-import { createSseBody, discardSink } from "../adapters/stream/sse-body-sink.ts";
+import { createSseBody, discardSink, type ByteSink } from "../adapters/stream/sse-body-sink.ts";
 import { createNodeSseBody } from "../adapters/stream/node-sse-body.ts";
 import { nodeRuntimeOf } from "./node-runtime.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { ServerContext } from "./server-context.ts";
+import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { summarizeRequest } from "./summarize-request.ts";
 
 type Snap = SnapshotFrom<typeof requestMachine>;
@@ -45,6 +46,14 @@ export interface RunRequestOptions {
   conversation?: RequestInput["conversation"];
   /** Appended to the request's summary log line. */
   logSuffix?: string;
+  /** Where the events go instead of an SSE body (a WebSocket frame sink). */
+  sink?: ByteSink;
+  /** Where a finished answer is remembered instead of the server's cache (a WebSocket connection's own). */
+  conversations?: ConversationCache;
+  /** The body continues a cached response: routes may translate only the new items. */
+  continuation?: RequestInput["continuation"];
+  /** Called once when the actor is final, before a non-streaming answer is returned. */
+  onFinal?: (context: RequestContext, state: RunRequestResult["state"]) => void;
 }
 
 export interface RunRequestResult {
@@ -55,6 +64,8 @@ export interface RunRequestResult {
   sseBody: ReadableStream<Uint8Array> | Readable | null;
   /** `x-request-id` and `x-codex-shim-overhead-ms`. */
   headers: Record<string, string>;
+  /** Settles with the final context once the actor is done (the stream has ended). */
+  finished: Promise<RequestContext>;
 }
 
 /**
@@ -63,7 +74,7 @@ export interface RunRequestResult {
  * is streaming (upstream headers in) or final, so pre-stream failures keep a real HTTP status
  * (docs/decisions.md D5).
  */
-export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRequestOptions): Promise<RunRequestResult> {
+export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "signal" | "headers">, o: RunRequestOptions): Promise<RunRequestResult> {
   const t0 = performance.now();
   const trace = ctx.traces.start(o.requestId, o.body.model);
   let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
@@ -71,18 +82,19 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
   const clientGone = () => {
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
-  const { body: sseBody, sink } = !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
+  const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
   const actor = createActor(requestMachine, {
     input: {
       requestId: o.requestId,
       body: o.body,
       settings: ctx.store.current,
       sink,
-      deps: { transport: ctx.transport, conversations: ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      deps: { transport: ctx.transport, conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       endpoint: o.endpoint,
       forwardHeaders: o.forwardHeaders,
       headers: req.headers,
       conversation: o.conversation,
+      continuation: o.continuation,
     },
     inspect: (ev) => {
       if (ev.actorRef !== actorRef) return;
@@ -98,14 +110,21 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
 
   let resolveAnswerable!: (s: Snap) => void;
   const answerable = new Promise<Snap>((r) => (resolveAnswerable = r));
+  let resolveFinished!: (c: RequestContext) => void;
+  const finished = new Promise<RequestContext>((r) => (resolveFinished = r));
   const sub = actor.subscribe((s) => {
     if (s.status === "done") {
       sub.unsubscribe();
       trace.final = String(s.value);
+      const werr = s.context.writer?.error;
+      // a non-streaming client gets an HTTP error for a stream that failed after the upstream answered
+      const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
       if (s.context.routing) trace.model = s.context.routing.summary();
-      ctx.log(summarizeRequest(o.requestId, s.context, String(s.value)) + (o.logSuffix ?? ""));
+      ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
+      o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
       req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
+      resolveFinished(s.context);
     } else if (o.streaming && s.matches("streaming")) {
       resolveAnswerable(s);
     }
@@ -120,5 +139,5 @@ export async function runRequestActor(ctx: ServerContext, req: Request, o: RunRe
   const { sent, headers: gotHeaders } = c.timings;
   // Time the shim itself spent so far: before the upstream call and after its headers.
   if (sent !== undefined && gotHeaders !== undefined) headers["x-codex-shim-overhead-ms"] = (sent - t0 + (performance.now() - gotHeaders)).toFixed(2);
-  return { state: snap.value as RunRequestResult["state"], context: c, sseBody, headers };
+  return { state: snap.value as RunRequestResult["state"], context: c, sseBody, headers, finished };
 }

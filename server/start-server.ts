@@ -1,4 +1,5 @@
 import { serve } from "h3";
+import { plugin as webSocketPlugin } from "crossws/server/node";
 import { createRequire } from "node:module";
 import { createApp } from "./create-app.ts";
 import type { ServerContext } from "./server-context.ts";
@@ -6,6 +7,10 @@ import { SettingsStore } from "../adapters/settings/settings-store.ts";
 import { createFetchTransport, type Transport } from "../adapters/transport/upstream-transport.ts";
 import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { RequestTraceStore } from "./request-trace-store.ts";
+import { maxBodyBytes } from "./read-json-body.ts";
+import { LazyResponseStore, responseStoreFile } from "../adapters/responses/lazy-response-store.ts";
+import { ResponseLookup } from "../adapters/responses/response-lookup.ts";
+import { stateDir } from "../adapters/settings/state-paths.ts";
 import { AutoRouter } from "../adapters/router/auto-router.ts";
 
 export const DEFAULT_PORT = 8765;
@@ -23,6 +28,8 @@ export interface StartOptions {
   transport?: Transport;
   keepAliveMs?: number;
   watchSettings?: boolean;
+  /** Where the response store lives; the state dir ($CODEX_SHIM_HOME, ~/.codex-shim) by default. */
+  stateDir?: string;
 }
 
 export interface RunningServer {
@@ -58,10 +65,14 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const transport = o.transport ?? createFetchTransport();
   // A settings edit that changes a model's timeouts must not leave the old connection pool open.
   store.onChange((s) => transport.retainTimeouts?.(s.models.map((m) => m.timeouts)));
+  const conversations = new ConversationCache();
+  const responseStore = new LazyResponseStore(responseStoreFile(o.stateDir ?? stateDir(env)), () => store.current);
   const ctx: ServerContext = {
     store,
     transport,
-    conversations: new ConversationCache(),
+    conversations,
+    responseStore,
+    responses: new ResponseLookup(conversations, responseStore),
     env,
     version: VERSION,
     startedAt: Date.now(),
@@ -70,14 +81,18 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     keepAliveMs: o.keepAliveMs ?? keepAliveMsFrom(env),
     log,
     traces: new RequestTraceStore(),
+    openSockets: new Set(),
     router: new AutoRouter({ transport, env, log }),
   };
   const app = createApp(ctx);
-  const server = serve(app, { port, hostname: host, silent: true, gracefulShutdown: false });
+  // WebSocket hooks are resolved through the app (guard included); messages are bounded like HTTP bodies.
+  const ws = webSocketPlugin({ options: { node: { serverOptions: { maxPayload: maxBodyBytes(env), perMessageDeflate: false } } } });
+  const server = serve(app, { port, hostname: host, silent: true, gracefulShutdown: false, plugins: [ws] });
   try {
     await server.ready();
   } catch (e) {
     store.close();
+    responseStore.close();
     await transport.close();
     if ((e as NodeJS.ErrnoException).code === "EADDRINUSE")
       throw new PortInUseError(`Port ${port} on ${host} is already in use. Is codex-shim already running (\`codex-shim status\`)? Otherwise pick another port with --port.`);
@@ -86,14 +101,30 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   if (o.watchSettings !== false) store.watch();
   const addr = server.node?.server?.address();
   const actualPort = addr && typeof addr === "object" ? addr.port : port;
+  ctx.port = actualPort; // with --port 0 the OS picked it; the picker writes it into config.toml
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${actualPort}`,
     port: actualPort,
     ctx,
     async close() {
       store.close();
+      await closeWebSockets(ctx.openSockets);
+      responseStore.close();
       await server.close(true);
       await transport.close();
     },
   };
+}
+
+/**
+ * Upgraded sockets outlive the HTTP server's close: 1012 ("service restart") tells Codex to
+ * reconnect or fall back to HTTP (it resends the full context); a client that does not answer the
+ * close handshake within half a second is cut off.
+ */
+async function closeWebSockets(sockets: ServerContext["openSockets"]): Promise<void> {
+  if (!sockets?.size) return;
+  for (const s of sockets) s.close(1012, "codex-shim is stopping");
+  for (let i = 0; i < 10 && sockets.size; i++) await new Promise((r) => setTimeout(r, 50));
+  for (const s of sockets) s.terminate();
+  sockets.clear();
 }

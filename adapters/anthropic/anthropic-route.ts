@@ -31,8 +31,8 @@ export const anthropicRoute: UpstreamRoute = {
     return {
       request: { url, headers: anthropicHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages"), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
-      createOutput({ responseId, model }) {
-        const writer = new ResponsesEventWriter({ responseId, model });
+      createOutput({ responseId, model, echo }) {
+        const writer = new ResponsesEventWriter({ responseId, model, echo });
         const translator = new AnthropicStreamTranslator(writer, tools, { model: ctx.model.model, where, notes: ctx.notes, compactionFor: remoteCompaction ? ctx.requestedSlug : undefined });
         return { writer, translator };
       },

@@ -1,11 +1,11 @@
 import { mapUpstreamHttpError } from "../errors/map-upstream-http-error.ts";
 import { upstreamHeaders } from "../transport/upstream-headers.ts";
 import { joinUpstreamUrl } from "../transport/join-upstream-url.ts";
-import { encodeJsonBody } from "../transport/encode-json-body.ts";
 import type { RouteContext, UpstreamRoute } from "../routes/upstream-route.ts";
 import { convertResponsesRequestToChat } from "./convert-responses-request-to-chat.ts";
 import { ChatStreamTranslator } from "./translate-chat-stream-to-responses.ts";
 import { encodeChatReasoning } from "./chat-reasoning-carrier.ts";
+import { serializeChatBody } from "./serialize-chat-body.ts";
 import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 
 /** Upstream headers: extra_headers first, then Authorization unless extra_headers set it. */
@@ -18,14 +18,14 @@ export const chatRoute: UpstreamRoute = {
   kind: "chat",
   paramWire: "chat",
   prepare(ctx) {
-    const { body, tools, remoteCompaction } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes);
+    const { body, tools, remoteCompaction } = convertResponsesRequestToChat(ctx.request, ctx.model, ctx.notes, ctx.continuation);
     const model = ctx.model.model;
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages"), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: serializeChatBody(body), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
-      createOutput({ responseId, model: slug }) {
+      createOutput({ responseId, model: slug, echo }) {
         // Chat reasoning has no signed blocks: the text itself rides in encrypted_content, tagged with the model.
-        const writer = new ResponsesEventWriter({ responseId, model: slug, encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null) });
+        const writer = new ResponsesEventWriter({ responseId, model: slug, echo, encodeReasoning: (text) => (text ? encodeChatReasoning(model, text) : null) });
         return { writer, translator: new ChatStreamTranslator(writer, tools, remoteCompaction ? { compactionFor: ctx.requestedSlug, model } : { model }) };
       },
     };

@@ -1,7 +1,9 @@
 import type { ResponsesRequest } from "../responses/responses-types.ts";
 import type { ModelConfig } from "../settings/settings-types.ts";
 import type { ChatRequest } from "./chat-types.ts";
-import { convertResponsesInputToChatMessages } from "./convert-responses-input-to-chat-messages.ts";
+import { convertResponsesInputToChatMessages, type InputConversionOptions } from "./convert-responses-input-to-chat-messages.ts";
+import { continueChatMessages, noteChatMessages } from "./continue-chat-messages.ts";
+import type { RouteContext } from "../routes/upstream-route.ts";
 import { convertResponsesToolsToChat, type ToolNameMap } from "./convert-responses-tools-to-chat.ts";
 import { mapTextFormatToChat, mapVerbosityToChat } from "./map-text-format-to-chat.ts";
 
@@ -35,17 +37,16 @@ export function isRemoteCompaction(req: ResponsesRequest): boolean {
  * sent; `store`, `include`, `prompt_cache_key`, `client_metadata` and the like are dropped
  * because strict providers reject unknown fields.
  */
-export function convertResponsesRequestToChat(req: ResponsesRequest, model: ModelConfig, notes: string[]): ChatConversion {
+export function convertResponsesRequestToChat(req: ResponsesRequest, model: ModelConfig, notes: string[], continuation?: RouteContext["continuation"]): ChatConversion {
   const tools = convertResponsesToolsToChat(req.tools ?? [], notes);
+  const opts: InputConversionOptions = { noImages: model.noImageSupport, notes, toolNames: tools, upstreamModel: model.model, geminiSignatureFallback: isGoogleGeminiEndpoint(model) };
+  const toolNames = tools.chatTools.map((t) => t.function.name).join(",");
+  // A continuation translates only what came after the cached input (null: translate it all).
+  const messages = continueChatMessages(continuation, req, opts, toolNames) ?? convertResponsesInputToChatMessages(req, opts);
+  noteChatMessages(messages, req, opts, toolNames);
   const body: ChatRequest = {
     model: model.model,
-    messages: convertResponsesInputToChatMessages(req, {
-      noImages: model.noImageSupport,
-      notes,
-      toolNames: tools,
-      upstreamModel: model.model,
-      geminiSignatureFallback: isGoogleGeminiEndpoint(model),
-    }),
+    messages,
     stream: true,
     stream_options: { include_usage: true },
   };

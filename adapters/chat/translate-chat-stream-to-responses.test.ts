@@ -152,7 +152,7 @@ describe("hosted tool fallbacks", () => {
     t.onEvent(JSON.stringify(delta({}, "tool_calls")));
     t.onEvent("[DONE]");
     const r = assertCodexStream(w.take());
-    expect(r.items).toEqual([{ type: "local_shell_call", id: expect.any(String), call_id: "call_ls", status: "completed", action: { type: "exec", command: ["ls", "-la"], working_directory: "/tmp" } }]);
+    expect(r.items).toEqual([{ type: "local_shell_call", id: expect.any(String), call_id: "call_ls", status: "completed", action: { type: "exec", command: ["ls", "-la"], working_directory: "/tmp", env: {} } }]);
   });
 });
 

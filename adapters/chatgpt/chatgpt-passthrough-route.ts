@@ -47,8 +47,8 @@ export function chatgptPassthroughRoute(env: NodeJS.ProcessEnv): UpstreamRoute {
           body: encodeJsonBody(body, "input"),
           timeouts: ctx.model.timeouts,
         },
-        createOutput({ responseId }) {
-          const writer = new ResponsesRelayWriter({ responseId, modelOverride: override });
+        createOutput({ responseId, echo }) {
+          const writer = new ResponsesRelayWriter({ responseId, modelOverride: override, echo });
           return { writer, translator: createRelayTranslator(writer) };
         },
       };

@@ -19,9 +19,14 @@ export function chatgptHeaders(auth: Extract<CodexAuth, { ok: true }>, body: Rec
   return h;
 }
 
-/** Codex's payload as it came, with only `model` changed (and shim-made reasoning dropped). */
+/**
+ * Codex's payload as it came, with only `model` changed (and shim-made reasoning dropped).
+ * `store` is always false upstream: the ChatGPT Codex endpoint refuses stored responses, and the
+ * shim keeps `store: true` responses itself (previous_response_id is resolved before this).
+ */
 export function chatgptBody(body: Record<string, unknown>, upstreamModel: string): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body, model: upstreamModel };
+  out.store = false;
   if (Array.isArray(body.input)) out.input = stripForeignReasoning(body.input);
   return out;
 }

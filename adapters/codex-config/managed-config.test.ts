@@ -156,7 +156,7 @@ describe("managed config blocks", () => {
       "model_providers.codex_shim.request_max_retries=3",
       "model_providers.codex_shim.stream_max_retries=3",
       "model_providers.codex_shim.stream_idle_timeout_ms=600000",
-      "model_providers.codex_shim.supports_websockets=false",
+      "model_providers.codex_shim.supports_websockets=true",
     ]);
   });
 });

@@ -9,7 +9,7 @@ export interface ShimProviderTable {
   request_max_retries: number;
   stream_max_retries: number;
   stream_idle_timeout_ms: number;
-  supports_websockets: false;
+  supports_websockets: boolean;
 }
 
 /** What codex-shim sets in Codex's config, as data. */
@@ -25,9 +25,14 @@ export function shimBaseUrl(port: number): string {
   return `http://127.0.0.1:${port}/v1`;
 }
 
-export function shimProviderTable(port: number, name = "Codex Shim"): ShimProviderTable {
+/**
+ * `websockets` is the settings file's `"websockets"` (default on): Codex then opens one WebSocket
+ * per session and sends only the new items each turn; the shim rebuilds the whole conversation for
+ * the stateless upstream from the connection's cache (docs/responses-api.md).
+ */
+export function shimProviderTable(port: number, opts: { name?: string; websockets?: boolean } = {}): ShimProviderTable {
   return {
-    name,
+    name: opts.name ?? "Codex Shim",
     base_url: shimBaseUrl(port),
     wire_api: "responses",
     // The shim already bounds each upstream call; a few retries cover a daemon restart.
@@ -35,8 +40,7 @@ export function shimProviderTable(port: number, name = "Codex Shim"): ShimProvid
     stream_max_retries: 3,
     // Reasoning upstreams can think for minutes; the shim sends keep-alive events meanwhile.
     stream_idle_timeout_ms: 600_000,
-    // WebSocket mode is stateful (previous_response_id + delta input): keep Codex on SSE.
-    supports_websockets: false,
+    supports_websockets: opts.websockets ?? true,
   };
 }
 

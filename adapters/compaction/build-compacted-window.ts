@@ -39,7 +39,8 @@ export function buildCompactedWindow(input: readonly InputItem[], summary: strin
     if (!text.trim() || INJECTED.test(text)) continue;
     if (text.length > budget) break;
     budget -= text.length;
-    users.push({ type: "message", role: "user", content: [{ type: "input_text", text }] });
+    // id + status make it a complete `Message` item of the compact resource (Open Responses CompactResource).
+    users.push({ type: "message", id: newItemId("msg"), status: "completed", role: "user", content: [{ type: "input_text", text }] });
   }
   users.reverse();
   return [...users, { type: "compaction", id: newItemId("cmp"), encrypted_content: encodeCompactionSummary(summary, model) }];

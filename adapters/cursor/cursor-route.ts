@@ -46,8 +46,8 @@ export function cursorRoute(env: NodeJS.ProcessEnv, opts: { extraInstruction?: s
           if (!(await cursorAvailable(env))) throw new ShimError({ status: 400, code: "cursor_login_required", type: "authentication_error", message: CURSOR_LOGIN_HINT });
           return spawnCursorAgent({ bin, args, cwd: workspace, env: cursorSpawnEnv(env), prompt, signal });
         },
-        createOutput({ responseId, model }) {
-          const writer = new ResponsesEventWriter({ responseId, model });
+        createOutput({ responseId, model, echo }) {
+          const writer = new ResponsesEventWriter({ responseId, model, echo });
           return { writer, translator: new CursorStreamTranslator(writer) };
         },
       };

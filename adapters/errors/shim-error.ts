@@ -8,6 +8,8 @@ export class ShimError extends Error {
   readonly type: string;
   /** Seconds, sent as `Retry-After`. */
   readonly retryAfter?: number;
+  /** The upstream's own HTTP status when this error maps an upstream reply (for the log line). */
+  upstreamStatus?: number;
   /** The request field the error is about (`error.param`), when there is one. */
   readonly param?: string;
 
@@ -36,4 +38,10 @@ export class ShimError extends Error {
 
 export function badRequest(message: string, code = "invalid_request"): ShimError {
   return new ShimError({ status: 400, code, message });
+}
+
+/** Records the upstream's status on the error that maps it (the shim answers with its own). */
+export function withUpstreamStatus(status: number, e: ShimError): ShimError {
+  e.upstreamStatus ??= status;
+  return e;
 }

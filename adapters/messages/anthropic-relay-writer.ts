@@ -1,6 +1,7 @@
 import type { OutputWriter, StreamTranslator } from "../routes/upstream-route.ts";
 import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-writer.ts";
 import type { ResponseObject } from "../responses/responses-types.ts";
+import { buildResponseEcho, buildResponseResource } from "../responses/build-response-resource.ts";
 import { buildUsage } from "../responses/normalize-usage.ts";
 import { anthropicErrorBody } from "./anthropic-error.ts";
 import type { MessagesUsage } from "../anthropic/anthropic-types.ts";
@@ -80,8 +81,12 @@ export class AnthropicRelayWriter extends BufferedOutputWriter implements Output
     return this.message;
   }
 
+  /** For the request log and the tool-call cache (a Messages client never sees it). */
   responseObject(): ResponseObject {
-    return { id: String(this.message?.id ?? ""), object: "response", created_at: Math.floor(Date.now() / 1000), status: this.status, model: this.slug, output: [], usage: this.usage, error: this.error, incomplete_details: null };
+    return buildResponseResource(
+      { id: String(this.message?.id ?? ""), createdAt: Math.floor(Date.now() / 1000), completedAt: null, status: this.status, model: this.slug, output: [], error: this.error, usage: this.usage, incompleteReason: null },
+      buildResponseEcho(undefined),
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
 import type { OutputLocalShellCallItem, ResponseObject, ResponsesUsage } from "../responses/responses-types.ts";
 import type { ResponsesItemWriter } from "../responses/responses-item-writer.ts";
 import { zeroUsage } from "../responses/normalize-usage.ts";
+import { buildResponseEcho, buildResponseResource } from "../responses/build-response-resource.ts";
 import { anthropicErrorBody, anthropicErrorTypeForCode } from "./anthropic-error.ts";
 import type { MessagesResponse, MessagesResponseBlock, MessagesStopReason, MessagesUsage } from "../anthropic/anthropic-types.ts";
 
@@ -206,7 +207,11 @@ export class AnthropicSseWriter extends BufferedOutputWriter implements OutputWr
     return { id: this.id, type: "message", role: "assistant", model: this.model, content: this.blocks.slice(), stop_reason: this.stopReason, stop_sequence: null, usage: this.anthropicUsage };
   }
 
+  /** For the request log and the tool-call cache (a Messages client never sees it). */
   responseObject(): ResponseObject {
-    return { id: this.id, object: "response", created_at: Math.floor(Date.now() / 1000), status: this.status, model: this.model, output: [], usage: this.usage, error: this.error, incomplete_details: null };
+    return buildResponseResource(
+      { id: this.id, createdAt: Math.floor(Date.now() / 1000), completedAt: null, status: this.status, model: this.model, output: [], error: this.error, usage: this.usage, incompleteReason: null },
+      buildResponseEcho(undefined),
+    );
   }
 }

@@ -30,9 +30,9 @@ export const openaiResponsesRoute: UpstreamRoute = {
     if (compaction) body.stream = true;
     return {
       request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/responses"), headers: responsesHeaders(ctx, streaming || compaction), body: encodeJsonBody(body, "input"), timeouts: ctx.model.timeouts },
-      createOutput({ responseId, model: slug }) {
+      createOutput({ responseId, model: slug, echo }) {
         if (compaction) {
-          const writer = new ResponsesEventWriter({ responseId, model: slug });
+          const writer = new ResponsesEventWriter({ responseId, model: slug, echo });
           return { writer, translator: new NativeCompactionTranslator(writer, ctx.requestedSlug) };
         }
         const writer = new ResponsesRelayWriter({
@@ -42,6 +42,7 @@ export const openaiResponsesRoute: UpstreamRoute = {
           keepAlive: true,
           normalizeUsage: true,
           items: tools ? nativeToolCallMapper(tools) : undefined,
+          echo,
         });
         return { writer, translator: createRelayTranslator(writer) };
       },

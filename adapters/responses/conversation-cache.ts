@@ -147,6 +147,9 @@ export function threadKeyOf(headers: Headers, body: { prompt_cache_key?: unknown
 const OBJECT_COST = 16;
 const MAX_DEPTH = 16;
 
+/** Estimates of history items and messages already counted: continued conversations share them, so a turn only walks its new ones. */
+const itemBytes = new WeakMap<object, number>();
+
 /** Bytes of a JSON-ish value, estimated without serialising it: string lengths plus a fixed cost per value. */
 export function approxBytes(v: unknown, depth = 0): number {
   if (typeof v === "string") return v.length + 2;
@@ -154,7 +157,17 @@ export function approxBytes(v: unknown, depth = 0): number {
   if (depth > MAX_DEPTH) return OBJECT_COST;
   let n = OBJECT_COST;
   if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) n += approxBytes(v[i], depth + 1);
+    for (let i = 0; i < v.length; i++) {
+      const e = v[i];
+      if (depth > 0 || e === null || typeof e !== "object") {
+        n += approxBytes(e, depth + 1);
+        continue;
+      }
+      // top-level elements (items, messages) are never modified once built: count each once
+      let b = itemBytes.get(e);
+      if (b === undefined) itemBytes.set(e, (b = approxBytes(e, depth + 1)));
+      n += b;
+    }
     return n;
   }
   for (const k in v) n += k.length + approxBytes((v as Record<string, unknown>)[k], depth + 1);

@@ -14,6 +14,7 @@ import type {
 import { newItemId } from "./new-id.ts";
 import { BufferedOutputWriter } from "../stream/buffered-output-writer.ts";
 import { zeroUsage } from "./normalize-usage.ts";
+import { buildResponseEcho, buildResponseResource, echoJsonFragment, responseResourceJson, type ResponseEcho, type ResponseState } from "./build-response-resource.ts";
 import type { OutputWriter } from "../routes/upstream-route.ts";
 import type { ResponsesItemWriter } from "./responses-item-writer.ts";
 
@@ -55,6 +56,8 @@ export interface WriterOptions {
   responseId: string;
   model: string;
   createdAt?: number;
+  /** The request's settings, echoed in every `response` object (ResponseResource); nulls and defaults when absent. */
+  echo?: ResponseEcho;
   /** Opaque state for a finished reasoning item (e.g. the text tagged with the model), or null. */
   encodeReasoning?: (text: string) => string | null;
 }
@@ -70,6 +73,11 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
   private readonly openCalls = new Set<FunctionCallHandle>();
   private readonly openCustomCalls = new Set<CustomToolCallHandle>();
   private readonly encodeReasoning?: (text: string) => string | null;
+  private readonly echo: ResponseEcho;
+  /** The `response` JSON of the in-progress snapshot, built once (created, in_progress, keep-alives). */
+  private inProgressJson = "";
+  private echoJson = "";
+  completedAt: number | null = null;
   incompleteReason: string | null = null;
   /** True once an answer item (message, tool call, compaction) has been written; reasoning alone is no answer. */
   hasAnswer = false;
@@ -80,6 +88,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
     this.model = opts.model;
     this.createdAt = opts.createdAt ?? Math.floor(Date.now() / 1000);
     this.encodeReasoning = opts.encodeReasoning;
+    this.echo = opts.echo ?? buildResponseEcho(undefined);
   }
 
   private emit(type: string, rest: string): void {
@@ -92,29 +101,43 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
     this.emit(type, json.length > 2 ? "," + json.slice(1, -1) : "");
   }
 
-  private snapshot(status: ResponseStatus, withOutput: boolean): ResponseObject {
+  private state(status: ResponseStatus, withOutput: boolean): ResponseState {
     return {
       id: this.responseId,
-      object: "response",
-      created_at: this.createdAt,
+      createdAt: this.createdAt,
+      completedAt: status === "completed" ? this.completedAt : null,
       status,
       model: this.model,
       output: withOutput ? this.output.slice() : [],
+      error: this.error,
       usage: status === "in_progress" ? null : (this.usage ?? zeroUsage()),
-      error: status === "failed" ? this.error : null,
-      incomplete_details: status === "incomplete" ? { reason: this.incompleteReason ?? "max_output_tokens" } : null,
+      incompleteReason: this.incompleteReason,
     };
   }
 
+  private snapshot(status: ResponseStatus, withOutput: boolean): ResponseObject {
+    return buildResponseResource(this.state(status, withOutput), this.echo);
+  }
+
+  /** A `response` event's JSON tail; the request echo is serialized once per request. */
+  private emitResponse(type: string, status: ResponseStatus, withOutput: boolean): void {
+    this.echoJson ||= echoJsonFragment(this.echo);
+    this.emit(type, `,"response":${responseResourceJson(this.state(status, withOutput), this.echoJson)}`);
+  }
+
   start(): void {
-    this.emitObject("response.created", { response: this.snapshot("in_progress", false) });
-    this.emitObject("response.in_progress", { response: this.snapshot("in_progress", false) });
+    this.echoJson ||= echoJsonFragment(this.echo);
+    this.inProgressJson = responseResourceJson(this.state("in_progress", false), this.echoJson);
+    this.emit("response.created", `,"response":${this.inProgressJson}`);
+    this.emit("response.in_progress", `,"response":${this.inProgressJson}`);
   }
 
   /** A real (parsed, ignored) event that resets Codex's idle timer without producing output. */
   keepAlive(): void {
     if (this.finished) return;
-    this.emit("response.in_progress", `,"response":{"id":"${this.responseId}","object":"response","status":"in_progress"}`);
+    this.echoJson ||= echoJsonFragment(this.echo);
+    this.inProgressJson ||= responseResourceJson(this.state("in_progress", false), this.echoJson);
+    this.emit("response.in_progress", `,"response":${this.inProgressJson}`);
   }
 
   // ---- text -------------------------------------------------------------------------------
@@ -186,7 +209,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
     this.hasOutput = true;
     const r: OpenReasoning = { item, index, text: [], prefix: `,"item_id":"${item.id}","output_index":${index}` };
     this.reasoning = r;
-    this.emitObject("response.output_item.added", { output_index: index, item: { ...item, encrypted_content: null } });
+    this.emitObject("response.output_item.added", { output_index: index, item });
     this.emitObject("response.reasoning_summary_part.added", {
       item_id: item.id,
       output_index: index,
@@ -209,7 +232,9 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
     this.emitObject("response.reasoning_summary_text.done", { item_id: r.item.id, output_index: r.index, summary_index: 0, text });
     this.emitObject("response.reasoning_summary_part.done", { item_id: r.item.id, output_index: r.index, summary_index: 0, part });
     const enc = typeof encryptedContent === "function" ? encryptedContent(text) : encryptedContent !== undefined ? encryptedContent : (this.encodeReasoning?.(text) ?? null);
-    const done: OutputReasoningItem = { type: "reasoning", id: r.item.id, summary: text ? [part] : [], encrypted_content: enc };
+    // The schema's encrypted_content is a string: absent (not null) when there is none.
+    const done: OutputReasoningItem = { type: "reasoning", id: r.item.id, summary: text ? [part] : [] };
+    if (enc != null) done.encrypted_content = enc;
     this.output[r.index] = done;
     this.emitObject("response.output_item.done", { output_index: r.index, item: done });
   }
@@ -292,7 +317,8 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
     if (this.reasoning) this.closeReasoning();
     const index = this.output.length;
     this.hasAnswer = true;
-    const added: OutputLocalShellCallItem = { type: "local_shell_call", id: newItemId("lsh"), call_id: callId, status: "in_progress", action };
+    // The API's LocalShellExecAction requires `env`.
+    const added: OutputLocalShellCallItem = { type: "local_shell_call", id: newItemId("lsh"), call_id: callId, status: "in_progress", action: { ...action, env: action.env ?? {} } };
     this.output.push(added);
     this.hasOutput = true;
     this.emitObject("response.output_item.added", { output_index: index, item: added });
@@ -336,7 +362,8 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
     this.closeAll();
     if (usage) this.usage = usage;
     this.status = "completed";
-    this.emitObject("response.completed", { response: this.snapshot("completed", true) });
+    this.completedAt = Math.floor(Date.now() / 1000);
+    this.emitResponse("response.completed", "completed", true);
   }
 
   incomplete(reason: string, usage?: ResponsesUsage | null): void {
@@ -345,7 +372,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
     if (usage) this.usage = usage;
     this.incompleteReason = reason;
     this.status = "incomplete";
-    this.emitObject("response.incomplete", { response: this.snapshot("incomplete", true) });
+    this.emitResponse("response.incomplete", "incomplete", true);
   }
 
   /**
@@ -356,7 +383,7 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
     if (this.finished) return;
     this.error = { code, message };
     this.status = "failed";
-    this.emitObject("response.failed", { response: this.snapshot("failed", true) });
+    this.emitResponse("response.failed", "failed", true);
   }
 
   /** The final Responses object (for non-streaming clients). */

@@ -2,6 +2,7 @@ import type { OutputWriter, StreamTranslator } from "../routes/upstream-route.ts
 import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-writer.ts";
 import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesUsage } from "./responses-types.ts";
 import { usageFromResponses } from "./normalize-usage.ts";
+import { buildResponseEcho, buildResponseResource, type ResponseEcho } from "./build-response-resource.ts";
 
 const TERMINAL: Record<string, ResponseStatus> = {
   "response.completed": "completed",
@@ -42,6 +43,8 @@ export interface RelayOptions {
   items?: RelayItemMapper;
   /** Complete the usage of terminal events to the shape Codex requires (servers other than OpenAI's omit fields). */
   normalizeUsage?: boolean;
+  /** The request echo for the response objects the relay writes itself (keep-alives, a failure): complete ResponseResources. */
+  echo?: ResponseEcho;
 }
 
 /**
@@ -62,6 +65,9 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   private progressJson: string | null = null;
   private lastKeepAlive = 0;
   private readonly held = new Set<string>();
+  /** The upstream's response object once `response.created` came through (id, created_at for what the relay writes itself). */
+  private started: ResponseObject | null = null;
+  private readonly createdAt = Math.floor(Date.now() / 1000);
 
   constructor(opts: RelayOptions) {
     super();
@@ -84,6 +90,11 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     if (this.finished || data === "[DONE]") return;
     const type = event ?? sniffEventType(data);
     if (this.o.keepAlive) data = this.renumber(data);
+    else {
+      // Only tracked, so that a failure the relay reports itself continues the upstream's sequence.
+      const m = SEQ.exec(data.slice(0, 200));
+      if (m) this.lastSeq = Number(m[1]);
+    }
     if (this.o.items && type !== undefined && (WITH_ITEM.has(type) || ARGUMENT_EVENTS.has(type))) {
       const mapped = this.mapItemEvent(type, data);
       if (mapped === null) return;
@@ -117,9 +128,10 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     }
     const json = changed ? JSON.stringify(ev) : data;
     this.buf += `event: ${type}\ndata: ${json}\n\n`;
+    if (r && !this.started && typeof r.id === "string") this.started = r;
     const terminal = TERMINAL[type];
     if (terminal && r) this.settle(terminal, r);
-    else if (r && this.o.keepAlive) this.progressJson = JSON.stringify({ ...r, status: "in_progress" });
+    else if (r && this.o.keepAlive) this.progressJson = JSON.stringify(this.ownObject("in_progress", r));
   }
 
   /** Tracks the upstream's sequence numbers and shifts them past the inserted keep-alives. */
@@ -175,23 +187,26 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     this.status = "failed";
     this.error = { code, message };
     const response = this.responseObject();
-    const seq = this.o.keepAlive ? `,"sequence_number":${++this.lastSeq}` : "";
-    this.buf += `event: response.failed\ndata: {"type":"response.failed"${seq},"response":${JSON.stringify(response)}}\n\n`;
+    // The relay's own terminal event continues the upstream's sequence.
+    this.buf += `event: response.failed\ndata: {"type":"response.failed","sequence_number":${++this.lastSeq},"response":${JSON.stringify(response)}}\n\n`;
+  }
+
+  /**
+   * A response object the relay writes itself: complete (the request echo, nulls where unset),
+   * with what the upstream already said about the response laid over it.
+   */
+  private ownObject(status: ResponseStatus, upstream: ResponseObject | null): ResponseObject {
+    const own = buildResponseResource(
+      { id: upstream?.id ?? this.o.responseId, createdAt: upstream?.created_at ?? this.createdAt, completedAt: null, status, model: this.o.modelOverride ?? upstream?.model ?? "", output: [], error: this.error, usage: null, incompleteReason: null },
+      this.o.echo ?? buildResponseEcho(undefined),
+    );
+    if (!upstream) return own;
+    const model = this.o.modelOverride ?? upstream.model ?? own.model;
+    return { ...own, ...upstream, model, status, completed_at: null, error: own.error, incomplete_details: null, usage: null };
   }
 
   responseObject(): ResponseObject {
-    if (this.final) return this.final;
-    return {
-      id: this.o.responseId,
-      object: "response",
-      created_at: Math.floor(Date.now() / 1000),
-      status: this.status,
-      model: this.o.modelOverride ?? "",
-      output: [],
-      usage: null,
-      error: this.status === "failed" ? this.error : null,
-      incomplete_details: null,
-    };
+    return this.final ?? this.ownObject(this.status, this.started);
   }
 
   /** For tests: the sequence number of the last keep-alive sent (-1 = none). */

@@ -316,14 +316,37 @@ export interface ResponsesErrorBody {
   message: string;
 }
 
+/** A complete `ResponseResource` (Open Responses schema; `adapters/responses/build-response-resource.ts`). */
 export interface ResponseObject {
   id: string;
   object: "response";
   created_at: number;
+  completed_at: number | null;
   status: ResponseStatus;
-  model: string;
-  output: OutputItem[];
-  usage: ResponsesUsage | null;
-  error: ResponsesErrorBody | null;
   incomplete_details: { reason: string } | null;
+  model: string;
+  previous_response_id: string | null;
+  instructions: string | null;
+  output: OutputItem[];
+  error: ResponsesErrorBody | null;
+  tools: unknown[];
+  tool_choice: string | { type: string; [k: string]: unknown };
+  truncation: "auto" | "disabled";
+  parallel_tool_calls: boolean;
+  text: { format: { type: string; [k: string]: unknown }; verbosity?: string };
+  top_p: number;
+  presence_penalty: number;
+  frequency_penalty: number;
+  top_logprobs: number;
+  temperature: number;
+  reasoning: { effort: string | null; summary: string | null } | null;
+  usage: ResponsesUsage | null;
+  max_output_tokens: number | null;
+  max_tool_calls: number | null;
+  store: boolean;
+  background: boolean;
+  service_tier: string;
+  metadata: Record<string, string> | null;
+  safety_identifier: string | null;
+  prompt_cache_key: string | null;
 }

@@ -1,6 +1,6 @@
 import type { InputItem, ResponsesRequest } from "./responses-types.ts";
 import { ShimError } from "../errors/shim-error.ts";
-import type { ConversationCache } from "./conversation-cache.ts";
+import type { PreviousResponse } from "./response-store.ts";
 
 /** A request's `input` as items (a bare string is one user message). */
 export function inputItemsOf(input: ResponsesRequest["input"]): InputItem[] {
@@ -10,13 +10,14 @@ export function inputItemsOf(input: ResponsesRequest["input"]): InputItem[] {
 }
 
 /**
- * `previous_response_id` for stateless upstreams: the cached response's whole input, then its
+ * `previous_response_id` for stateless upstreams (the cache is the conversation cache, or the
+ * two-tier ResponseLookup: memory, then the SQLite store): the cached response's whole input, then its
  * output items (what Codex would have replayed), then the new input, in one request without
  * `previous_response_id`. A request without it is returned as it is. An id the cache does not
  * hold (never seen, failed, aborted or evicted) is HTTP 400 `previous_response_not_found`, as
  * OpenAI answers it.
  */
-export function restorePreviousResponse(cache: ConversationCache, body: ResponsesRequest): ResponsesRequest {
+export function restorePreviousResponse(cache: { get(id: string): PreviousResponse | undefined }, body: ResponsesRequest): ResponsesRequest {
   const id = body.previous_response_id;
   if (id === undefined || id === null) return body;
   if (typeof id !== "string" || !id)
@@ -27,7 +28,7 @@ export function restorePreviousResponse(cache: ConversationCache, body: Response
       status: 400,
       code: "previous_response_not_found",
       param: "previous_response_id",
-      message: `Previous response with id '${id}' not found. codex-shim keeps recent responses in memory only (lost on restart, least recently used evicted first); send the whole input instead.`,
+      message: `Previous response with id '${id}' not found. codex-shim keeps recent responses in memory (lost on restart, least recently used evicted first) and "store: true" responses on disk (bounded by size and age); send the whole input instead.`,
     });
   const { previous_response_id: _dropped, ...rest } = body;
   // Output items are valid input items as they are: that is how Codex replays them.

@@ -82,5 +82,6 @@ export function validateResponsesRequest(body: Record<string, unknown>): Respons
     });
   }
   if (body.stream !== undefined && typeof body.stream !== "boolean") throw bad(`"stream" must be true or false`);
+  if (body.store !== undefined && body.store !== null && typeof body.store !== "boolean") throw new ShimError({ status: 400, code: "invalid_type", param: "store", message: `"store" must be true or false, got ${JSON.stringify(body.store)}` });
   return body as ResponsesRequest;
 }

@@ -20,6 +20,8 @@ export interface SelectInput {
   settings: Settings;
   env: NodeJS.ProcessEnv;
   forwardHeaders: Readonly<Record<string, string>>;
+  /** The request continues a cached response (RouteContext.continuation). */
+  continuation?: RouteContext["continuation"];
 }
 
 /**
@@ -28,7 +30,7 @@ export interface SelectInput {
  * unknown slug 404, missing key 401, no route for the provider on this endpoint 502.
  */
 export function selectRoute(o: SelectInput): Selection | ShimError {
-  const context = (model: ModelConfig, apiKey: string): RouteContext => ({ request: o.request, model, apiKey, requestedSlug: o.slug, notes: [], forwardHeaders: o.forwardHeaders });
+  const context = (model: ModelConfig, apiKey: string): RouteContext => ({ request: o.request, model, apiKey, requestedSlug: o.slug, notes: [], forwardHeaders: o.forwardHeaders, continuation: o.continuation });
   for (const p of SLUG_PASSTHROUGHS) {
     if (!p.endpoints.includes(o.endpoint)) continue;
     const hit = p.resolve(o.slug, o.settings, o.env);

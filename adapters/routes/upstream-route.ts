@@ -1,9 +1,11 @@
-import type { ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesRequest, ResponsesUsage } from "../responses/responses-types.ts";
+import type { InputItem, ResponseObject, ResponseStatus, ResponsesErrorBody, ResponsesRequest, ResponsesUsage } from "../responses/responses-types.ts";
+import type { CachedConversation } from "../responses/conversation-cache.ts";
 import type { ModelConfig, Settings } from "../settings/settings-types.ts";
 import type { UpstreamRequest } from "../transport/upstream-transport.ts";
 import type { ShimError } from "../errors/shim-error.ts";
 import type { UpstreamHttpFailure } from "../errors/map-upstream-http-error.ts";
 import type { ParamWire } from "../transport/unsupported-params.ts";
+import type { ResponseEcho } from "../responses/build-response-resource.ts";
 
 /**
  * The route contract: everything the request machine knows about an upstream. A route turns one
@@ -26,6 +28,12 @@ export interface RouteContext {
   requestedSlug: string;
   /** Notes for the request's summary log line (never prompt text or keys). */
   notes: string[];
+  /**
+   * Set when `request.input` is a cached response's conversation plus `newItems` (a WebSocket
+   * continuation): a route may append the translation of the items after `previous.input` to
+   * `previous.upstreamMessages` instead of translating the whole history again.
+   */
+  continuation?: { previous: CachedConversation; newItems: readonly InputItem[] };
   /** Client headers the endpoint lets routes forward (e.g. `anthropic-beta` on /v1/messages). */
   forwardHeaders?: Readonly<Record<string, string>>;
 }
@@ -78,6 +86,8 @@ export interface OutputOptions {
   responseId: string;
   /** The slug to report as the response model. */
   model: string;
+  /** The request's settings every Responses `response` object echoes (ResponseResource); the machine always passes it. */
+  echo?: ResponseEcho;
 }
 
 /** One upstream call, prepared: what to send, how to open it, how to read the answer. */

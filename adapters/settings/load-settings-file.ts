@@ -7,7 +7,7 @@ import type { Settings } from "./settings-types.ts";
  * Reads and validates a settings file. A missing file is an error only when the user named it
  * (`--settings`); the default file may be absent, which means zero models.
  */
-export function loadSettingsFile(file: string, opts: { required: boolean }): Settings {
+export function loadSettingsFile(file: string, opts: { required: boolean; blankIsError?: boolean }): Settings {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -18,7 +18,11 @@ export function loadSettingsFile(file: string, opts: { required: boolean }): Set
       throw new SettingsError([`Settings file not found: ${file}\nCreate ~/.codex-shim/models.json, or pass --settings /path/to/models.json.`]);
     throw new SettingsError([`${file}: cannot read settings file: ${(e as Error).message}`]);
   }
-  if (!text.trim()) return { file, models: [] };
+  if (!text.trim()) {
+    // A reload of a file an editor has just truncated (or a save that left it empty) is a broken edit, not "no models".
+    if (opts.blankIsError) throw new SettingsError([`${file}: the file is empty (for no models write {"models": []})`]);
+    return { file, models: [] };
+  }
   let raw: unknown;
   try {
     // JSONC: comments and trailing commas are common in hand-edited files.

@@ -145,3 +145,34 @@ describe("slugs (reference-behavior §3.3)", () => {
     ).toEqual(["a", "a-1", "a-1-2"]);
   });
 });
+
+describe("parseSettings: one message per mistake", () => {
+  it("a wrong type gets one line naming the field and what it accepts", () => {
+    const row = { model: "m", provider: "openai", base_url: "http://h/v1" };
+    expect(problems({ models: [{ ...row, max_context_limit: "big" }] })).toEqual(['models.json: models[0].max_context_limit: expected a positive integer or null, got "big"']);
+    expect(problems({ models: [{ ...row, maxOutputTokens: 0 }] })).toEqual(["models.json: models[0].maxOutputTokens: expected a positive integer or null, got 0"]);
+    expect(problems({ models: [{ ...row, extra_headers: { "X-A": 1 } }] })).toEqual(["models.json: models[0].extra_headers.X-A: expected a string (or null to drop the header), got 1"]);
+    expect(problems({ models: [{ ...row, timeouts: { idle_ms: "x" } }] })).toEqual(['models.json: models[0].timeouts.idle_ms: expected milliseconds, an integer between 100 and 3600000, got "x"']);
+    expect(problems({ models: [{ ...row, max_context_limit: "big", no_image_support: "no" }] })).toHaveLength(2);
+  });
+  it("accepts null for the nullable numbers", () => {
+    expect(parseSettings({ models: [{ model: "m", provider: "openai", base_url: "http://h/v1", max_context_limit: null, extra_headers: { a: null } }] }, null).models[0].maxContextLimit).toBeUndefined();
+  });
+});
+
+describe("parseSettings: response_store", () => {
+  it("reads the limits, defaults what is unset, and is absent when not given", () => {
+    expect(parseSettings({ models: [] }, null).responseStore).toBeUndefined();
+    expect(parseSettings({ models: [], response_store: { max_megabytes: 10 } }, null).responseStore).toEqual({ enabled: true, maxMegabytes: 10, maxAgeDays: 30 });
+    expect(parseSettings({ models: [], response_store: { enabled: false, maxAgeDays: 2 } }, null).responseStore).toEqual({ enabled: false, maxMegabytes: 256, maxAgeDays: 2 });
+  });
+
+  it("names the file, the field and what was expected", () => {
+    expect(problems({ models: [], response_store: { max_megabytes: 0, max_age_days: "7", enabld: true } })).toEqual([
+      'models.json: response_store.enabld: is not a known setting (typo? did you mean "enabled"?)',
+      "models.json: response_store.max_megabytes: expected megabytes between 1 and 1000000, got 0",
+      'models.json: response_store.max_age_days: expected a positive integer, got "7"',
+    ]);
+    expect(problems({ models: [], response_store: 5 })).toEqual(['models.json: response_store: expected an object like {"max_megabytes": 256, "max_age_days": 30}, got 5']);
+  });
+});

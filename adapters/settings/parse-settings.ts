@@ -1,8 +1,9 @@
-import { boolean, enums, integer, min, object, optional, record, refine, string, union, literal } from "superstruct";
+import { boolean, define, enums, integer, object, optional, record, refine, string } from "superstruct";
 import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
 import { deriveSlugs } from "./derive-slug.ts";
 import { fmtPath, normalizeKeys, suggest, validateInto, type Path } from "./settings-validation.ts";
 import { parseRouterSettings } from "./parse-router-settings.ts";
+import { parseResponseStoreSettings } from "./parse-response-store-settings.ts";
 
 /** Thrown for a settings file that cannot be used; `problems` holds one line per problem. */
 export class SettingsError extends Error {
@@ -52,8 +53,11 @@ const httpUrl = refine(string(), "http-url", (v) => {
   return `expected an http(s) URL, got ${JSON.stringify(v)}`;
 });
 const nonEmpty = refine(string(), "non-empty", (v) => v.trim() !== "" || "expected a non-empty string");
-const positiveInt = min(integer(), 1);
-const ms = refine(integer(), "ms", (v) => (v >= 100 && v <= 3_600_000) || `expected milliseconds between 100 and 3600000, got ${v}`);
+// One struct (one message) per field: a union would report each of its members' failures.
+const got = (v: unknown) => JSON.stringify(v) ?? String(v);
+const positiveIntOrNull = define<number | null>("positive-int-or-null", (v) => v === null || (Number.isInteger(v) && (v as number) >= 1) || `expected a positive integer or null, got ${got(v)}`);
+const headerValue = define<string | null>("header-value", (v) => v === null || typeof v === "string" || `expected a string (or null to drop the header), got ${got(v)}`);
+const ms = define<number>("ms", (v) => (Number.isInteger(v) && (v as number) >= 100 && (v as number) <= 3_600_000) || `expected milliseconds, an integer between 100 and 3600000, got ${got(v)}`);
 /** Spellings accepted for a provider besides its own name. */
 const PROVIDER_ALIASES: Readonly<Record<string, Provider>> = { responses: "openai-responses" };
 const ACCEPTED_PROVIDERS = [...PROVIDERS, "ollama", ...Object.keys(PROVIDER_ALIASES)];
@@ -71,10 +75,10 @@ const RowStruct = object({
   display_name: optional(string()),
   api_key: optional(string()),
   api_key_env: optional(nonEmpty),
-  max_context_limit: optional(union([positiveInt, literal(null)])),
-  max_output_tokens: optional(union([positiveInt, literal(null)])),
+  max_context_limit: optional(positiveIntOrNull),
+  max_output_tokens: optional(positiveIntOrNull),
   no_image_support: optional(boolean()),
-  extra_headers: optional(record(string(), union([string(), literal(null)]))),
+  extra_headers: optional(record(string(), headerValue)),
   timeouts: optional(object({ connect_ms: optional(ms), headers_ms: optional(ms), idle_ms: optional(ms) })),
   prompt_caching: optional(boolean()),
   reasoning: optional(boolean()),
@@ -93,7 +97,7 @@ function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: strin
   if (Array.isArray(raw)) return { rows: raw, key: "" };
   if (raw && typeof raw === "object") {
     const o = raw as Record<string, unknown>;
-    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "$schema"];
+    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "response_store", "websockets", "$schema"];
     for (const k of Object.keys(o)) {
       if (!allowedTop.includes(k)) {
         const hint = suggest(k, allowedTop);
@@ -201,6 +205,18 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
   const models = drafts.map((d, i) => ({ ...d, slug: slugs[i] }));
   const rawRouter = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>).router : undefined;
   const router = parseRouterSettings(rawRouter, models, problems);
+  const responseStore = raw && typeof raw === "object" && !Array.isArray(raw) ? parseResponseStoreSettings((raw as Record<string, unknown>).response_store, problems) : undefined;
+
+  let websockets: boolean | undefined;
+  if (raw && typeof raw === "object" && !Array.isArray(raw) && "websockets" in raw) {
+    const w = (raw as Record<string, unknown>).websockets;
+    if (typeof w !== "boolean") problems.push(`websockets: expected true or false (WebSocket mode for Codex; default true), got ${JSON.stringify(w)}`);
+    else websockets = w;
+  }
+
   if (problems.length) throw new SettingsError(problems.map((p) => (file ? `${file}: ${p}` : p)));
-  return router ? { file, models, router } : { file, models };
+  const settings: Settings = router ? { file, models, router } : { file, models };
+  if (responseStore) settings.responseStore = responseStore;
+  if (websockets !== undefined) settings.websockets = websockets;
+  return settings;
 }

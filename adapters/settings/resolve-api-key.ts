@@ -36,14 +36,24 @@ export interface KeyStatus {
   key: string;
   /** Why the model is not usable, without revealing any secret. */
   reason?: string;
+  /** The environment variable the key is read from (`api_key_env`, or `${VAR}` in `api_key`), if any. */
+  env?: string;
+}
+
+/** The environment variable a row takes its key from, if any (a name, never a value). */
+export function keyEnvName(m: Pick<ModelConfig, "apiKey" | "apiKeyEnv">): string | undefined {
+  if (m.apiKeyEnv) return m.apiKeyEnv;
+  return /^\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}\s*$/.exec(m.apiKey ?? "")?.[1];
 }
 
 export function keyStatus(m: ModelConfig, env: NodeJS.ProcessEnv = process.env): KeyStatus {
   const key = resolveApiKey(m, env);
-  if (key) return { usable: true, key };
-  if (isLoopbackUrl(m.baseUrl)) return { usable: true, key: "" };
-  const reason = m.apiKeyEnv
-    ? `Model ${m.slug} has no API key. Set ${m.apiKeyEnv} or add api_key/apiKey for this model.`
+  const name = keyEnvName(m);
+  const withEnv = name ? { env: name } : {};
+  if (key) return { usable: true, key, ...withEnv };
+  if (isLoopbackUrl(m.baseUrl)) return { usable: true, key: "", ...withEnv };
+  const reason = name
+    ? `Model ${m.slug} has no API key: ${name} is not set. Set ${name} or add api_key/apiKey for this model.`
     : `Model ${m.slug} has no API key. Add api_key/apiKey or api_key_env/apiKeyEnv for this model.`;
-  return { usable: false, key: "", reason };
+  return { usable: false, key: "", reason, ...withEnv };
 }

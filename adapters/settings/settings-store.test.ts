@@ -89,4 +89,22 @@ describe("SettingsStore", () => {
     s.reload();
     expect(s.current.models).toHaveLength(0);
   });
+
+  it("an edit that leaves the file empty, truncated or unparsable keeps the last good settings and says so", () => {
+    const f = tmpFile({ models: [row("a"), row("b")] });
+    const logs: string[] = [];
+    const s = new SettingsStore({ file: f, required: false, log: (l) => logs.push(l) });
+    stores.push(s);
+    for (const broken of ["", "  \n", '{"models":[{"model":"a","provider":"openai","base_url":"http://h/v1"},{"mod', "{"]) {
+      writeFileSync(f, broken);
+      expect(s.reload(), JSON.stringify(broken)).toBe(false);
+      expect(s.current.models.map((m) => m.slug)).toEqual(["a", "b"]);
+      expect(s.lastError).not.toBeNull();
+    }
+    expect(logs.join("\n")).toContain("the file is empty");
+    expect(logs.filter((l) => l.includes("reloaded"))).toEqual([]);
+    writeFileSync(f, JSON.stringify({ models: [] }));
+    expect(s.reload()).toBe(true);
+    expect(s.current.models).toEqual([]);
+  });
 });

@@ -50,7 +50,7 @@ export class SettingsStore {
   /** Re-reads the file now. Returns true when new settings took effect. */
   reload(): boolean {
     try {
-      const next = loadSettingsFile(this.file, { required: this.required });
+      const next = loadSettingsFile(this.file, { required: this.required, blankIsError: true });
       this.value = next;
       this.lastError = null;
       this.generation++;

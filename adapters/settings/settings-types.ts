@@ -40,12 +40,28 @@ export interface ModelConfig {
   hostedTools?: boolean;
 }
 
+/** `response_store` in models.json: the SQLite store of `store: true` responses (docs/responses-api.md). */
+export interface ResponseStoreSettings {
+  /** false: nothing is written; `store: true` answers say `store: false`. */
+  enabled: boolean;
+  /** Total size of the stored JSON; the oldest responses are deleted beyond it. */
+  maxMegabytes: number;
+  /** Responses older than this are deleted (and never returned). */
+  maxAgeDays: number;
+}
+
+export const DEFAULT_RESPONSE_STORE: Readonly<ResponseStoreSettings> = { enabled: true, maxMegabytes: 256, maxAgeDays: 30 };
+
 export interface Settings {
   /** The file these came from, or null for built-in defaults (no file). */
   file: string | null;
   models: ModelConfig[];
   /** The `router` block (auto-router), when the file has one. */
   router?: RouterSettings;
+  /** Absent = DEFAULT_RESPONSE_STORE. */
+  responseStore?: ResponseStoreSettings;
+  /** WebSocket mode on /v1/responses and `supports_websockets` in Codex's config; default on. */
+  websockets?: boolean;
 }
 
 /** One model the auto-router may pick (reference-behavior §8.1). */

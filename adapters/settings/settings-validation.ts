@@ -50,6 +50,8 @@ export function suggest(key: string, candidates: string[]): string | undefined {
 
 export function explain(f: Failure): string {
   if (f.refinement && f.message && !f.message.startsWith("Expected")) return f.message;
+  // a define()d struct's own message (superstruct's generic ones start with "Expected")
+  if (f.value !== undefined && f.message && !f.message.startsWith("Expected")) return f.message;
   if (f.value === undefined) return `is required (${describeType(f.type)})`;
   if (f.type === "never") return "is not a known setting (typo?)";
   if (f.type === "enums") return f.message.replace(/^Expected one of /, "expected one of ").replace(/, but received: (.*)$/, "; got $1");
@@ -69,7 +71,11 @@ function describeType(t: string): string {
 export function validateInto<T>(value: unknown, struct: Struct<T>, path: Path, spelling: Record<string, string>, problems: string[]): T | undefined {
   const [err, out] = validate(value, struct);
   if (!err) return out;
+  const seen = new Set<string>();
   for (const f of err.failures()) {
+    const key = JSON.stringify(f.path);
+    if (seen.has(key)) continue; // one message per mistake
+    seen.add(key);
     const userPath = f.path.map((p, i) => (i === 0 && typeof p === "string" ? (spelling[p] ?? p) : p));
     problems.push(`${fmtPath([...path, ...userPath])}: ${explain(f)}`);
   }

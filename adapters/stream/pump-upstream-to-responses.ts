@@ -41,7 +41,7 @@ export async function pumpUpstreamToResponses(o: PumpOptions): Promise<PumpOutco
       o.onFirstOutput?.();
     }
     lastWrite = Date.now();
-    return sink.write(encoder.encode(text)) ?? undefined;
+    return (sink.writeText ? sink.writeText(text) : sink.write(encoder.encode(text))) ?? undefined;
   };
 
   let keepAlive: NodeJS.Timeout | undefined;

@@ -1,6 +1,8 @@
 /** Where translated SSE bytes go. `write` returns a promise only when the reader is behind. */
 export interface ByteSink {
   write(chunk: Uint8Array): void | Promise<void>;
+  /** Optional: takes the writer's SSE text as it is (a WebSocket frame sink), sparing an encode + decode. */
+  writeText?(text: string): void | Promise<void>;
   close(): void;
   readonly closed: boolean;
 }

@@ -10,6 +10,7 @@
  * so later requests skip the failed round trip. Only the error path and the request build use
  * this: with nothing remembered for a model the body is never parsed.
  */
+import { upstreamBodyText, type UpstreamBody } from "./upstream-transport.ts";
 
 /** Which request format a route sends (UpstreamRoute.paramWire); routes without one never strip anything. */
 export type ParamWire = "chat" | "anthropic" | "responses";
@@ -301,17 +302,16 @@ export class ParamRetry {
     return new ParamRetry(wire, UnsupportedParamMemory.key(wire, model.baseUrl, model.model), model.model, memory);
   }
 
-  /** The body with what this model rejected before left out (the body itself when nothing is remembered). */
   applyRemembered(body: string): string;
-  applyRemembered(body: string | Buffer): string | Buffer;
-  applyRemembered(body: string | Buffer): string | Buffer {
+  applyRemembered(body: UpstreamBody): UpstreamBody;
+  applyRemembered(body: UpstreamBody): UpstreamBody {
     const remembered = this.memory.get(this.key);
     if (!remembered) return body;
     const parsed = parseObject(body);
     return parsed && applyAdjustments(parsed, remembered) ? JSON.stringify(parsed) : body;
   }
 
-  next(status: number, errorBody: string, sentBody: string | Buffer): ParamRetryStep | null {
+  next(status: number, errorBody: string, sentBody: UpstreamBody): ParamRetryStep | null {
     if (this.attempts >= MAX_PARAM_RETRIES || (status !== 400 && status !== 422)) return null;
     const parsed = parseObject(sentBody);
     if (!parsed) return null;
@@ -327,9 +327,9 @@ export class ParamRetry {
   }
 }
 
-function parseObject(body: string | Buffer): Record<string, unknown> | null {
+function parseObject(body: UpstreamBody): Record<string, unknown> | null {
   try {
-    const v: unknown = JSON.parse(typeof body === "string" ? body : body.toString("utf8"));
+    const v: unknown = JSON.parse(upstreamBodyText(body));
     return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
   } catch {
     return null;

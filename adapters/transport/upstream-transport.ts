@@ -6,9 +6,17 @@ import { UpstreamResponse } from "./upstream-response.ts";
 export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
-  /** Serialized JSON body: the text, or its UTF-8 bytes (encode-json-body.ts). */
-  body: string | Buffer;
+  /** Serialized JSON body: a string, its UTF-8 bytes, or those bytes in pieces (sent as they are, see serialize-chat-body.ts and encode-json-body.ts). */
+  body: UpstreamBody;
   timeouts: ModelTimeouts;
+}
+
+export type UpstreamBody = string | Buffer | readonly Buffer[];
+
+/** The body as text (for parsing it again: parameter retries, tests). */
+export function upstreamBodyText(body: UpstreamBody): string {
+  if (typeof body === "string") return body;
+  return (Buffer.isBuffer(body) ? body : Buffer.concat(body as Buffer[])).toString("utf8");
 }
 
 /** The one seam every upstream call goes through (MSW mocks it via globalThis.fetch). */
@@ -75,7 +83,17 @@ export function createFetchTransport(): Transport {
   async function viaAgent(req: UpstreamRequest, signal: AbortSignal): Promise<Response> {
     const { agent } = poolFor(req.timeouts);
     const url = new URL(req.url);
-    const r = await agent.request({ origin: url.origin, path: url.pathname + url.search, method: "POST", headers: req.headers, body: req.body, signal });
+    let { body, headers } = req;
+    // Pieces go out as they are (no copy of the history into one buffer), with their total length.
+    if (typeof body !== "string" && !Buffer.isBuffer(body)) {
+      const pieces = body as readonly Buffer[];
+      let length = 0;
+      for (const p of pieces) length += p.length;
+      headers = { ...headers, "content-length": String(length) };
+      body = pieces.length === 1 ? pieces[0] : pieces;
+    }
+    // undici writes an iterable body piece by piece (its types list only the other body kinds).
+    const r = await agent.request({ origin: url.origin, path: url.pathname + url.search, method: "POST", headers, body: body as string | Buffer, signal });
     return new UpstreamResponse(req.url, r.statusCode, r.statusText, r.headers, r.body as unknown as Readable) as unknown as Response;
   }
   return {
@@ -84,7 +102,7 @@ export function createFetchTransport(): Transport {
       return globalThis.fetch(req.url, {
         method: "POST",
         headers: req.headers,
-        body: req.body,
+        body: typeof req.body === "string" || Buffer.isBuffer(req.body) ? req.body : Buffer.concat(req.body as Buffer[]),
         signal,
         dispatcher: poolFor(req.timeouts).dispatcher,
       } as RequestInit);

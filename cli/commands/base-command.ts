@@ -9,7 +9,7 @@ import { cliOptions, type CliOptions } from "../shared/cli-options.ts";
 export abstract class BaseCommand extends Command {
   settings = Option.String("--settings", { description: "Settings file (default: ~/.codex-shim/models.json, or $CODEX_SHIM_HOME/models.json)" });
   port = Option.String("--port", {
-    description: `Port of the shim on 127.0.0.1 (default ${DEFAULT_PORT}, or $CODEX_SHIM_PORT)`,
+    description: `Port of the shim on 127.0.0.1 (default: $CODEX_SHIM_PORT, else the running shim's port, else the one the enabled Codex config uses, else ${DEFAULT_PORT})`,
     validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 65535)]),
   });
 
@@ -46,7 +46,17 @@ export abstract class ShimCommand extends BaseCommand {
         this.err(`codex-shim: ${e.message}`);
         return e.exitCode;
       }
-      throw e;
+      this.err(`codex-shim: ${describeUnexpected(e)}`);
+      if (process.env.CODEX_SHIM_DEBUG) this.err(String((e as Error)?.stack ?? e));
+      return 1;
     }
   }
+}
+
+/** An error no command turned into a CliError: one line, no stack trace (CODEX_SHIM_DEBUG=1 shows it). */
+export function describeUnexpected(e: unknown): string {
+  const err = e as NodeJS.ErrnoException & { path?: string; spawnargs?: string[] };
+  if (typeof err?.syscall === "string" && err.syscall.startsWith("spawn"))
+    return `could not run ${err.path ?? "a program"}: ${err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied (not executable?)" : (err.code ?? err.message)}.`;
+  return `unexpected error: ${err?.message ?? String(e)}. Run again with CODEX_SHIM_DEBUG=1 for the stack trace, and please report it.`;
 }

@@ -1,12 +1,13 @@
 import { Command, Option } from "clipanion";
 import { ShimCommand } from "./base-command.ts";
-import { controlDaemon, describeDaemonRun } from "../shared/daemon-control.ts";
+import { controlDaemon, daemonPort, describeDaemonRun } from "../shared/daemon-control.ts";
 import { prepareShim, pickModel, shimSettingsFor } from "../shared/prepare-shim.ts";
 import { codexConfigOverrides } from "../../adapters/codex-config/provider-values.ts";
-import { findCodex } from "../shared/find-executable.ts";
+import { codexBinProblem, findCodex } from "../shared/find-executable.ts";
 import { withLoopbackNoProxy } from "../shared/no-proxy.ts";
 import { runForeground } from "../shared/run-child.ts";
 import { CliError } from "../shared/cli-error.ts";
+import { daemonKeyGaps, describeGaps } from "../shared/key-env-report.ts";
 
 export class CodexCommand extends ShimCommand {
   static paths = [["codex"]];
@@ -25,14 +26,18 @@ export class CodexCommand extends ShimCommand {
   async run(): Promise<number> {
     const o = this.options;
     const args = this.args[0] === "--" ? this.args.slice(1) : this.args;
+    const bad = codexBinProblem(o.env);
+    if (bad) throw new CliError(bad);
     const codex = findCodex(o.env);
     if (!codex) throw new CliError("`codex` was not found on PATH. Install it (npm install -g @openai/codex) or set CODEX_SHIM_CODEX_BIN to its path.");
-    const prepared = await prepareShim(o, o.port);
+    const prepared = await prepareShim(o, daemonPort(o));
     const model = pickModel(o, prepared);
     const run = await controlDaemon(o, "start");
     const d = describeDaemonRun(o, run);
     if (!run.result.ok) throw new CliError(d.text);
     if (run.result.code === "started") this.err(d.text);
+    const gaps = daemonKeyGaps(run.result.observation?.health?.unusable, prepared.settings, o.env).filter((g) => g.slug === model);
+    if (run.result.code !== "started" && gaps.length) this.err(`codex-shim: warning: ${describeGaps(gaps)}`);
     const overrides = codexConfigOverrides(shimSettingsFor(prepared, model, run.port));
     return runForeground(codex, [...overrides, ...args], withLoopbackNoProxy(o.env));
   }

@@ -1,16 +1,19 @@
 import { Command, Option } from "clipanion";
 import * as t from "typanion";
 import { ShimCommand } from "./base-command.ts";
-import { controlDaemon, describeDaemonRun } from "../shared/daemon-control.ts";
+import { controlDaemon, daemonPort, describeDaemonRun } from "../shared/daemon-control.ts";
 import { prepareShim, pickModel, shimSettingsFor } from "../shared/prepare-shim.ts";
-import { editCodexConfig } from "../shared/edit-codex-config.ts";
+import { checkCodexConfigEdit, editCodexConfig } from "../shared/edit-codex-config.ts";
 import type { CliOptions } from "../shared/cli-options.ts";
 import { CliError } from "../shared/cli-error.ts";
+import { daemonKeyGaps, describeGaps } from "../shared/key-env-report.ts";
 
 /** generate → start → write the managed blocks for `model` (or the current/default one). */
 export async function enableShim(cmd: ShimCommand, o: CliOptions, requested?: string): Promise<{ model: string; url: string }> {
-  const prepared = await prepareShim(o, o.port);
+  const port = daemonPort(o);
+  const prepared = await prepareShim(o, port);
   const model = pickModel(o, prepared, requested); // validate before starting anything
+  await checkCodexConfigEdit(o, { kind: "enable", settings: shimSettingsFor(prepared, model, port) });
   const run = await controlDaemon(o, "start");
   const d = describeDaemonRun(o, run);
   if (!run.result.ok) throw new CliError(`${d.text}\n${o.codexConfigFile} was not changed.`);
@@ -18,6 +21,11 @@ export async function enableShim(cmd: ShimCommand, o: CliOptions, requested?: st
   const r = await editCodexConfig(o, { kind: "enable", settings: shimSettingsFor(prepared, model, run.port) });
   if (r.outcome === "unchanged") cmd.out(`${o.codexConfigFile} already uses codex-shim (model ${model}).`);
   else cmd.out(`Codex now uses codex-shim (model ${model}) via ${o.codexConfigFile}.${r.backup ? `\n  backup of the previous file: ${r.backup}` : ""}`);
+  // The daemon reads keys from its own environment: a key exported after it started is not there.
+  const gaps = run.result.code === "started" ? [] : daemonKeyGaps(run.result.observation?.health?.unusable, prepared.settings, o.env);
+  const mine = gaps.filter((g) => g.slug === model);
+  if (mine.length) throw new CliError(`${describeGaps(mine)}\nUntil then Codex's requests to ${model} fail with "missing API key".`);
+  if (gaps.length) cmd.err(`codex-shim: warning: ${describeGaps(gaps)}`);
   return { model, url: run.url };
 }
 

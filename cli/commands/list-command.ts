@@ -3,6 +3,9 @@ import { ShimCommand } from "./base-command.ts";
 import { loadCliSettings, ADD_MODEL_HINT } from "../shared/load-cli-settings.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { managedModel } from "../shared/prepare-shim.ts";
+import { daemonPort } from "../shared/daemon-control.ts";
+import { probeHealth } from "../daemon/probe-health.ts";
+import { daemonKeyGaps, describeGaps } from "../shared/key-env-report.ts";
 import { routerState } from "../../adapters/router/router-config.ts";
 import { isCursorSlug } from "../../adapters/cursor/cursor-env.ts";
 import { cursorAvailableWithin } from "../../adapters/cursor/cursor-status.ts";
@@ -16,6 +19,10 @@ export interface ListRow {
   base_url: string;
   usable: boolean;
   reason?: string;
+  /** The variable its key comes from (a name). */
+  key_env?: string;
+  /** Usable here, but the running shim lacks this variable (it started before it was set). */
+  daemon_missing_env?: string;
   active: boolean;
   /** The auto-router's row: the candidates it picks among. */
   candidates?: string[];
@@ -37,6 +44,8 @@ export class ListCommand extends ShimCommand {
     const o = this.options;
     const settings = loadCliSettings(o);
     const active = managedModel(o);
+    const probe = await probeHealth(daemonPort(o), 800);
+    const gaps = probe.kind === "shim" ? daemonKeyGaps(probe.health.unusable, settings, o.env) : [];
     const rows: ListRow[] = settings.models.map((m) => {
       const k = keyStatus(m, o.env);
       return {
@@ -48,6 +57,8 @@ export class ListCommand extends ShimCommand {
         base_url: m.baseUrl,
         usable: k.usable,
         ...(k.reason ? { reason: k.reason } : {}),
+        ...(k.env ? { key_env: k.env } : {}),
+        ...(gaps.some((g) => g.slug === m.slug) ? { daemon_missing_env: gaps.find((g) => g.slug === m.slug)!.env } : {}),
         active: m.slug === active,
       };
     });
@@ -71,7 +82,7 @@ export class ListCommand extends ShimCommand {
     }
     const usable = rows.filter((r) => r.usable).length;
     if (this.json) {
-      this.out(JSON.stringify({ settings: settings.file ?? o.settings.file, models: rows, usable }, null, 2));
+      this.out(JSON.stringify({ settings: settings.file ?? o.settings.file, models: rows, usable, daemon: probe.kind === "shim" ? { port: daemonPort(o), key_gaps: gaps } : null }, null, 2));
       return usable ? 0 : 1;
     }
     if (!rows.length) {
@@ -82,9 +93,13 @@ export class ListCommand extends ShimCommand {
     for (const r of rows) {
       const mark = r.active ? "*" : " ";
       const target = r.candidates ? `one of ${r.candidates.join(", ") || "(none usable)"} per turn (${r.route})` : `${r.model} (${r.provider}, ${r.route})`;
-      this.out(`${mark} ${r.slug.padEnd(w)}  ${r.display_name}  ->  ${target}${r.usable ? "" : r.candidates ? "  [not active]" : "  [not usable: missing API key]"}`);
+      const note = r.candidates
+        ? r.usable ? "" : "  [not active]"
+        : !r.usable ? `  [not usable: ${r.key_env ? `${r.key_env} is not set` : "no API key"}]` : r.daemon_missing_env ? `  [not usable in the running shim: it started without ${r.daemon_missing_env}]` : "";
+      this.out(`${mark} ${r.slug.padEnd(w)}  ${r.display_name}  ->  ${target}${note}`);
     }
     for (const r of rows.filter((x) => !x.usable)) this.out(`  ${r.reason}`);
+    if (gaps.length) this.out(`  ${describeGaps(gaps)}`);
     if (!usable) {
       this.err(`None of the ${rows.length} configured models is usable now: set their API keys (see above).`);
       return 1;

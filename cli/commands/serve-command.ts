@@ -6,6 +6,7 @@ import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { routerState } from "../../adapters/router/router-config.ts";
 import { stateDir } from "../../adapters/settings/state-paths.ts";
 import { removeDaemonRecord, writeDaemonRecord } from "../daemon/daemon-files.ts";
+import { closeInheritedFds } from "../daemon/close-inherited-fds.ts";
 
 export class ServeCommand extends BaseCommand {
   static paths = [["serve"]];
@@ -21,6 +22,7 @@ export class ServeCommand extends BaseCommand {
   daemonRecord = Option.Boolean("--daemon-record", false, { hidden: true, description: "Write daemon.json in the state dir (used by `codex-shim start`)" });
 
   async execute(): Promise<number> {
+    if (this.daemonRecord) closeInheritedFds();
     const { file, required } = this.settingsFile;
     let server;
     try {

@@ -1,13 +1,16 @@
 import type { DaemonDeps, DaemonObservation } from "../../machines/daemon.machine.ts";
-import { readDaemonRecord, removeDaemonRecord } from "./daemon-files.ts";
+import { readDaemonRecord, removeDaemonRecord, type DaemonRecord } from "./daemon-files.ts";
 import { isProcessAlive, looksLikeShimProcess, sleep, waitForExit } from "./process-alive.ts";
 import { probeHealth } from "./probe-health.ts";
 import { spawnDaemon, type SpawnedDaemon } from "./spawn-daemon.ts";
 
 export interface DaemonTarget {
   stateDir: string;
-  /** Port to start on / probe when daemon.json names none. */
+  /** Port to start on / probe when daemon.json names no live daemon. */
   port: number;
+  /** `--port` was given: act on that port, not on the recorded daemon's (restart still stops the recorded one). */
+  portExplicit?: boolean;
+  command?: "start" | "stop" | "restart" | "status";
   /** Passed to the daemon only when the user chose a file (`--settings`). */
   settingsFile?: string;
   env?: NodeJS.ProcessEnv;
@@ -17,23 +20,47 @@ export interface DaemonTarget {
 
 export class DaemonStartError extends Error {}
 
-/** Observation of the daemon.json record, the pid and the port. */
-export async function observeDaemon(t: DaemonTarget): Promise<DaemonObservation> {
+/** The daemon daemon.json names, when its process is alive and is a codex-shim. */
+export function liveDaemonRecord(stateDir: string): DaemonRecord | null {
+  const rec = readDaemonRecord(stateDir);
+  if (!rec || !("pid" in rec)) return null;
+  return isProcessAlive(rec.pid) && looksLikeShimProcess(rec.pid) ? rec : null;
+}
+
+/**
+ * Observation of the daemon.json record, the pid and the port. With `onPort`, the port to look
+ * at is fixed: a recorded daemon on another port is reported as `elsewhere`, not as this port's.
+ */
+export async function observeDaemon(t: DaemonTarget, onPort?: number): Promise<DaemonObservation> {
   const rec = readDaemonRecord(t.stateDir);
-  const record = rec && "pid" in rec ? rec : null;
-  const pid = record?.pid ?? null;
-  const pidAlive = pid !== null && isProcessAlive(pid);
-  const pidForeign = pidAlive && !looksLikeShimProcess(pid!);
-  const port = record && pidAlive && !pidForeign ? record.port : t.port;
-  const probe = await probeHealth(port);
+  let record = rec && "pid" in rec ? rec : null;
+  let pid = record?.pid ?? null;
+  let pidAlive = pid !== null && isProcessAlive(pid);
+  let pidForeign = pidAlive && !looksLikeShimProcess(pid!);
+  let elsewhere: DaemonObservation["elsewhere"];
+  if (onPort !== undefined && record && pidAlive && !pidForeign && record.port !== onPort) {
+    elsewhere = { pid: record.pid, port: record.port };
+    record = null;
+    pid = null;
+    pidAlive = false;
+    pidForeign = false;
+  }
+  const port = onPort ?? (record && pidAlive && !pidForeign ? record.port : t.port);
+  let probe = await probeHealth(port);
+  // The recorded daemon just died (crash, kill): its socket can outlive the pid for a moment.
+  for (let i = 0; i < 10 && probe.kind === "foreign" && record && !pidAlive && record.port === port; i++) {
+    await sleep(100);
+    probe = await probeHealth(port, 300);
+  }
   return {
     port,
     pid,
     pidAlive,
     pidForeign,
-    recordCorrupt: rec !== null && !("pid" in rec),
+    ...(elsewhere ? { elsewhere } : {}),
+    recordCorrupt: rec !== null && !("pid" in rec) && !elsewhere,
     probe: probe.kind,
-    health: probe.kind === "shim" ? { version: probe.health.version, models: probe.health.models, settingsFile: probe.health.settings?.file } : null,
+    health: probe.kind === "shim" ? { version: probe.health.version, models: probe.health.models, settingsFile: probe.health.settings?.file, unusable: probe.health.unusable } : null,
     ...(probe.kind === "foreign" ? { probeDetail: probe.detail } : {}),
   };
 }
@@ -42,10 +69,15 @@ export async function observeDaemon(t: DaemonTarget): Promise<DaemonObservation>
 export function createDaemonDeps(t: DaemonTarget): DaemonDeps & { lastPort: () => number } {
   let spawned: SpawnedDaemon | null = null;
   let port = t.port;
+  let observations = 0;
   return {
     lastPort: () => port,
     async observe() {
-      const o = await observeDaemon(t);
+      // restart's first look (its stop phase) is at the recorded daemon, wherever it listens; every
+      // other look with --port is at that port.
+      const stopPhaseOfRestart = t.command === "restart" && observations === 0;
+      observations++;
+      const o = await observeDaemon(t, t.portExplicit && !stopPhaseOfRestart ? t.port : undefined);
       port = o.port;
       return o;
     },
@@ -53,8 +85,9 @@ export function createDaemonDeps(t: DaemonTarget): DaemonDeps & { lastPort: () =
       removeDaemonRecord(t.stateDir);
     },
     async spawn() {
-      port = t.port;
-      spawned = spawnDaemon({ stateDir: t.stateDir, port: t.port, settingsFile: t.settingsFile, env: t.env });
+      // Without --port a restarted daemon comes back on the port the stopped one had.
+      if (t.portExplicit) port = t.port;
+      spawned = spawnDaemon({ stateDir: t.stateDir, port, settingsFile: t.settingsFile, env: t.env });
       return { pid: spawned.pid };
     },
     async waitHealthy(pid) {
@@ -83,6 +116,15 @@ export function createDaemonDeps(t: DaemonTarget): DaemonDeps & { lastPort: () =
       } catch {}
       if (!(await waitForExit(pid, 2_000))) throw new Error(`pid ${pid} did not exit after SIGKILL`);
       removeDaemonRecord(t.stateDir, pid);
+    },
+    async waitPortFree(p) {
+      const until = Date.now() + (t.stopTimeoutMs ?? 5_000);
+      for (;;) {
+        const probe = await probeHealth(p, 300);
+        if (probe.kind === "free") return;
+        if (Date.now() > until) throw new Error(`port ${p} still accepts connections after the process exited (${probe.kind === "foreign" ? probe.detail : "a codex-shim answers"})`);
+        await sleep(50);
+      }
     },
   };
 }

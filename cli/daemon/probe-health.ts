@@ -8,6 +8,8 @@ export interface HealthInfo {
   configured_models?: number;
   settings?: { file: string; loaded: boolean; error: string[] | null };
   routes?: Record<string, boolean>;
+  /** Configured models the daemon cannot use (no key in *its* environment). */
+  unusable?: { slug: string; reason?: string; env?: string }[];
 }
 
 /** free: nothing listens; shim: codex-shim answered; foreign: something else owns the port. */

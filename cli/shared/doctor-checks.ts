@@ -12,28 +12,17 @@ import { parseCodexConfig } from "../../adapters/codex-config/verify-config.ts";
 import { PROVIDER_ID } from "../../adapters/codex-config/provider-values.ts";
 import { catalogPathIn, GENERATED_CONFIG_FILE } from "../../adapters/codex-catalog/write-generated-files.ts";
 import { daemonLogPath, daemonRecordPath, readDaemonRecord } from "../daemon/daemon-files.ts";
+import { daemonPort } from "./daemon-control.ts";
+import { managedModel } from "./prepare-shim.ts";
+import { codexShimLink, upstreamChecks } from "./doctor-link-checks.ts";
 import { observeDaemon } from "../daemon/daemon-deps.ts";
 import { classifyDaemon } from "../../machines/daemon.machine.ts";
-import { findCodex } from "./find-executable.ts";
+import { codexBinProblem, findCodex } from "./find-executable.ts";
 import { loopbackBypassed } from "./no-proxy.ts";
 import type { CliOptions } from "./cli-options.ts";
+import { fail, info, ok, warn, type Check, type Section } from "./doctor-check-types.ts";
 import { probeResponsesEndpoint } from "./probe-responses-endpoint.ts";
 
-export type CheckStatus = "OK" | "WARN" | "FAIL" | "INFO";
-export interface Check {
-  status: CheckStatus;
-  message: string;
-  detail?: string;
-}
-export interface Section {
-  title: string;
-  checks: Check[];
-}
-
-const ok = (message: string, detail?: string): Check => ({ status: "OK", message, ...(detail ? { detail } : {}) });
-const warn = (message: string, detail?: string): Check => ({ status: "WARN", message, ...(detail ? { detail } : {}) });
-const fail = (message: string, detail?: string): Check => ({ status: "FAIL", message, ...(detail ? { detail } : {}) });
-const info = (message: string, detail?: string): Check => ({ status: "INFO", message, ...(detail ? { detail } : {}) });
 
 function runtime(): Section {
   const [maj, min] = process.versions.node.split(".").map(Number);
@@ -85,6 +74,8 @@ function codexVersion(bin: string, env: NodeJS.ProcessEnv): Promise<{ ok: boolea
 }
 
 async function codexCli(o: CliOptions): Promise<Section> {
+  const bad = codexBinProblem(o.env);
+  if (bad) return { title: "Codex CLI", checks: [fail(bad)] };
   const bin = findCodex(o.env);
   if (!bin) return { title: "Codex CLI", checks: [warn("codex not found on PATH", "Install it: npm install -g @openai/codex (needed for `codex-shim codex` and `app`)")] };
   const v = await codexVersion(bin, o.env);
@@ -148,7 +139,7 @@ function stateFiles(o: CliOptions, settings: Settings | null): Section {
 }
 
 async function daemon(o: CliOptions): Promise<Section> {
-  const obs = await observeDaemon({ stateDir: o.stateDir, port: o.port });
+  const obs = await observeDaemon({ stateDir: o.stateDir, port: daemonPort(o) }, o.portExplicit ? o.port : undefined);
   const c = classifyDaemon(obs);
   const url = `http://127.0.0.1:${obs.port}`;
   const checks: Check[] = [info(`health URL: ${url}/health`)];
@@ -233,19 +224,9 @@ function codexConfig(o: CliOptions): Section {
       if (st.model && !c.models.some((m) => m.slug === st.model)) checks.push(fail(`active model ${st.model} is not in the catalog`, "Pick another: codex-shim model use <slug>"));
     } catch {}
   }
-  const wantUrl = `http://127.0.0.1:${daemonPortOf(o)}/v1`;
-  if (st.baseUrl && st.baseUrl !== wantUrl) checks.push(warn(`base_url is ${st.baseUrl} but the shim uses ${wantUrl}`, "Run: codex-shim enable"));
-  const profile = typeof parsed.profile === "string" ? parsed.profile : null;
-  const prof = profile ? parsed.profiles?.[profile] : null;
-  if (prof && (prof.model_provider || prof.model)) checks.push(warn(`active profile "${profile}" overrides model/model_provider`, "Codex applies profile values over the managed block"));
   return { title: "Codex config", checks };
 }
 
-function daemonPortOf(o: CliOptions): number {
-  if (o.portExplicit) return o.port;
-  const r = readDaemonRecord(o.stateDir);
-  return r && "port" in r ? r.port : o.port;
-}
 
 /** Local native-Responses rows: is `{base}/responses` there? */
 async function responsesUpstreams(settings: Settings | null): Promise<Check[]> {
@@ -257,7 +238,14 @@ async function responsesUpstreams(settings: Settings | null): Promise<Check[]> {
 /** Every doctor section, in order. Read-only: no file is written and nothing is started. */
 export async function runDoctorChecks(o: CliOptions): Promise<Section[]> {
   const { section: settingsSec, settings } = settingsSection(o);
-  const [codex, d, responses] = await Promise.all([codexCli(o), daemon(o), responsesUpstreams(settings)]);
-  settingsSec.checks.push(...responses);
-  return [runtime(), dependencies(), codex, settingsSec, stateFiles(o, settings), d, passthrough(o), proxy(o), codexConfig(o)];
+  const active = managedModel(o) ?? (settings ? defaultUsableSlug(settings, o.env) : undefined);
+  const [codex, d, upstreams, responses, link] = await Promise.all([codexCli(o), daemon(o), upstreamChecks(o, settings, active), responsesUpstreams(settings), codexShimLink(o, settings)]);
+  upstreams.checks.push(...responses);
+  return [runtime(), dependencies(), codex, settingsSec, upstreams, stateFiles(o, settings), d, passthrough(o), proxy(o), codexConfig(o), link];
 }
+
+function defaultUsableSlug(s: Settings, env: NodeJS.ProcessEnv): string | undefined {
+  return s.models.find((m) => keyStatus(m, env).usable)?.slug;
+}
+
+export type { Check, CheckStatus, Section } from "./doctor-check-types.ts";

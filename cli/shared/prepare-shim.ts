@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { writeGeneratedFiles, type GeneratedFiles } from "../../adapters/codex-catalog/write-generated-files.ts";
+import { entryInfo } from "../../adapters/codex-catalog/build-catalog.ts";
 import type { Settings } from "../../adapters/settings/settings-types.ts";
 import { passthroughCatalogEntries } from "../../adapters/codex-catalog/passthrough-catalog-entries.ts";
 import { readManagedState } from "../../adapters/codex-config/managed-config.ts";
@@ -40,6 +41,8 @@ export function pickModel(o: CliOptions, p: PreparedShim, requested?: string): s
   throw new CliError(`No usable codex-shim models.${skipped ? `\n${skipped}` : ""}\n${ADD_MODEL_HINT(o.settings.file)}`);
 }
 
+/** The provider `name` is the model's display name: Codex Desktop shows it (as the picker page sets it). */
 export function shimSettingsFor(p: PreparedShim, model: string, port: number): ShimCodexSettings {
-  return { model, catalogPath: p.files.catalogPath, provider: shimProviderTable(port) };
+  const entry = p.files.catalog.models.map(entryInfo).find((e) => e.slug === model);
+  return { model, catalogPath: p.files.catalogPath, provider: shimProviderTable(port, { name: entry?.displayName, websockets: p.settings.websockets !== false }) };
 }

@@ -37,6 +37,28 @@ describe("resolveModel", () => {
   });
 });
 
+describe("resolveModel: configured but unusable (the README's `model use sonnet`)", () => {
+  const s = parseSettings({ models: [{ model: "claude-sonnet-4-5", provider: "anthropic", base_url: "https://api.anthropic.com", api_key_env: "ANTHROPIC_API_KEY" }, { model: "llama3.2", provider: "ollama" }] }, "models.json");
+  const c = buildCatalog(s, {}).catalog;
+  it("says the model is configured and why it cannot be used, not 'unknown'", () => {
+    let msg = "";
+    try {
+      resolveModel("sonnet", c, s, {});
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).not.toMatch(/Unknown model/);
+    expect(msg).toContain("'sonnet' matches a configured model that is not usable now");
+    expect(msg).toContain("claude-sonnet-4-5");
+    expect(msg).toContain("ANTHROPIC_API_KEY is not set");
+    expect(msg).toContain("codex-shim restart");
+    expect(resolveModel("sonnet", buildCatalog(s, { ANTHROPIC_API_KEY: "k" }).catalog, s, { ANTHROPIC_API_KEY: "k" })).toBe("claude-sonnet-4-5");
+  });
+  it("still calls a name that matches nothing unknown", () => {
+    expect(() => resolveModel("gemini", c, s, {})).toThrow(/Unknown model 'gemini'/);
+  });
+});
+
 describe("resolveModel: the auto-router", () => {
   const withRouter = (enabled: boolean, candidates: string[]) => parseSettings({ models: [{ model: "claude-sonnet-4-5", slug: "sonnet", provider: "anthropic", base_url: "https://api.anthropic.com/v1", api_key: "k1" }, { model: "claude-opus-4-1", slug: "opus", provider: "anthropic", base_url: "https://api.anthropic.com/v1", api_key_env: "NO_SUCH_KEY_VAR" }], router: { enabled, candidates } }, null);
   it("codex-auto is the first catalog entry and the default while active", () => {

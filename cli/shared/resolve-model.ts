@@ -31,6 +31,14 @@ export function resolveModel(requested: string, catalog: ModelCatalog, settings:
   const hits = entries.filter((e) => e.slug.toLowerCase().includes(q) || e.displayName.toLowerCase().includes(q));
   if (hits.length === 1) return hits[0].slug;
   if (hits.length > 1) throw new CliError(`Ambiguous model '${requested}'. Matches: ${hits.map((h) => h.slug).join(", ")}`);
+  // Not in the catalog, but maybe configured and unusable (no key): say that, not "unknown".
+  const configured = settings.models.filter((m) => [m.slug, m.model, m.displayName].some((x) => x.toLowerCase().includes(q)));
+  if (configured.length) {
+    const why = configured.map((m) => `  ${m.slug} (${m.displayName}): ${keyStatus(m, env).reason ?? "not usable now"}`).join("\n");
+    const vars = [...new Set(configured.map((m) => keyStatus(m, env).env).filter(Boolean))];
+    const fix = vars.length ? `Export ${vars.join(", ")} in this shell, then run codex-shim restart (the shim reads keys from the environment it starts in) and this command again.` : "Add its key to the settings file, then run this command again.";
+    throw new CliError(`'${requested}' matches ${configured.length === 1 ? "a configured model that is" : "configured models that are"} not usable now:\n${why}\n${fix}`);
+  }
   const near = nearest(requested, slugs);
   throw new CliError(
     `Unknown model '${requested}'.${near ? ` Did you mean '${near}'?` : ""} ` + (slugs.length ? `Usable models: ${slugs.join(", ")}. See: codex-shim list` : "No usable models yet: see codex-shim list"),

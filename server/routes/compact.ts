@@ -9,6 +9,7 @@ import { trimInputForCompaction } from "../../adapters/compaction/trim-input-for
 import { buildCompactedWindow } from "../../adapters/compaction/build-compacted-window.ts";
 import type { ServerContext } from "../server-context.ts";
 import { handleResponses } from "./responses.ts";
+import { restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { forwardChatgptCompact } from "../../adapters/chatgpt/chatgpt-compact.ts";
 
 const DEFAULT_CONTEXT = 128_000;
@@ -22,6 +23,12 @@ const DEFAULT_CONTEXT = 128_000;
 export async function handleCompact(ctx: ServerContext, req: Request, raw: Record<string, unknown>): Promise<Response> {
   const model = typeof raw.model === "string" ? raw.model : "";
   if (!model) throw new ShimError({ status: 400, code: "invalid_request", message: "`model` is required." });
+  // previous_response_id (the spec's compact body has it): the shim rebuilds the conversation, as for /v1/responses.
+  if (raw.previous_response_id !== undefined && raw.previous_response_id !== null) {
+    const { previous_response_id: _id, ...rest } = raw;
+    const restored = restorePreviousResponse(ctx.responses, { model, input: raw.input as ResponsesRequest["input"], previous_response_id: raw.previous_response_id });
+    raw = { ...rest, input: restored.input };
+  }
   // ChatGPT passthrough slugs use ChatGPT's native compact endpoint (adapters/passthrough).
   const native = await forwardChatgptCompact(raw, ctx.env, ctx.transport, req.signal);
   if (native) return native;

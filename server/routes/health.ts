@@ -9,7 +9,8 @@ export async function healthBody(ctx: ServerContext) {
   const s = ctx.store.current;
   const chatgptSlugs = availableChatgptSlugs(ctx.env);
   const cursor = await cursorAvailableWithin(ctx.env, 2_000);
-  const usable = s.models.filter((m) => keyStatus(m, ctx.env).usable);
+  const status = s.models.map((m) => ({ m, k: keyStatus(m, ctx.env) }));
+  const usable = status.filter((x) => x.k.usable).map((x) => x.m);
   const kinds = new Set(usable.map((m) => routeFor("responses", m.provider)?.kind).filter(Boolean));
   const router = routerState(s, ctx.env, { cursorAvailable: cursor });
   return {
@@ -20,6 +21,8 @@ export async function healthBody(ctx: ServerContext) {
     models: usable.length + chatgptSlugs.length + (cursor ? 1 : 0),
     configured_models: s.models.length,
     settings: { file: ctx.store.file, loaded: s.file !== null, error: ctx.store.lastError?.problems ?? null },
+    // Names only, never values: which configured models this process cannot use, and why.
+    unusable: status.filter((x) => !x.k.usable).map((x) => ({ slug: x.m.slug, reason: x.k.reason, ...(x.k.env ? { env: x.k.env } : {}) })),
     routes: {
       chat_completions: kinds.has("chat"),
       anthropic: kinds.has("anthropic"),

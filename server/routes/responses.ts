@@ -6,23 +6,36 @@ import { threadKeyOf } from "../../adapters/responses/conversation-cache.ts";
 import type { ServerContext } from "../server-context.ts";
 import { requestBodyBytes } from "../read-json-body.ts";
 import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
+import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
+import { storeFinishedResponse } from "./store-finished-response.ts";
 
 /**
  * POST /v1/responses: one request actor per call. Pre-stream failures get a real HTTP status
  * (429 + Retry-After, 400, 5xx); everything after the first byte is a `response.failed` event.
  * `previous_response_id` is answered from the conversation cache (the upstreams are stateless);
  * `remember: false` keeps an internal request (the compaction summary) out of it.
+ * `store` true or unset (the API's default) also writes the finished response to the SQLite
+ * store (docs/responses-api.md); `store: false`, what Codex sends, never touches the disk.
  */
 export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>, opts: { remember?: boolean } = {}): Promise<Response> {
-  const body = restorePreviousResponse(ctx.conversations, validateResponsesRequest(rawBody));
+  const validated = validateResponsesRequest(rawBody);
+  const previousResponseId = typeof validated.previous_response_id === "string" ? validated.previous_response_id : undefined;
+  const body = restorePreviousResponse(ctx.responses, validated);
   const streaming = body.stream === true;
+  let store = body.store !== false && opts.remember !== false;
+  if (store && !responseStoreEnabled(ctx.store.current)) {
+    // Say what happened: the response object reports store: false when nothing was kept.
+    body.store = false;
+    store = false;
+  }
   const run = await runRequestActor(ctx, req, {
     requestId: newItemId("req"),
     body,
     streaming,
     classify: ctx.classify ?? ctx.router?.classify,
     // the body's own input (no previous_response_id): its cache entry is sized from the body's length
-    conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body), bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
+    conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body), previousResponseId, bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
+    onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
   });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });

@@ -4,6 +4,7 @@ import type { ResponsesRequest } from "../../adapters/responses/responses-types.
 import { pumpUpstreamToResponses } from "../../adapters/stream/pump-upstream-to-responses.ts";
 import type { ByteSink } from "../../adapters/stream/sse-body-sink.ts";
 import { chatRoute } from "../../adapters/chat/chat-route.ts";
+import { upstreamBodyText } from "../../adapters/transport/upstream-transport.ts";
 import { anthropicRoute } from "../../adapters/anthropic/anthropic-route.ts";
 import { DEFAULT_TIMEOUTS, type ModelConfig } from "../../adapters/settings/settings-types.ts";
 import { checkCodexStream, type CodexStreamReport } from "../helpers/check-codex-stream.ts";
@@ -46,7 +47,7 @@ export function prepare(kind: RouteKind, request: Partial<ResponsesRequest>, mod
   const notes: string[] = [];
   const req = { model: model.slug, stream: true, ...request } as ResponsesRequest;
   const prepared = route.prepare({ request: req, model, apiKey: "sk-audit-key-0123456789", requestedSlug: model.slug, notes });
-  return { sent: JSON.parse(String(prepared.request.body)), headers: prepared.request.headers as Record<string, string>, url: prepared.request.url, notes, prepared };
+  return { sent: JSON.parse(upstreamBodyText(prepared.request.body)), headers: prepared.request.headers as Record<string, string>, url: prepared.request.url, notes, prepared };
 }
 
 export interface Translation extends CodexStreamReport {

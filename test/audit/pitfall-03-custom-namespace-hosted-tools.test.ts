@@ -91,7 +91,7 @@ describe("pitfall 3: hosted tools", () => {
         : H.anthropicSseBody([H.anthropicMessageStart(), ...H.anthropicToolBlock(0, "call_ls", "local_shell", ['{"command":["ls","-la"]}']), ...H.anthropicEnd("tool_use")]);
     const t = await H.translate(kind, req, body);
     expect(t.errors).toEqual([]);
-    expect(t.items).toEqual([expect.objectContaining({ type: "local_shell_call", call_id: "call_ls", action: { type: "exec", command: ["ls", "-la"] } })]);
+    expect(t.items).toEqual([expect.objectContaining({ type: "local_shell_call", call_id: "call_ls", action: { type: "exec", command: ["ls", "-la"], env: {} } })]);
   });
 });
 

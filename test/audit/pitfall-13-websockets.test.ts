@@ -1,27 +1,55 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { request } from "node:http";
 import { shimProviderTable } from "../../adapters/codex-config/provider-values.ts";
+import { parseSettings } from "../../adapters/settings/parse-settings.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
+import { writeGeneratedFiles } from "../../adapters/codex-catalog/write-generated-files.ts";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 /**
- * Pitfall 13: WebSockets. Not a translation concern: codex-shim tells Codex never to try
- * (`supports_websockets = false` in the provider it writes), and a stray upgrade attempt gets a
- * quick HTTP answer instead of a hang.
+ * Pitfall 13: WebSockets. Codex in WebSocket mode is stateful (`previous_response_id` + only the
+ * new items), so a shim that upgrades must keep each connection's conversation and rebuild it for
+ * the stateless upstream (test/integration/responses-websocket.test.ts, the real-Codex e2e in
+ * test/e2e/codex-websocket.e2e.test.ts). codex-shim does, so it turns the mode on in the provider
+ * it writes; `"websockets": false` turns it off in the config and answers the upgrade with 426,
+ * which sends Codex to HTTP at once (never a hang).
  */
 describe("pitfall 13: websockets", () => {
-  it("the provider config codex-shim writes says supports_websockets = false", () => {
-    expect(shimProviderTable(8765)).toMatchObject({ wire_api: "responses", supports_websockets: false });
+  it("the provider config codex-shim writes says supports_websockets = true, or false when turned off", () => {
+    expect(shimProviderTable(8765)).toMatchObject({ wire_api: "responses", supports_websockets: true });
+    expect(shimProviderTable(8765, { websockets: false }).supports_websockets).toBe(false);
   });
 
-  let shim: TestShim;
+  it("the generated config follows the setting", () => {
+    const models = parseSettings({ models: [{ model: "m", provider: "openai", base_url: "http://127.0.0.1:9/v1", api_key: "sk-x" }] }, null);
+    const on = writeGeneratedFiles({ stateDir: mkdtempSync(`${tmpdir()}/ws-gen-`), settings: models, port: 8765, env: {} });
+    expect(readFileSync(on.configPath, "utf8")).toContain("supports_websockets = true");
+    const off = writeGeneratedFiles({ stateDir: mkdtempSync(`${tmpdir()}/ws-gen-`), settings: { ...models, websockets: false }, port: 8765, env: {} });
+    expect(readFileSync(off.configPath, "utf8")).toContain("supports_websockets = false");
+  });
+
+  it("a wrong websockets value names the field and what was expected", () => {
+    expect(() => parseSettings({ models: [], websockets: "off" }, "/x/models.json")).toThrow('/x/models.json: websockets: expected true or false (WebSocket mode for Codex; default true), got "off"');
+    expect(parseSettings({ models: [], websockets: false }, null).websockets).toBe(false);
+    expect(parseSettings({ models: [] }, null).websockets).toBeUndefined();
+  });
+
+  let on: TestShim;
+  let off: TestShim;
+  const row = { model: "x", slug: "m", provider: "openai", base_url: "http://127.0.0.1:9/v1", api_key: "sk-x-0123456789" };
   beforeAll(async () => {
-    shim = await startTestShim([{ model: "x", slug: "m", provider: "openai", base_url: "http://127.0.0.1:9/v1", api_key: "sk-x-0123456789" }]);
+    on = await startTestShim([row]);
+    off = await startTestShim({ models: [row], websockets: false });
   });
-  afterAll(async () => shim.close());
+  afterAll(async () => {
+    await on.close();
+    await off.close();
+  });
 
-  it("GET /v1/responses with Upgrade: websocket is answered at once (no hang, no 101)", async () => {
-    const url = new URL(`${shim.url}/v1/responses`);
-    const status = await new Promise<number>((resolve, reject) => {
+  const upgrade = (shim: TestShim) =>
+    new Promise<number>((resolve, reject) => {
+      const url = new URL(`${shim.url}/v1/responses`);
       const r = request(
         { host: url.hostname, port: url.port, path: url.pathname, method: "GET", headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "openai-beta": "responses_websockets=2026-02-06" }, timeout: 3000 },
         (res) => {
@@ -29,12 +57,22 @@ describe("pitfall 13: websockets", () => {
           resolve(res.statusCode ?? 0);
         },
       );
-      r.on("upgrade", () => resolve(101));
+      r.on("upgrade", (_res, socket) => {
+        socket.destroy();
+        resolve(101);
+      });
       r.on("timeout", () => r.destroy(new Error("no answer within 3 s")));
       r.on("error", reject);
       r.end();
     });
-    expect(status).not.toBe(101);
-    expect(status).toBeGreaterThanOrEqual(400);
+
+  it("upgrades GET /v1/responses; with websockets off it answers 426 at once (Codex falls back to HTTP)", async () => {
+    expect(await upgrade(on)).toBe(101);
+    expect(await upgrade(off)).toBe(426);
+  });
+
+  it("a plain GET /v1/responses (no upgrade) is 426 Upgrade Required, not a hang", async () => {
+    const res = await fetch(`${on.url}/v1/responses`);
+    expect(res.status).toBe(426);
   });
 });

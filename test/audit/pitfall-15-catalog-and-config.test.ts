@@ -19,8 +19,8 @@ describe("pitfall 15: catalog and provider config", () => {
     expect(textOnly.input_modalities).toEqual(["text"]);
   });
 
-  it("the provider block keeps Codex on the Responses wire over SSE with a long idle timeout", () => {
-    expect(shimProviderTable(8765)).toMatchObject({ wire_api: "responses", supports_websockets: false, base_url: "http://127.0.0.1:8765/v1" });
+  it("the provider block keeps Codex on the Responses wire (WebSocket mode on) with a long idle timeout", () => {
+    expect(shimProviderTable(8765)).toMatchObject({ wire_api: "responses", supports_websockets: true, base_url: "http://127.0.0.1:8765/v1" });
     expect(shimProviderTable(8765).stream_idle_timeout_ms).toBeGreaterThanOrEqual(300_000);
   });
 

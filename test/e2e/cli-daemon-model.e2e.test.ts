@@ -1,21 +1,18 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createMachine } from "xstate";
 import { createTestModel } from "@xstate/graph";
 import { freePort } from "../helpers/free-port.ts";
+import { runShimCli, type CliRun } from "../helpers/run-shim-cli.ts";
 
 /**
  * Model-based test of the real daemon lifecycle (stack.md §4b): an abstract machine of what the
  * user can observe, whose paths drive the real `codex-shim` CLI, real detached daemons, a real
  * port and real crashes. Every state is checked with `codex-shim status` and a raw /health probe.
  */
-const BIN = fileURLToPath(new URL("../../cli/bin.mjs", import.meta.url));
-
 const lifecycle = createMachine({
   id: "lifecycle",
   initial: "stopped",
@@ -27,18 +24,8 @@ const lifecycle = createMachine({
   },
 });
 
-function cli(env: NodeJS.ProcessEnv, port: number, args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [BIN, "--port", String(port), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    c.stdout.on("data", (d) => (out += d));
-    c.stderr.on("data", (d) => (out += d));
-    const t = setTimeout(() => c.kill("SIGKILL"), 30_000);
-    c.on("close", (code) => {
-      clearTimeout(t);
-      resolve({ code, out });
-    });
-  });
+function cli(env: NodeJS.ProcessEnv, port: number, args: string[]): Promise<CliRun> {
+  return runShimCli(["--port", String(port), ...args], env);
 }
 
 const cleanups: (() => Promise<unknown>)[] = [];

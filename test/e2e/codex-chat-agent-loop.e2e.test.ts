@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chatTextStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { startChatE2E, type ChatE2E, type TestShim } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
-import { chatToolCallsStep, decide, lastMessage, textOfMessage, toolMessages } from "../helpers/chat-agent-steps.ts";
+import { chatToolCallsStep, decide, HELLO_WORLD_PATCH, lastMessage, shellThenPatchStep, textOfMessage, toolMessages } from "../helpers/chat-agent-steps.ts";
 
 let e2e: ChatE2E;
 let up: ScriptedUpstream;
@@ -17,19 +17,12 @@ beforeAll(async () => {
 });
 afterAll(() => e2e.close());
 
-const PATCH = "*** Begin Patch\n*** Update File: out.txt\n@@\n-hello\n+hello world\n*** End Patch\n";
+const PATCH = HELLO_WORLD_PATCH;
 
 describe("real Codex CLI agent loop over a chat-completions upstream", () => {
   it("runs a shell command, then edits the file with apply_patch", async () => {
     up.requests.length = 0;
-    up.setScript([
-      decide((body) => {
-        const outputs = toolMessages(body);
-        if (outputs.length === 0) return chatToolCallsStep([{ id: "call_sh", name: "exec_command", args: JSON.stringify({ cmd: "printf 'hello\\n' > out.txt && cat out.txt" }) }]);
-        if (outputs.length === 1) return chatToolCallsStep([{ id: "call_patch", name: "apply_patch", args: JSON.stringify({ input: PATCH }) }]);
-        return chatTextStep("Edited out.txt.");
-      }),
-    ]);
+    up.setScript([shellThenPatchStep()]);
     const setup = prepareCodex({ shimUrl: shim.url, model: "shim-model", catalog });
     const run = await runCodex(setup, ["write hello to out.txt, then change it to hello world"]);
     expect(run.code, run.stderr).toBe(0);

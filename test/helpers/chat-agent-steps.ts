@@ -55,3 +55,28 @@ export function textOfMessage(m: any): string {
   if (!m) return "";
   return typeof m.content === "string" ? m.content : (m.content ?? []).map((p: any) => p.text ?? "").join("");
 }
+
+/** The patch the agent-loop e2e tests apply to out.txt ("hello" → "hello world"). */
+export const HELLO_WORLD_PATCH = "*** Begin Patch\n*** Update File: out.txt\n@@\n-hello\n+hello world\n*** End Patch\n";
+
+/** A three-step agent loop: write out.txt with a shell call, patch it with apply_patch, then answer. */
+export function shellThenPatchStep(finalText = "Edited out.txt."): ScriptStep {
+  return decide((body) => {
+    const outputs = toolMessages(body);
+    if (outputs.length === 0) return chatToolCallsStep([{ id: "call_sh", name: "exec_command", args: JSON.stringify({ cmd: "printf 'hello\\n' > out.txt && cat out.txt" }) }]);
+    if (outputs.length === 1) return chatToolCallsStep([{ id: "call_patch", name: "apply_patch", args: JSON.stringify({ input: HELLO_WORLD_PATCH }) }]);
+    return chatTextStep(finalText);
+  });
+}
+
+/** Mid-turn compaction: a tool call reporting a nearly full window, the summary, then the answer after it. */
+export function compactionStep(marker: string, finalText: string): ScriptStep {
+  const isCompaction = (body: any) => textOfMessage(lastMessage(body)).includes("CONTEXT CHECKPOINT COMPACTION");
+  return decide((body) => {
+    if (isCompaction(body)) return chatTextWithUsage(`${marker}: ran echo compact-test; next: report the result.`, { prompt_tokens: 900, completion_tokens: 20, total_tokens: 920 });
+    if (JSON.stringify(body.messages).includes(marker)) return chatTextWithUsage(finalText, { prompt_tokens: 300, completion_tokens: 5, total_tokens: 305 });
+    if (toolMessages(body).length === 0)
+      return chatToolCallsStep([{ id: "call_c1", name: "exec_command", args: JSON.stringify({ cmd: "echo compact-test" }) }], { usage: { prompt_tokens: 3800, completion_tokens: 100, total_tokens: 3900 } });
+    return chatTextWithUsage("unexpected: no compaction happened", { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 });
+  });
+}

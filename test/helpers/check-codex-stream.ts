@@ -1,4 +1,5 @@
 import { parseSseEvents } from "./parse-sse.ts";
+import { assertResponseResource, assertValidEventStream } from "./open-responses-schema.ts";
 
 /**
  * Checks a Responses SSE stream against the rules Codex 0.169 applies (codex-protocol §6), so a
@@ -34,6 +35,11 @@ export interface CodexStreamReport {
 export interface CheckOptions {
   /** Allow `arguments` that are not valid JSON (Codex itself accepts any string). Default false. */
   allowNonJsonArguments?: boolean;
+  /**
+   * assertCodexStream also validates every event and response object against the Open Responses
+   * schema (test/helpers/open-responses-schema.ts). false for streams the shim did not write.
+   */
+  schema?: boolean;
 }
 
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
@@ -201,5 +207,9 @@ function checkItem(item: any, where: string, errors: string[], opts: CheckOption
 export function assertCodexStream(input: string | any[], opts: CheckOptions = {}): CodexStreamReport {
   const r = checkCodexStream(input, opts);
   if (r.errors.length) throw new Error(`Responses stream violates Codex item rules:\n- ${r.errors.join("\n- ")}`);
+  if (opts.schema !== false) {
+    assertValidEventStream(r.events);
+    for (const e of r.events) if (e.response) assertResponseResource(e.response, `${e.type}.response`);
+  }
   return r;
 }

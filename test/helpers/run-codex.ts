@@ -1,13 +1,22 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const require = createRequire(import.meta.url);
 
-/** The real Codex CLI from the `@openai/codex` devDependency (a JS launcher around its binary). */
-export const CODEX_LAUNCHER = require.resolve("@openai/codex/bin/codex.js");
+/**
+ * The real Codex CLI: the pinned `@openai/codex` devDependency (a JS launcher around its binary),
+ * or `CODEX_BIN` (another version's launcher or native binary, e.g.
+ * `CODEX_BIN=/work/codex171/node_modules/.bin/codex`).
+ */
+export const CODEX_LAUNCHER = process.env.CODEX_BIN ? realpathSync(process.env.CODEX_BIN) : require.resolve("@openai/codex/bin/codex.js");
+
+/** How to start CODEX_LAUNCHER: a JS launcher runs on this Node, a native binary on its own. */
+function codexCommand(args: string[]): [string, string[]] {
+  return /\.[cm]?js$/.test(CODEX_LAUNCHER) ? [process.execPath, [CODEX_LAUNCHER, ...args]] : [CODEX_LAUNCHER, args];
+}
 
 export interface CodexRun {
   code: number | null;
@@ -36,6 +45,8 @@ export function prepareCodex(opts: {
   extraConfig?: string;
   retries?: { request: number; stream: number };
   idleTimeoutMs?: number;
+  /** `supports_websockets = true`: Codex opens a Responses WebSocket first (codex-protocol §11). */
+  websockets?: boolean;
 }): CodexSetup {
   const root = mkdtempSync(join(tmpdir(), "codex-e2e-"));
   const codexHome = join(root, "codex-home");
@@ -69,6 +80,7 @@ export function prepareCodex(opts: {
     `request_max_retries = ${opts.retries?.request ?? 0}`,
     `stream_max_retries = ${opts.retries?.stream ?? 0}`,
     `stream_idle_timeout_ms = ${opts.idleTimeoutMs ?? 60000}`,
+    ...(opts.websockets ? ["supports_websockets = true"] : []),
     "",
   );
   if (opts.extraConfig) lines.push(opts.extraConfig);
@@ -88,7 +100,8 @@ export function runCodex(setup: CodexSetup, args: string[], opts: { timeoutMs?: 
       RUST_LOG: "error",
       ...opts.env,
     };
-    const child = spawn(process.execPath, [CODEX_LAUNCHER, "exec", "--skip-git-repo-check", "--ephemeral", "--json", ...args], {
+    const [cmd, argv] = codexCommand(["exec", "--skip-git-repo-check", "--ephemeral", "--json", ...args]);
+    const child = spawn(cmd, argv, {
       cwd: setup.workdir,
       env,
       stdio: ["ignore", "pipe", "pipe"],

@@ -24,6 +24,7 @@ export async function startTestShim(models: unknown, opts: { env?: NodeJS.Proces
     log: (l) => logs.push(l),
     // tests run without keep-alives unless they ask; "default" = what `codex-shim serve` uses
     keepAliveMs: opts.keepAliveMs === "default" ? undefined : (opts.keepAliveMs ?? 0),
+    stateDir: dir,
   });
   return Object.assign(server, { settingsFile, logs });
 }

@@ -1,0 +1,71 @@
+import type { InputItem, ResponsesRequest } from "../responses/responses-types.ts";
+import type { RouteContext } from "../routes/upstream-route.ts";
+import type { ChatContentPart, ChatMessage } from "./chat-types.ts";
+import { convertResponsesInputToChatMessages, type InputConversionOptions } from "./convert-responses-input-to-chat-messages.ts";
+import { noteExtends } from "./serialize-chat-body.ts";
+
+/** What a chat `messages` array was built from, so a continuation can tell whether it may reuse it. */
+interface BuiltFrom {
+  instructions: string | undefined;
+  /** The upstream tool names replayed calls were renamed with. */
+  toolNames: string;
+  upstreamModel: string | undefined;
+  noImages: boolean;
+}
+
+const builtFrom = new WeakMap<readonly unknown[], BuiltFrom>();
+
+/** Records how the chat route built `messages` (they may be continued later). */
+export function noteChatMessages(messages: readonly ChatMessage[], req: ResponsesRequest, opts: InputConversionOptions, toolNames: string): void {
+  builtFrom.set(messages, { instructions: instructionsOf(req), toolNames, upstreamModel: opts.upstreamModel, noImages: opts.noImages });
+}
+
+/**
+ * Incremental turns (WebSocket continuations): the previous request's chat messages, reused by
+ * reference, then the translation of only the items after its input (its output and the new
+ * items). The converter walks items left to right and carries state only inside an assistant
+ * turn, so this equals translating the whole conversation whenever the previous input ended
+ * outside one (a user/developer message or a tool output) and was built the same way; otherwise
+ * (or with nothing to reuse) it returns null and the caller translates everything.
+ */
+export function continueChatMessages(continuation: RouteContext["continuation"], req: ResponsesRequest, opts: InputConversionOptions, toolNames: string): ChatMessage[] | null {
+  if (!continuation) return null;
+  const { previous, newItems } = continuation;
+  const base = previous.upstreamMessages as readonly ChatMessage[] | undefined;
+  const how = base && builtFrom.get(base);
+  if (!base?.length || !how) return null;
+  if (how.instructions !== instructionsOf(req) || how.toolNames !== toolNames || how.upstreamModel !== opts.upstreamModel || how.noImages !== opts.noImages) return null;
+  if (!endsOutsideAssistantTurn(previous.input)) return null;
+  const suffix: InputItem[] = [...(previous.output as readonly unknown[] as InputItem[]), ...newItems];
+  if (!suffix.length) return null;
+  const tail = convertResponsesInputToChatMessages({ ...req, instructions: undefined, input: suffix }, opts);
+  // the converter's placeholder for an input that produced nothing
+  if (tail.length === 1 && tail[0].role === "user" && tail[0].content === "") return null;
+  const last = base[base.length - 1];
+  const first = tail[0];
+  if (last.role === first.role && (first.role === "system" || first.role === "user")) {
+    // The whole translation would have merged these two (mergeSameRole); never mutate the cached one.
+    return [...base.slice(0, -1), { role: first.role, content: mergedContent(last.content as string | ChatContentPart[], first.content as string | ChatContentPart[]) } as ChatMessage, ...tail.slice(1)];
+  }
+  const messages = [...base, ...tail];
+  noteExtends(messages, base);
+  return messages;
+}
+
+function instructionsOf(req: ResponsesRequest): string | undefined {
+  return typeof req.instructions === "string" && req.instructions.trim() ? req.instructions : undefined;
+}
+
+function endsOutsideAssistantTurn(input: readonly InputItem[]): boolean {
+  const last = input[input.length - 1] as { type?: string; role?: string } | undefined;
+  if (!last) return false;
+  const type = last.type ?? "message";
+  if (type === "message") return last.role !== "assistant";
+  return type === "function_call_output" || type === "custom_tool_call_output";
+}
+
+function mergedContent(a: string | ChatContentPart[], b: string | ChatContentPart[]): string | ChatContentPart[] {
+  if (typeof a === "string" && typeof b === "string") return a && b ? `${a}\n\n${b}` : a || b;
+  const parts = (c: string | ChatContentPart[]): ChatContentPart[] => (typeof c === "string" ? (c ? [{ type: "text", text: c }] : []) : c);
+  return [...parts(a), ...parts(b)];
+}

@@ -1,0 +1,101 @@
+import type { ByteSink } from "./sse-body-sink.ts";
+import { sniffEventType } from "./buffered-output-writer.ts";
+
+/** The part of a WebSocket peer a frame sink needs (crossws `Peer` in the server, a fake in tests). */
+export interface FrameChannel {
+  send(text: string): void;
+  /** Bytes queued on the socket and not yet written. */
+  readonly bufferedAmount: number;
+  close?(code?: number, reason?: string): void;
+}
+
+/** Above this many queued bytes a write waits for the socket to drain (a slow client). */
+export const FRAME_HIGH_WATER_MARK = 64 * 1024;
+
+export interface FrameSink extends ByteSink {
+  /** The socket drained (crossws `drain` hook); releases a waiting writer. */
+  drained(): void;
+  /** The socket is gone: later writes are dropped, a waiting writer is released. */
+  disconnect(): void;
+  /** The raw `response.output_item.done` payloads sent since the last call (items Codex adds to its history). */
+  takeDoneItems(): string[];
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * A ByteSink that turns the writers' SSE text into WebSocket text frames: one frame per event,
+ * its `data:` payload only (the `event:` lines and comments are SSE framing, not events). Writers
+ * emit whole events, so splitting is an indexOf scan, no JSON parsing. Backpressure: when the
+ * socket holds more than the high-water mark, `write` waits for the next drain.
+ */
+export function createFrameSink(channel: FrameChannel, highWaterMark = FRAME_HIGH_WATER_MARK): FrameSink {
+  let rest = "";
+  let connected = true;
+  let waiting: Promise<void> | null = null;
+  let release: (() => void) | null = null;
+  let doneItemFrames: string[] = [];
+  const wake = () => {
+    const r = release;
+    release = null;
+    waiting = null;
+    r?.();
+  };
+  const writeText = (text: string): void | Promise<void> => {
+    if (!connected) return;
+    const s = rest ? rest + text : text;
+    let start = 0;
+    for (;;) {
+      const end = s.indexOf("\n\n", start);
+      if (end < 0) break;
+      const data = dataOfEvent(s, start, end);
+      start = end + 2;
+      if (data === null) continue;
+      if (sniffEventType(data, 80) === "response.output_item.done") doneItemFrames.push(data);
+      channel.send(data);
+    }
+    rest = start < s.length ? s.slice(start) : "";
+    if (channel.bufferedAmount > highWaterMark) return (waiting ??= new Promise<void>((r) => (release = r)));
+  };
+  return {
+    get closed() {
+      return !connected;
+    },
+    takeDoneItems() {
+      const out = doneItemFrames;
+      doneItemFrames = [];
+      return out;
+    },
+    write: (chunk) => writeText(decoder.decode(chunk)),
+    writeText,
+    // A response ends; the connection (and this channel) stays open for the next one.
+    close() {
+      rest = "";
+      wake();
+    },
+    drained() {
+      if (channel.bufferedAmount <= highWaterMark) wake();
+    },
+    disconnect() {
+      connected = false;
+      wake();
+    },
+  };
+}
+
+/** The joined `data:` lines of one SSE event in s[start, end), or null for a comment-only block. */
+function dataOfEvent(s: string, start: number, end: number): string | null {
+  let data: string | null = null;
+  let i = start;
+  while (i < end) {
+    let nl = s.indexOf("\n", i);
+    if (nl < 0 || nl > end) nl = end;
+    if (s.startsWith("data:", i)) {
+      const from = s.charCodeAt(i + 5) === 32 ? i + 6 : i + 5;
+      const line = s.slice(from, nl);
+      data = data === null ? line : `${data}\n${line}`;
+    }
+    i = nl + 1;
+  }
+  return data;
+}
