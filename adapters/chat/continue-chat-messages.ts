@@ -15,6 +15,11 @@ interface BuiltFrom {
 
 const builtFrom = new WeakMap<readonly unknown[], BuiltFrom>();
 
+/** Whether `messages` were built by the chat route (only those can be continued). */
+export function isChatMessages(messages: readonly unknown[]): boolean {
+  return builtFrom.has(messages);
+}
+
 /** Records how the chat route built `messages` (they may be continued later). */
 export function noteChatMessages(messages: readonly ChatMessage[], req: ResponsesRequest, opts: InputConversionOptions, toolNames: string): void {
   builtFrom.set(messages, { instructions: instructionsOf(req), toolNames, upstreamModel: opts.upstreamModel, noImages: opts.noImages });
@@ -38,9 +43,10 @@ export function continueChatMessages(continuation: RouteContext["continuation"],
   if (!endsOutsideAssistantTurn(previous.input)) return null;
   const suffix: InputItem[] = [...(previous.output as readonly unknown[] as InputItem[]), ...newItems];
   if (!suffix.length) return null;
+  // the converter's placeholder for an input that produced nothing (cached, or of the new part): never joined
+  if (isPlaceholder(base)) return null;
   const tail = convertResponsesInputToChatMessages({ ...req, instructions: undefined, input: suffix }, opts);
-  // the converter's placeholder for an input that produced nothing
-  if (tail.length === 1 && tail[0].role === "user" && tail[0].content === "") return null;
+  if (isPlaceholder(tail)) return null;
   const last = base[base.length - 1];
   const first = tail[0];
   if (last.role === first.role && (first.role === "system" || first.role === "user")) {
@@ -50,6 +56,10 @@ export function continueChatMessages(continuation: RouteContext["continuation"],
   const messages = [...base, ...tail];
   noteExtends(messages, base);
   return messages;
+}
+
+function isPlaceholder(messages: readonly ChatMessage[]): boolean {
+  return messages.length === 1 && messages[0].role === "user" && messages[0].content === "";
 }
 
 function instructionsOf(req: ResponsesRequest): string | undefined {

@@ -5,6 +5,8 @@ import { restorePreviousResponse } from "../../adapters/responses/restore-previo
 import { threadKeyOf } from "../../adapters/responses/conversation-cache.ts";
 import type { ServerContext } from "../server-context.ts";
 import { requestBodyBytes } from "../read-json-body.ts";
+import { threadContinuation } from "../../adapters/responses/thread-continuation.ts";
+import { isChatMessages } from "../../adapters/chat/continue-chat-messages.ts";
 import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
 import { storeFinishedResponse } from "./store-finished-response.ts";
@@ -28,14 +30,18 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     body.store = false;
     store = false;
   }
+  const threadKey = threadKeyOf(req.headers, body);
+  // Incremental turns over HTTP: a request that extends its thread's last cached input reuses its translation.
+  const continuation = opts.remember === false || body !== rawBody || ctx.env.CODEX_SHIM_HTTP_TURN_REUSE === "0" ? undefined : threadContinuation(ctx.conversations, threadKey, body, isChatMessages);
   const run = await runRequestActor(ctx, req, {
     requestId: newItemId("req"),
     body,
     streaming,
     classify: ctx.classify ?? ctx.router?.classify,
     // the body's own input (no previous_response_id): its cache entry is sized from the body's length
-    conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body), previousResponseId, bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
+    conversation: opts.remember === false ? undefined : { threadKey, previousResponseId, bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
+    continuation,
   });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });
