@@ -1,7 +1,7 @@
 import { Agent } from "node:http";
 import { createServer } from "node:net";
 import { spawn } from "node:child_process";
-import { SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
 import { endpointsFor, type Endpoint, type SizeCase } from "./bench-scenarios.ts";
@@ -38,7 +38,7 @@ export async function runConcurrent(ep: Endpoint, concurrency: number, opts: { c
 export async function coldStart(settingsFile: string, bin: string): Promise<number> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, bin, "--settings", settingsFile, "--port", String(port), "serve"], { stdio: "ignore" });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, bin, "--settings", settingsFile, "--port", String(port), "serve"], { stdio: "ignore", env: { ...SERVER_ENV, ...process.env } });
   try {
     for (;;) {
       if (performance.now() - t0 > 15_000) throw new Error("cold start: no /health answer within 15 s");
@@ -87,7 +87,7 @@ async function peakWhile(child: ChildServer, work: Promise<unknown>): Promise<nu
 export async function measureRss(o: { mock: MockUpstream; settingsFile: string; shimExecArgv: string[]; size: SizeCase; quick: boolean; here: (p: string) => string }): Promise<Record<"shim" | "passthrough", RssFigures>> {
   const out = {} as Record<"shim" | "passthrough", RssFigures>;
   const proxy = await startChild("passthrough-rss", o.here("./passthrough-child.ts"), [o.mock.url], { execArgv: ["--expose-gc"] });
-  const shim = await startChild("shim-rss", o.here("./shim-child-entry.mjs"), [o.settingsFile], { execArgv: [...o.shimExecArgv, "--expose-gc"] });
+  const shim = await startChild("shim-rss", o.here("./shim-child-entry.mjs"), [o.settingsFile], { execArgv: [...o.shimExecArgv, "--expose-gc"], env: SERVER_ENV });
   const agents = { direct: new Agent({ keepAlive: true }), passthrough: new Agent({ keepAlive: true, maxSockets: 256 }), shim: new Agent({ keepAlive: true, maxSockets: 256 }) };
   const eps = endpointsFor(o.size, "chat", "text", { mock: o.mock.url, proxy: proxy.url, shim: shim.url }, agents);
   try {

@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
@@ -59,7 +59,7 @@ async function main() {
   const profDir = here("./profiles");
   if (PROFILE) mkdirSync(profDir, { recursive: true });
   const proxy = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
-  const shim = await startChild("shim", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: [...SHIM_EXEC_ARGV, ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])] });
+  const shim = await startChild("shim", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: [...SHIM_EXEC_ARGV, ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])], env: SERVER_ENV });
   const agents: Record<Target, Agent> = { direct: new Agent({ keepAlive: true, maxSockets: 512 }), passthrough: new Agent({ keepAlive: true, maxSockets: 512 }), shim: new Agent({ keepAlive: true, maxSockets: 512 }) };
   const urls = { mock: mock.url, proxy: proxy.url, shim: shim.url };
   const sizes = buildSizes(QUICK, mock.url);
