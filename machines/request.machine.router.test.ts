@@ -1,10 +1,10 @@
+import { fakeConnectOutput } from "../test/helpers/fake-connect-output.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSimplePaths } from "@xstate/graph";
 import { requestMachine, type RequestInput } from "./request.machine.ts";
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
 import { discardSink } from "../adapters/stream/sse-body-sink.ts";
 import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
-import { ResponsesEventWriter } from "../adapters/responses/responses-event-writer.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { RouteDecision } from "../adapters/router/route-decision.ts";
 import { startTestShim, type TestShim } from "../test/helpers/start-test-shim.ts";
@@ -36,16 +36,7 @@ function freshDecision(): RouteDecision {
 
 type Ev = { type: string; output?: unknown; error?: unknown };
 const rateLimited = () => new ShimError({ status: 429, code: "rate_limit_exceeded", message: "rate limited", retryAfter: 60 });
-const fakeWriter = new ResponsesEventWriter({ responseId: "resp_graph", model: "cheap" });
-const fakeTranslator = { onEvent() {}, onJsonBody() {}, onEnd() {} };
-const fakeConnect = {
-  response: new Response(""),
-  prepared: { request: { url: UPSTREAM, headers: {}, body: "", timeouts: { connectMs: 1, headersMs: 1, idleMs: 1 } }, createOutput: () => ({ writer: fakeWriter, translator: fakeTranslator }) },
-  writer: fakeWriter,
-  translator: fakeTranslator,
-  sentAt: 0,
-  headersAt: 0,
-};
+const fakeConnect = fakeConnectOutput("cheap", UPSTREAM);
 
 const input: RequestInput = {
   requestId: "req_graph",
@@ -129,7 +120,11 @@ describe("request machine: classify and spill paths, driven through the real ser
       expect(trace!.steps.map((s) => s.event)).toEqual(types);
       if (path.final === "done") expect(res.status).toBe(200);
       else expect(res.status).toBe(classifyError instanceof ShimError ? 404 : connectErrors ? 429 : 404);
-      if (!classifyError) expect(trace!.model).toMatch(new RegExp(`^codex-auto->${path.slug} \\(heuristic`));
+      if (!classifyError) {
+        expect(trace!.requestedModel).toBe("codex-auto");
+        expect(trace!.model).toBe(path.slug);
+        expect(trace!.routerReason).toMatch(/^heuristic/);
+      }
     });
   }
 });

@@ -1,10 +1,10 @@
+import { fakeConnectOutput } from "../test/helpers/fake-connect-output.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSimplePaths } from "@xstate/graph";
 import { startScriptedUpstream, type ScriptStep, type ScriptedUpstream } from "../test/helpers/scripted-upstream.ts";
 import { requestMachine, type RequestInput } from "./request.machine.ts";
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
 import { discardSink } from "../adapters/stream/sse-body-sink.ts";
-import { ResponsesEventWriter } from "../adapters/responses/responses-event-writer.ts";
 import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { startTestShim, type TestShim } from "../test/helpers/start-test-shim.ts";
 import { parseSseEvents } from "../test/helpers/parse-sse.ts";
@@ -24,16 +24,7 @@ function inputFor(model: string): RequestInput {
   };
 }
 
-const fakeWriter = new ResponsesEventWriter({ responseId: "resp_graph", model: "m" });
-const fakeTranslator = { onEvent() {}, onJsonBody() {}, onEnd() {} };
-const fakeConnectOutput = {
-  response: new Response(""),
-  prepared: { request: { url: UPSTREAM, headers: {}, body: "", timeouts: { connectMs: 1, headersMs: 1, idleMs: 1 } }, createOutput: () => ({ writer: fakeWriter, translator: fakeTranslator }) },
-  writer: fakeWriter,
-  translator: fakeTranslator,
-  sentAt: 0,
-  headersAt: 0,
-};
+const connectOutput = fakeConnectOutput("m", UPSTREAM);
 
 // Results of invoked actors are modelled as events (docs/stack.md §4). Paths that cannot happen
 // in practice (the pump or cache throwing, an abort during the synchronous cache step) are not
@@ -43,7 +34,7 @@ const eventsFor = (model: string) => (s: { value: unknown }): Ev[] => {
     case "classifying":
       return [{ type: "xstate.done.actor.classify", output: { slug: model } }, { type: "xstate.error.actor.classify", error: new Error("router down") }, { type: "CLIENT_ABORT" }];
     case "connecting":
-      return [{ type: "xstate.done.actor.connect", output: fakeConnectOutput }, { type: "xstate.error.actor.connect", error: new Error("HTTP 500") }, { type: "CLIENT_ABORT" }];
+      return [{ type: "xstate.done.actor.connect", output: connectOutput }, { type: "xstate.error.actor.connect", error: new Error("HTTP 500") }, { type: "CLIENT_ABORT" }];
     case "streaming":
       return [{ type: "xstate.done.actor.pump", output: { outcome: "finished" } }, { type: "xstate.done.actor.pump", output: { outcome: "failed" } }, { type: "CLIENT_ABORT" }];
     case "caching":

@@ -10,9 +10,11 @@ import { handleMessages } from "./routes/messages.ts";
 import { responsesWebSocketHooks } from "./routes/responses-websocket.ts";
 import { handleDeleteResponse, handleGetResponse, handleInputItems } from "./routes/stored-responses.ts";
 import { ShimError } from "../adapters/errors/shim-error.ts";
-import { toDirectedGraph } from "@xstate/graph";
-import { debugPageHtml } from "./routes/debug-page.ts";
-import { requestMachine } from "../machines/request.machine.ts";
+import { registerDebugRoutes } from "./routes/debug-routes.ts";
+import { markBody, markReceived } from "./debug/request-marks.ts";
+import { recordAnswer, recordRejection, recordShimError } from "./debug/record-outcome.ts";
+import { endpointOfPath } from "./debug/describe-client.ts";
+import type { TraceEndpoint } from "./debug/request-trace.ts";
 import { registerPickerRoutes } from "./picker/picker-routes.ts";
 
 /** Expected failures (bad input, upstream errors) become their HTTP answer, not an h3 "unhandled" error. */
@@ -42,48 +44,55 @@ export function createApp(ctx: ServerContext): H3 {
   });
 
   app.use((event) => {
+    markReceived(event.req);
     const verdict = checkRequest(event.req, hosts);
-    if (!verdict.ok) return new Response(verdict.message, { status: verdict.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+    if (!verdict.ok) {
+      const id = recordRejection(ctx.traces, event.req, endpointOfPath(event.url.pathname), {
+        status: verdict.status,
+        code: verdict.status === 415 ? "unsupported_media_type" : "forbidden",
+        message: verdict.message,
+        stage: "guard",
+        detail: `Host: ${event.req.headers.get("host") ?? "(none)"}${event.req.headers.get("origin") ? `, Origin: ${event.req.headers.get("origin")}` : ""}`,
+      });
+      return new Response(verdict.message, { status: verdict.status, headers: { "content-type": "text/plain; charset=utf-8", "x-request-id": id } });
+    }
   });
+
+  /** A model endpoint: its answer (or refusal) is recorded for the flow inspector. */
+  const modelRoute = (endpoint: TraceEndpoint, handle: (event: H3Event, body: Record<string, unknown>) => Promise<Response>) => async (event: H3Event) => {
+    let res: Response;
+    try {
+      const body = await readJsonBody(event.req, bodyLimit);
+      markBody(event.req, body);
+      res = await handle(event, body);
+    } catch (e) {
+      if (!(e instanceof ShimError)) throw e;
+      return e.toResponse({ "x-request-id": recordShimError(ctx.traces, event.req, endpoint, e) });
+    }
+    recordAnswer(ctx.traces, event.req, endpoint, res);
+    return res;
+  };
 
   app.get("/health", () => healthBody(ctx));
   app.get("/v1/models", () => modelsBody(ctx));
   app.get("/models", () => modelsBody(ctx));
-  app.post(
-    "/v1/responses",
-    answerShimErrors(async (event) => handleResponses(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
-  );
+  app.post("/v1/responses", modelRoute("responses", (event, body) => handleResponses(ctx, event.req, body)));
   // WebSocket mode (GET + Upgrade); a plain GET is answered 426 Upgrade Required.
   const responsesSocket = defineWebSocketHandler(responsesWebSocketHooks(ctx));
   app.get("/v1/responses", responsesSocket);
   app.get("/responses", responsesSocket);
-  app.post(
-    "/v1/responses/compact",
-    answerShimErrors(async (event) => handleCompact(ctx, event.req, await readJsonBody(event.req, bodyLimit))),
-  );
+  app.post("/v1/responses/compact", modelRoute("compact", (event, body) => handleCompact(ctx, event.req, body)));
   // Stored responses (store: true): read, list input items, delete.
   app.get("/v1/responses/:id", answerShimErrors(async (event) => handleGetResponse(ctx, event.context.params!.id)));
   app.get("/v1/responses/:id/input_items", answerShimErrors(async (event) => handleInputItems(ctx, event.context.params!.id, event.url.searchParams)));
   app.delete("/v1/responses/:id", answerShimErrors(async (event) => handleDeleteResponse(ctx, event.context.params!.id)));
   // Anthropic Messages for Anthropic clients; errors come back in Anthropic's shape.
-  app.post("/v1/messages", (event) => handleMessages(ctx, event.req, bodyLimit));
-  registerPickerRoutes(app, ctx);
-  app.get("/debug", () => new Response(debugPageHtml(ctx.version), { headers: { "content-type": "text/html; charset=utf-8" } }));
-  app.get("/debug/requests", () => ctx.traces.list());
-  app.get("/debug/machine", () => {
-    const g = toDirectedGraph(requestMachine);
-    const edges: { from: string; to: string; on: string }[] = [];
-    const walk = (n: typeof g) => {
-      for (const e of n.edges) edges.push({ from: e.source.id, to: e.target.id, on: e.label.text });
-      n.children.forEach(walk);
-    };
-    walk(g);
-    // eventless (`always`) transitions are not in the directed graph; add them for the picture
-    for (const [key, node] of Object.entries(requestMachine.root.states)) {
-      for (const t of node.always ?? []) for (const target of t.target ?? []) edges.push({ from: node.id, to: target.id, on: "always" });
-      void key;
-    }
-    return { id: g.id, edges };
+  app.post("/v1/messages", async (event) => {
+    const res = await handleMessages(ctx, event.req, bodyLimit);
+    recordAnswer(ctx.traces, event.req, "messages", res);
+    return res;
   });
+  registerPickerRoutes(app, ctx);
+  registerDebugRoutes(app, ctx);
   return app;
 }

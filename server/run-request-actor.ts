@@ -9,6 +9,11 @@ import type { ResponsesRequest } from "../adapters/responses/responses-types.ts"
 import type { ServerContext } from "./server-context.ts";
 import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
 import { summarizeRequest } from "./summarize-request.ts";
+import { newTrace, type TraceEndpoint } from "./debug/request-trace.ts";
+import { TraceRecorder } from "./debug/trace-recorder.ts";
+import { bindTrace, receivedAt } from "./debug/request-marks.ts";
+import { codexIdsOf, describeClient } from "./debug/describe-client.ts";
+import { pathOfUrl } from "./debug/redact-for-inspector.ts";
 
 type Snap = SnapshotFrom<typeof requestMachine>;
 
@@ -52,6 +57,8 @@ export interface RunRequestOptions {
   conversations?: ConversationCache;
   /** The body continues a cached response: routes may translate only the new items. */
   continuation?: RequestInput["continuation"];
+  /** How the inspector names the endpoint when it is not `endpoint` (a compaction runs on the responses routes). */
+  traceEndpoint?: TraceEndpoint;
   /** Called once when the actor is final, before a non-streaming answer is returned. */
   onFinal?: (context: RequestContext, state: RunRequestResult["state"]) => void;
 }
@@ -74,9 +81,12 @@ export interface RunRequestResult {
  * is streaming (upstream headers in) or final, so pre-stream failures keep a real HTTP status
  * (docs/decisions.md D5).
  */
-export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "signal" | "headers">, o: RunRequestOptions): Promise<RunRequestResult> {
+/** What the actor needs of the client's request (an HTTP request, or a WebSocket turn's stand-in). */
+export type ActorRequest = Pick<Request, "signal" | "headers" | "method" | "url">;
+
+export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: RunRequestOptions): Promise<RunRequestResult> {
   const t0 = performance.now();
-  const trace = ctx.traces.start(o.requestId, o.body.model);
+  const recorder = startTrace(ctx, req, o);
   let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
   // Both the SSE body's cancel and the request signal report a vanished client; the actor may already be final.
   const clientGone = () => {
@@ -88,25 +98,18 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
       requestId: o.requestId,
       body: o.body,
       settings: ctx.store.current,
-      sink,
-      deps: { transport: ctx.transport, conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      sink: recorder.sink(sink),
+      deps: { transport: recorder.transport(ctx.transport), conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
       endpoint: o.endpoint,
       forwardHeaders: o.forwardHeaders,
       headers: req.headers,
       conversation: o.conversation,
       continuation: o.continuation,
     },
-    inspect: (ev) => {
-      if (ev.actorRef !== actorRef) return;
-      if (ev.type === "@xstate.event") trace.steps.push({ at: Date.now() - trace.startedAt, event: ev.event.type, state: "" });
-      else if (ev.type === "@xstate.snapshot") {
-        // the state the event led to (microsteps through transient states are collapsed)
-        const last = trace.steps[trace.steps.length - 1];
-        if (last) last.state = String((ev.snapshot as { value?: unknown }).value);
-      }
-    },
+    inspect: recorder.inspect,
   });
   actorRef = actor;
+  recorder.attach(actor);
 
   let resolveAnswerable!: (s: Snap) => void;
   const answerable = new Promise<Snap>((r) => (resolveAnswerable = r));
@@ -115,11 +118,10 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
   const sub = actor.subscribe((s) => {
     if (s.status === "done") {
       sub.unsubscribe();
-      trace.final = String(s.value);
+      recorder.finish(String(s.value), s.context);
       const werr = s.context.writer?.error;
       // a non-streaming client gets an HTTP error for a stream that failed after the upstream answered
       const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
-      if (s.context.routing) trace.model = s.context.routing.summary();
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
       o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
       req.signal.removeEventListener("abort", clientGone);
@@ -140,4 +142,24 @@ export async function runRequestActor(ctx: ServerContext, req: Pick<Request, "si
   // Time the shim itself spent so far: before the upstream call and after its headers.
   if (sent !== undefined && gotHeaders !== undefined) headers["x-codex-shim-overhead-ms"] = (sent - t0 + (performance.now() - gotHeaders)).toFixed(2);
   return { state: snap.value as RunRequestResult["state"], context: c, sseBody, headers, finished };
+}
+
+/** The request's inspector trace (and its capture, when capturing is on). */
+function startTrace(ctx: ServerContext, req: ActorRequest, o: RunRequestOptions): TraceRecorder {
+  const body = o.body as unknown as Record<string, unknown>;
+  const trace = newTrace({
+    id: o.requestId,
+    endpoint: o.traceEndpoint ?? o.endpoint ?? "responses",
+    method: req.method,
+    path: pathOfUrl(req.url),
+    requestedModel: typeof o.body.model === "string" ? o.body.model : "",
+    client: describeClient(req.headers),
+    codex: codexIdsOf(req.headers, body),
+  });
+  trace.stream = o.streaming;
+  const capture = ctx.traces.captures.begin(o.requestId, req.headers, body);
+  trace.captured = capture !== null;
+  bindTrace(req, trace);
+  ctx.traces.add(trace);
+  return new TraceRecorder(trace, ctx.traces, receivedAt(req), capture);
 }

@@ -84,6 +84,10 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     openSockets: new Set(),
     router: new AutoRouter({ transport, env, log }),
   };
+  // Translation capture (prompt text) only when asked for: the settings file or the environment; the page can toggle it.
+  const captureWanted = (s: typeof store.current) => s.debug?.capture ?? /^(1|true|yes|on)$/i.test(env.CODEX_SHIM_DEBUG_CAPTURE ?? "");
+  ctx.traces.captures.setEnabled(captureWanted(store.current));
+  store.onChange((s) => ctx.traces.captures.setEnabled(captureWanted(s)));
   const app = createApp(ctx);
   // WebSocket hooks are resolved through the app (guard included); messages are bounded like HTTP bodies.
   const ws = webSocketPlugin({ options: { node: { serverOptions: { maxPayload: maxBodyBytes(env), perMessageDeflate: false } } } });

@@ -97,7 +97,7 @@ function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: strin
   if (Array.isArray(raw)) return { rows: raw, key: "" };
   if (raw && typeof raw === "object") {
     const o = raw as Record<string, unknown>;
-    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "response_store", "websockets", "$schema"];
+    const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "response_store", "websockets", "debug", "$schema"];
     for (const k of Object.keys(o)) {
       if (!allowedTop.includes(k)) {
         const hint = suggest(k, allowedTop);
@@ -206,6 +206,7 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
   const rawRouter = raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>).router : undefined;
   const router = parseRouterSettings(rawRouter, models, problems);
   const responseStore = raw && typeof raw === "object" && !Array.isArray(raw) ? parseResponseStoreSettings((raw as Record<string, unknown>).response_store, problems) : undefined;
+  const debug = parseDebugSettings(raw, problems);
 
   let websockets: boolean | undefined;
   if (raw && typeof raw === "object" && !Array.isArray(raw) && "websockets" in raw) {
@@ -218,5 +219,29 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
   const settings: Settings = router ? { file, models, router } : { file, models };
   if (responseStore) settings.responseStore = responseStore;
   if (websockets !== undefined) settings.websockets = websockets;
+  if (debug) settings.debug = debug;
   return settings;
+}
+
+/** `"debug": {"capture": true}`: the flow inspector's translation capture (off by default). */
+function parseDebugSettings(raw: unknown, problems: string[]): Settings["debug"] {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw) || !("debug" in raw)) return undefined;
+  const d = (raw as Record<string, unknown>).debug;
+  if (d === null || d === undefined) return undefined;
+  if (typeof d !== "object" || Array.isArray(d)) {
+    problems.push(`debug: expected an object like {"capture": true}, got ${JSON.stringify(d)}`);
+    return undefined;
+  }
+  const out: NonNullable<Settings["debug"]> = {};
+  for (const [k, v] of Object.entries(d as Record<string, unknown>)) {
+    if (k !== "capture") {
+      const hint = suggest(k, ["capture"]);
+      problems.push(`debug.${k}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
+    } else if (typeof v !== "boolean") {
+      problems.push(`debug.capture: expected true or false, got ${JSON.stringify(v)}`);
+    } else {
+      out.capture = v;
+    }
+  }
+  return out;
 }

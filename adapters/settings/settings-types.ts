@@ -62,6 +62,8 @@ export interface Settings {
   responseStore?: ResponseStoreSettings;
   /** WebSocket mode on /v1/responses and `supports_websockets` in Codex's config; default on. */
   websockets?: boolean;
+  /** The flow inspector (`/debug`): `capture` keeps prompt text for the translation diff. */
+  debug?: { capture?: boolean };
 }
 
 /** One model the auto-router may pick (reference-behavior §8.1). */

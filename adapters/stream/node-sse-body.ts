@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import type { ByteSink } from "./sse-body-sink.ts";
+import { DrainWait, type ByteSink } from "./sse-body-sink.ts";
 
 /** Bytes buffered for a slow client before the pump waits (a few SSE events; the kernel buffers more). */
 const HIGH_WATER_MARK = 64 * 1024;
@@ -12,15 +12,9 @@ const HIGH_WATER_MARK = 64 * 1024;
  * every concurrent writer shares that one wait, and a client that goes away calls `onCancel` once.
  */
 export function createNodeSseBody(onCancel: () => void): { body: Readable; sink: ByteSink } {
-  let waiting: Promise<void> | null = null;
-  let drain: (() => void) | null = null;
+  const drain = new DrainWait();
+  const release = () => drain.release();
   let closed = false;
-  const release = () => {
-    const d = drain;
-    drain = null;
-    waiting = null;
-    d?.();
-  };
   const body = new Readable({
     highWaterMark: HIGH_WATER_MARK,
     read() {
@@ -41,7 +35,7 @@ export function createNodeSseBody(onCancel: () => void): { body: Readable; sink:
     },
     write(chunk) {
       if (closed) return;
-      if (!body.push(chunk)) return (waiting ??= new Promise<void>((r) => (drain = r)));
+      if (!body.push(chunk)) return drain.wait();
     },
     close() {
       if (closed) return;

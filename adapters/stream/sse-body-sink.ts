@@ -12,18 +12,31 @@ export interface ByteSink {
  * once a chunk is queued and unread, `write` waits for the consumer's next pull. Cancellation (the
  * client went away) releases any waiting writer and calls `onCancel` once.
  */
+/**
+ * The writers' wait for a slow client. One shared wait: a keep-alive write while the pump already
+ * waits must not orphan its promise; `release` (the client read, or went away) frees both.
+ */
+export class DrainWait {
+  private waiting: Promise<void> | null = null;
+  private drain: (() => void) | null = null;
+
+  wait(): Promise<void> {
+    return (this.waiting ??= new Promise<void>((r) => (this.drain = r)));
+  }
+
+  release(): void {
+    const d = this.drain;
+    this.drain = null;
+    this.waiting = null;
+    d?.();
+  }
+}
+
 export function createSseBody(onCancel: () => void): { body: ReadableStream<Uint8Array>; sink: ByteSink } {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let drain: (() => void) | null = null;
-  // One shared wait: a keep-alive write while the pump already waits must not orphan its promise.
-  let waiting: Promise<void> | null = null;
+  const drain = new DrainWait();
+  const release = () => drain.release();
   let closed = false;
-  const release = () => {
-    const d = drain;
-    drain = null;
-    waiting = null;
-    d?.();
-  };
   const body = new ReadableStream<Uint8Array>(
     {
       start(c) {
@@ -48,7 +61,7 @@ export function createSseBody(onCancel: () => void): { body: ReadableStream<Uint
     write(chunk) {
       if (closed) return;
       controller.enqueue(chunk);
-      if ((controller.desiredSize ?? 1) <= 0) return (waiting ??= new Promise<void>((r) => (drain = r)));
+      if ((controller.desiredSize ?? 1) <= 0) return drain.wait();
     },
     close() {
       if (closed) return;

@@ -49,7 +49,7 @@ export async function handleCompact(ctx: ServerContext, req: Request, raw: Recor
   if (typeof raw.instructions === "string") summarize.instructions = raw.instructions;
   if (raw.reasoning && typeof raw.reasoning === "object") summarize.reasoning = raw.reasoning as ResponsesRequest["reasoning"];
 
-  const res = await handleResponses(ctx, req, summarize, { remember: false });
+  const res = await handleResponses(ctx, req, summarize, { remember: false, traceEndpoint: "compact" });
   if (res.status !== 200) return res;
   const obj = (await res.json()) as { output?: { type: string; content?: { type: string; text?: string }[] }[]; usage?: unknown; status?: string };
   const summary = (obj.output ?? [])

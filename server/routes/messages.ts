@@ -5,6 +5,8 @@ import { validateMessagesRequest } from "../../adapters/messages/validate-messag
 import { isMessagesWriter } from "../../adapters/messages/messages-routes.ts";
 import { anthropicErrorBody, anthropicErrorResponse, anthropicErrorTypeForCode } from "../../adapters/messages/anthropic-error.ts";
 import { readJsonBody } from "../read-json-body.ts";
+import { markBody } from "../debug/request-marks.ts";
+import { recordShimError } from "../debug/record-outcome.ts";
 import type { ServerContext } from "../server-context.ts";
 import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 
@@ -17,10 +19,12 @@ import { runRequestActor, sseResponse, statusForFailedCode } from "../run-reques
 export async function handleMessages(ctx: ServerContext, req: Request, bodyLimit: number): Promise<Response> {
   const requestId = newItemId("req");
   try {
-    const body = validateMessagesRequest(await readJsonBody(req, bodyLimit));
+    const raw = await readJsonBody(req, bodyLimit);
+    markBody(req, raw);
+    const body = validateMessagesRequest(raw);
     return await run(ctx, req, body as unknown as ResponsesRequest, requestId);
   } catch (e) {
-    if (e instanceof ShimError) return anthropicErrorResponse(e, { "x-request-id": requestId });
+    if (e instanceof ShimError) return anthropicErrorResponse(e, { "x-request-id": recordShimError(ctx.traces, req, "messages", e, requestId) });
     throw e;
   }
 }

@@ -7,6 +7,7 @@ import type { ServerContext } from "../server-context.ts";
 import { requestBodyBytes } from "../read-json-body.ts";
 import { threadContinuation } from "../../adapters/responses/thread-continuation.ts";
 import { isChatMessages } from "../../adapters/chat/continue-chat-messages.ts";
+import type { TraceEndpoint } from "../debug/request-trace.ts";
 import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
 import { storeFinishedResponse } from "./store-finished-response.ts";
@@ -19,7 +20,7 @@ import { storeFinishedResponse } from "./store-finished-response.ts";
  * `store` true or unset (the API's default) also writes the finished response to the SQLite
  * store (docs/responses-api.md); `store: false`, what Codex sends, never touches the disk.
  */
-export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>, opts: { remember?: boolean } = {}): Promise<Response> {
+export async function handleResponses(ctx: ServerContext, req: Request, rawBody: Record<string, unknown>, opts: { remember?: boolean; traceEndpoint?: TraceEndpoint } = {}): Promise<Response> {
   const validated = validateResponsesRequest(rawBody);
   const previousResponseId = typeof validated.previous_response_id === "string" ? validated.previous_response_id : undefined;
   const body = restorePreviousResponse(ctx.responses, validated);
@@ -42,6 +43,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     conversation: opts.remember === false ? undefined : { threadKey, previousResponseId, bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
     continuation,
+    traceEndpoint: opts.traceEndpoint,
   });
   const c = run.context;
   if (run.state === "aborted") return new Response(null, { status: 499 });

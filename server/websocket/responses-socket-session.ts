@@ -226,7 +226,8 @@ async function runWithRequestMachine(ctx: ServerContext, conversations: Conversa
     turn.body.store = false;
     store = false;
   }
-  const run = await runRequestActor(ctx, { signal, headers }, {
+  const run = await runRequestActor(ctx, { signal, headers, method: "GET", url: "ws://127.0.0.1/v1/responses" }, {
+    traceEndpoint: "websocket",
     requestId: newItemId("req"),
     body: turn.body,
     streaming: true,

@@ -37,7 +37,7 @@ async function expectCleanAbort(abortedAt: number, callIndex: number) {
   // "within milliseconds": generous for a loaded 2-core CI machine; the typical figure is ~1–3 ms.
   expect(lag).toBeLessThan(250);
   await waitFor(() => up.openSockets() === 0, 2000, "upstream sockets to close");
-  await waitFor(() => shim.ctx.traces.list().every((t) => t.final !== undefined), 2000, "request actors to finish");
+  await waitFor(() => shim.ctx.traces.list().every((t) => t.outcome !== "in_flight"), 2000, "request actors to finish");
   return lag;
 }
 
@@ -162,6 +162,6 @@ describe("client disconnects at every phase", () => {
     await waitFor(() => up.calls.length >= n + 32, 5000, "all upstream calls");
     for (const c of clients) c.req.destroy();
     await waitFor(() => up.openSockets() === 0, 3000, "upstream sockets to close");
-    await waitFor(() => shim.ctx.traces.list().every((t) => t.final !== undefined), 3000, "request actors to finish");
+    await waitFor(() => shim.ctx.traces.list().every((t) => t.outcome !== "in_flight"), 3000, "request actors to finish");
   });
 });
