@@ -67,6 +67,30 @@ describe("threadContinuation (incremental turns over HTTP)", () => {
     expect(reused).toBeGreaterThan(60);
   });
 
+  it("the same for a WebSocket continuation: cached input, cached output, then the new items", () => {
+    let reused = 0;
+    fc.assert(
+      fc.property(fc.array(item, { minLength: 2, maxLength: 14 }), fc.nat(), fc.nat(), (items, at, len) => {
+        const k = 1 + (at % (items.length - 1));
+        const out = items.slice(k, k + (len % (items.length - k + 1)));
+        const first: ResponsesRequest = JSON.parse(JSON.stringify({ ...base, input: items.slice(0, k) }));
+        const sent = send(first);
+        const previous = new ConversationCache().remember({ responseId: "resp_1", threadKey: undefined, model: "m", input: first.input as InputItem[], output: out as never, upstreamMessages: sent.messages });
+        const wire = JSON.stringify({ ...base, input: items });
+        const got = send(JSON.parse(wire), { previous, newItems: JSON.parse(wire).input.slice(k + out.length) });
+        expect(got.bytes).toBe(send(JSON.parse(wire)).bytes);
+        if (got.messages[0] === sent.messages[0]) reused++;
+      }),
+      {
+        numRuns: 400,
+        reporter: (r) => {
+          if (r.failed) throw new Error(`counterexample: ${JSON.stringify(r.counterexample)}\n${String(r.errorInstance).slice(0, 300)}`);
+        },
+      },
+    );
+    expect(reused).toBeGreaterThan(60);
+  });
+
   it("is offered only when the request extends the thread's last cached input, as the chat route built it", () => {
     const cache = new ConversationCache();
     const input = turn3.input as InputItem[];

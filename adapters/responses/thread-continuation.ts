@@ -1,6 +1,7 @@
 import type { ConversationCache } from "./conversation-cache.ts";
 import type { InputItem, ResponsesRequest } from "./responses-types.ts";
 import type { RouteContext } from "../routes/upstream-route.ts";
+import { opensAssistantTurn } from "../chat/continue-chat-messages.ts";
 
 /**
  * Incremental turns over HTTP. Codex resends the whole history every turn; when the newest cached
@@ -27,24 +28,11 @@ export function threadContinuation(
   const input = body.input as readonly InputItem[];
   const n = prev.input.length;
   if (n === 0 || input.length <= n) return undefined;
-  // The new part must open an assistant turn (Codex's replay of the answer): then the client-side
-  // run the cached input ended with is closed, and no new tool result can pair with a cached call.
+  // The new part must open an assistant turn (Codex's replay of the answer), as a continuation
+  // requires (continue-chat-messages.ts); checked first, it spares the comparison otherwise.
   if (!opensAssistantTurn(input[n])) return undefined;
   for (let i = 0; i < n; i++) if (!jsonEqual(prev.input[i], input[i])) return undefined;
   return { previous: { ...prev, output: [] }, newItems: input.slice(n) };
-}
-
-/** Items that always start an assistant turn after a client-side item (conversation-builder.ts: a step). */
-const ASSISTANT_ITEMS = new Set(["reasoning", "function_call", "custom_tool_call", "local_shell_call", "tool_search_call", "web_search_call", "image_generation_call"]);
-
-function opensAssistantTurn(item: InputItem): boolean {
-  if (typeof item !== "object" || item === null) return false;
-  const it = item as { type?: unknown; role?: unknown; content?: unknown };
-  if (it.type !== undefined && it.type !== "message") return ASSISTANT_ITEMS.has(it.type as string);
-  if (it.role !== "assistant") return false;
-  // assistant text opens a turn only when it has some (empty text is no step at all)
-  if (typeof it.content === "string") return it.content !== "";
-  return Array.isArray(it.content) && it.content.some((p: { text?: unknown; refusal?: unknown }) => (typeof p?.text === "string" && p.text !== "") || (typeof p?.refusal === "string" && p.refusal !== ""));
 }
 
 /** Equality of two parsed JSON values (key order included: it is the order they are serialized in). */
