@@ -1,7 +1,7 @@
 import { Agent } from "node:http";
 import { createServer } from "node:net";
 import { spawn } from "node:child_process";
-import { SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
 import { endpointsFor, type Endpoint, type SizeCase } from "./bench-scenarios.ts";
@@ -38,7 +38,7 @@ export async function runConcurrent(ep: Endpoint, concurrency: number, opts: { c
 export async function coldStart(settingsFile: string, bin: string): Promise<number> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, bin, "--settings", settingsFile, "--port", String(port), "serve"], { stdio: "ignore" });
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, bin, "--settings", settingsFile, "--port", String(port), "serve"], { stdio: "ignore", env: { ...SERVER_ENV, ...process.env } });
   try {
     for (;;) {
       if (performance.now() - t0 > 15_000) throw new Error("cold start: no /health answer within 15 s");
@@ -60,6 +60,8 @@ export interface RssFigures {
   c1: number;
   c64: number;
   after: number;
+  /** After the load and a full GC (MiB): the live JS heap, what V8 holds for it, and memory outside the heap (Buffers). */
+  afterHeap: { used: number; total: number; external: number };
 }
 
 async function peakWhile(child: ChildServer, work: Promise<unknown>): Promise<number> {
@@ -85,7 +87,7 @@ async function peakWhile(child: ChildServer, work: Promise<unknown>): Promise<nu
 export async function measureRss(o: { mock: MockUpstream; settingsFile: string; shimExecArgv: string[]; size: SizeCase; quick: boolean; here: (p: string) => string }): Promise<Record<"shim" | "passthrough", RssFigures>> {
   const out = {} as Record<"shim" | "passthrough", RssFigures>;
   const proxy = await startChild("passthrough-rss", o.here("./passthrough-child.ts"), [o.mock.url], { execArgv: ["--expose-gc"] });
-  const shim = await startChild("shim-rss", o.here("./shim-child-entry.mjs"), [o.settingsFile], { execArgv: [...o.shimExecArgv, "--expose-gc"] });
+  const shim = await startChild("shim-rss", o.here("./shim-child-entry.mjs"), [o.settingsFile], { execArgv: [...o.shimExecArgv, "--expose-gc"], env: SERVER_ENV });
   const agents = { direct: new Agent({ keepAlive: true }), passthrough: new Agent({ keepAlive: true, maxSockets: 256 }), shim: new Agent({ keepAlive: true, maxSockets: 256 }) };
   const eps = endpointsFor(o.size, "chat", "text", { mock: o.mock.url, proxy: proxy.url, shim: shim.url }, agents);
   try {
@@ -97,8 +99,9 @@ export async function measureRss(o: { mock: MockUpstream; settingsFile: string; 
       const c64 = await peakWhile(child, runConcurrent(eps[t], 64, { count: 64 * (o.quick ? 1 : 2) }));
       o.mock.shape.interTokenMs = 0;
       await new Promise((r) => setTimeout(r, 500));
-      const after = (await child.stats({ gc: true })).rss / 1048576;
-      out[t] = { idle, c1, c64, after };
+      const st = await child.stats({ gc: true });
+      const mib = (n: number) => n / 1048576;
+      out[t] = { idle, c1, c64, after: mib(st.rss), afterHeap: { used: mib(st.heapUsed), total: mib(st.heapTotal), external: mib(st.external) } };
     }
   } finally {
     o.mock.shape.interTokenMs = 0;

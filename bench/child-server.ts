@@ -10,8 +10,8 @@ export interface ChildServer {
 }
 
 /** Forks a bench child (Node runs .ts natively), waits for its "ready" message. */
-export function startChild(name: string, script: string, args: string[], opts: { execArgv?: string[]; timeoutMs?: number } = {}): Promise<ChildServer> {
-  const child: ChildProcess = fork(script, args, { execArgv: opts.execArgv ?? [], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+export function startChild(name: string, script: string, args: string[], opts: { execArgv?: string[]; timeoutMs?: number; env?: Readonly<Record<string, string>> } = {}): Promise<ChildServer> {
+  const child: ChildProcess = fork(script, args, { execArgv: opts.execArgv ?? [], env: opts.env ? { ...opts.env, ...process.env } : process.env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");

@@ -16,11 +16,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
 import { runIncrementalTurnsBench } from "./ws-incremental-turns.ts";
+import { runHttpIncrementalTurnsBench } from "./http-incremental-turns.ts";
 import { benchSettings, buildSizes, endpointsFor, KINDS, ROUTES, TARGETS, type Endpoint, type Target } from "./bench-scenarios.ts";
 import { coldStart, measureRss, routerCachedDecisionAdded, runConcurrent } from "./bench-phases.ts";
 
@@ -58,7 +59,7 @@ async function main() {
   const profDir = here("./profiles");
   if (PROFILE) mkdirSync(profDir, { recursive: true });
   const proxy = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
-  const shim = await startChild("shim", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: [...SHIM_EXEC_ARGV, ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])] });
+  const shim = await startChild("shim", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: [...SHIM_EXEC_ARGV, ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])], env: SERVER_ENV });
   const agents: Record<Target, Agent> = { direct: new Agent({ keepAlive: true, maxSockets: 512 }), passthrough: new Agent({ keepAlive: true, maxSockets: 512 }), shim: new Agent({ keepAlive: true, maxSockets: 512 }) };
   const urls = { mock: mock.url, proxy: proxy.url, shim: shim.url };
   const sizes = buildSizes(QUICK, mock.url);
@@ -170,6 +171,12 @@ async function main() {
   const turns = await runIncrementalTurnsBench({ quick: QUICK, execArgv: SHIM_EXEC_ARGV, log });
   results.ws_incremental_turns = turns;
   checks.push(["WebSocket turn CPU at 1 MB ≤ 1.2× at 30 KB history", turns.ratio <= 1.2, `${fmt(turns.ratio)}× (user space ${fmt(turns.userRatio)}×)`]);
+
+  // the same loop over HTTP (whole history every turn): reuse of the previous turn's translation on and off (bench/http-incremental-turns.ts)
+  const httpTurns = await runHttpIncrementalTurnsBench({ quick: QUICK, execArgv: SHIM_EXEC_ARGV, log });
+  results.http_incremental_turns = httpTurns;
+  const mb = httpTurns.at(-1)!;
+  checks.push(["HTTP turn reuse pays at 1 MB (CPU < 0.9× translating all)", mb.reuse_cpu_ms < 0.9 * mb.fresh_cpu_ms, `${fmt(mb.reuse_cpu_ms / mb.fresh_cpu_ms)}×`]);
 
   results.targets = Object.fromEntries(checks.map(([k, ok, v]) => [k, { ok, value: v }]));
   log(`\ntargets: ${checks.filter((c) => c[1]).length} of ${checks.length} met`);

@@ -40,7 +40,7 @@ const ANSWER = Buffer.from(
     .join("") + "data: [DONE]\n\n",
 );
 
-function startUpstream(): Promise<{ server: Server; url: string }> {
+export function startUpstream(): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     req.resume();
     req.on("end", () => {
@@ -71,7 +71,7 @@ export function historyOf(bytes: number): unknown[] {
   return out;
 }
 
-const toolOutput = (callId: string) => ({ type: "function_call_output", call_id: callId, output: `Chunk ID: 1\nWall time: 0.01 seconds\nProcess exited with code 0\nOutput:\n${"src\nREADME.md\npackage.json\n".repeat(30)}` });
+export const toolOutput = (callId: string) => ({ type: "function_call_output", call_id: callId, output: `Chunk ID: 1\nWall time: 0.01 seconds\nProcess exited with code 0\nOutput:\n${"src\nREADME.md\npackage.json\n".repeat(30)}` });
 
 async function cpuUs(shim: ChildServer): Promise<number> {
   const s = await shim.stats();

@@ -54,6 +54,8 @@ export interface RequestInput {
     threadKey: string | undefined;
     /** The id the client continued: the body was rebuilt without it (stateless upstreams), the response still names it. */
     previousResponseId?: string;
+    /** The request body's byte length, when `body.input` is its own (the cache entry's size estimate). */
+    bodyBytes?: number;
   };
   /** The body continues a cached response (WebSocket turns): a route may translate only the new items. */
   continuation?: RouteContext["continuation"];
@@ -205,6 +207,7 @@ export const requestMachine = setup({
         input: inputItemsOf(c.body.input),
         output: response.output,
         upstreamMessages: c.prepared?.upstreamMessages,
+        sizeHint: c.conversation.bodyBytes,
       });
     }),
   },

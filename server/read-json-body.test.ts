@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exceedsDepth, readJsonBody } from "./read-json-body.ts";
+import { exceedsDepth, readJsonBody, requestBodyBytes } from "./read-json-body.ts";
 
 const reqOf = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
   new Request("http://127.0.0.1/v1/responses", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
@@ -7,6 +7,12 @@ const reqOf = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, s
 describe("readJsonBody", () => {
   it("parses a JSON object", async () => {
     expect(await readJsonBody(reqOf('{"a":1}'), 1000)).toEqual({ a: 1 });
+  });
+  it("remembers the byte length each parsed body came from (UTF-8 bytes, not characters)", async () => {
+    const text = '{"t":"héllo — 行"}';
+    const v = await readJsonBody(reqOf(text), 1000);
+    expect(requestBodyBytes(v)).toBe(Buffer.byteLength(text));
+    expect(requestBodyBytes({ t: "héllo — 行" })).toBeUndefined();
   });
   it("413 above the limit, by declared length and by counted bytes", async () => {
     await expect(readJsonBody(reqOf("x".repeat(2000)), 1000)).rejects.toMatchObject({ status: 413, code: "request_too_large" });

@@ -10,6 +10,14 @@ export function maxBodyBytes(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1024 * 1024) : DEFAULT_MAX_BODY_BYTES;
 }
 
+/** The byte length of each body readJsonBody parsed, by the parsed object (a size estimate for what keeps it). */
+const bodyBytes = new WeakMap<object, number>();
+
+/** The byte length of the request body `value` was parsed from by readJsonBody, if it was. */
+export function requestBodyBytes(value: object): number | undefined {
+  return bodyBytes.get(value);
+}
+
 /** Reads a JSON object body with a size limit: 413 above it, 400 for anything that is not JSON. */
 export async function readJsonBody(req: Request, limit: number): Promise<Record<string, unknown>> {
   const declared = Number(req.headers.get("content-length"));
@@ -29,6 +37,7 @@ export async function readJsonBody(req: Request, limit: number): Promise<Record<
     throw new ShimError({ status: 400, code: "invalid_json", message: "Request body must be a JSON object." });
   if (exceedsDepth(value, MAX_JSON_DEPTH))
     throw new ShimError({ status: 400, code: "invalid_json", message: `Request body is nested deeper than ${MAX_JSON_DEPTH} levels.` });
+  bodyBytes.set(value, raw.length);
   return value as Record<string, unknown>;
 }
 

@@ -15,6 +15,11 @@ interface BuiltFrom {
 
 const builtFrom = new WeakMap<readonly unknown[], BuiltFrom>();
 
+/** Whether `messages` were built by the chat route (only those can be continued). */
+export function isChatMessages(messages: readonly unknown[]): boolean {
+  return builtFrom.has(messages);
+}
+
 /** Records how the chat route built `messages` (they may be continued later). */
 export function noteChatMessages(messages: readonly ChatMessage[], req: ResponsesRequest, opts: InputConversionOptions, toolNames: string): void {
   builtFrom.set(messages, { instructions: instructionsOf(req), toolNames, upstreamModel: opts.upstreamModel, noImages: opts.noImages });
@@ -37,10 +42,14 @@ export function continueChatMessages(continuation: RouteContext["continuation"],
   if (how.instructions !== instructionsOf(req) || how.toolNames !== toolNames || how.upstreamModel !== opts.upstreamModel || how.noImages !== opts.noImages) return null;
   if (!endsOutsideAssistantTurn(previous.input)) return null;
   const suffix: InputItem[] = [...(previous.output as readonly unknown[] as InputItem[]), ...newItems];
-  if (!suffix.length) return null;
+  // The suffix must open an assistant turn: then the client-side run the cached input ended with
+  // is closed, and no new tool result can pair with a call of the cached part (a result after an
+  // empty answer may; the whole translation pairs it, a continuation would not).
+  if (!suffix.length || !opensAssistantTurn(suffix[0])) return null;
+  // the converter's placeholder for an input that produced nothing (cached, or of the new part): never joined
+  if (isPlaceholder(base)) return null;
   const tail = convertResponsesInputToChatMessages({ ...req, instructions: undefined, input: suffix }, opts);
-  // the converter's placeholder for an input that produced nothing
-  if (tail.length === 1 && tail[0].role === "user" && tail[0].content === "") return null;
+  if (isPlaceholder(tail)) return null;
   const last = base[base.length - 1];
   const first = tail[0];
   if (last.role === first.role && (first.role === "system" || first.role === "user")) {
@@ -52,8 +61,25 @@ export function continueChatMessages(continuation: RouteContext["continuation"],
   return messages;
 }
 
+function isPlaceholder(messages: readonly ChatMessage[]): boolean {
+  return messages.length === 1 && messages[0].role === "user" && messages[0].content === "";
+}
+
 function instructionsOf(req: ResponsesRequest): string | undefined {
   return typeof req.instructions === "string" && req.instructions.trim() ? req.instructions : undefined;
+}
+
+/** Items that always start an assistant turn after a client-side item (conversation-builder.ts: a step). */
+const ASSISTANT_ITEMS = new Set(["reasoning", "function_call", "custom_tool_call", "local_shell_call", "tool_search_call", "web_search_call", "image_generation_call"]);
+
+/** Whether the converter starts an assistant turn at `item` (assistant text only when it has some). */
+export function opensAssistantTurn(item: InputItem | undefined): boolean {
+  if (typeof item !== "object" || item === null) return false;
+  const it = item as { type?: unknown; role?: unknown; content?: unknown };
+  if (it.type !== undefined && it.type !== "message") return ASSISTANT_ITEMS.has(it.type as string);
+  if (it.role !== "assistant") return false;
+  if (typeof it.content === "string") return it.content !== "";
+  return Array.isArray(it.content) && it.content.some((p: { text?: unknown; refusal?: unknown }) => (typeof p?.text === "string" && p.text !== "") || (typeof p?.refusal === "string" && p.refusal !== ""));
 }
 
 function endsOutsideAssistantTurn(input: readonly InputItem[]): boolean {

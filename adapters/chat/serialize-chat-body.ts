@@ -23,13 +23,14 @@ export function serializeChatBody(body: ChatRequest): Buffer[] {
   const { model, messages, ...rest } = body;
   const base = extendsArray.get(messages);
   const basePieces = base && historyPieces.get(base);
-  let added = "";
+  // One Buffer per message, joined once: an ASCII-only message stays a one-byte string (encode-json-body.ts).
+  const added: Buffer[] = [];
   for (let i = basePieces ? base!.length : 0; i < messages.length; i++) {
     const s = JSON.stringify(messages[i]);
-    added += i ? `,${s}` : s;
+    added.push(Buffer.from(i ? `,${s}` : s));
   }
   let pieces: Buffer[] = basePieces ? [...basePieces] : [];
-  if (added) pieces.push(Buffer.from(added));
+  if (added.length) pieces.push(added.length === 1 ? added[0] : Buffer.concat(added));
   if (pieces.length > MAX_PIECES) pieces = compact(pieces);
   historyPieces.set(messages, pieces);
   // `messages` stays second, after `model`, as JSON.stringify(body) orders it.

@@ -31,7 +31,7 @@ describe("/v1/messages routes", () => {
       "openai",
     );
     const p = messagesChatRoute.prepare(c);
-    const chat = JSON.parse(p.request.body as string);
+    const chat = JSON.parse(String(p.request.body));
     expect(p.request.url).toBe("http://x/v1/chat/completions");
     expect(chat.messages).toEqual([
       { role: "assistant", content: null, tool_calls: [{ id: "t1", type: "function", function: { name: "f", arguments: '{"a":1}' } }] },
@@ -59,7 +59,7 @@ describe("/v1/messages routes", () => {
 
   it("Anthropic upstreams: the body relayed with the configured model, the client's anthropic-beta forwarded, no parameter retries", () => {
     const p = messagesAnthropicRoute.prepare(ctx({ model: "m", max_tokens: 10, messages: [{ role: "user", content: "hi" }] }, "anthropic", { "anthropic-beta": "tools-2024" }));
-    expect(JSON.parse(p.request.body as string).model).toBe("up");
+    expect(JSON.parse(String(p.request.body)).model).toBe("up");
     expect(p.request.headers["anthropic-beta"]).toBe("tools-2024");
     expect(p.createOutput({ responseId: "resp_1", model: "m" }).writer).toBeInstanceOf(AnthropicRelayWriter);
     expect(messagesAnthropicRoute.paramWire).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConversationCache, DEFAULT_CONVERSATION_CACHE_LIMITS, approxBytes, threadKeyOf, type ConversationEntry } from "./conversation-cache.ts";
+import { ConversationCache, DEFAULT_CONVERSATION_CACHE_LIMITS, HEAP_PER_BODY_BYTE, approxBytes, threadKeyOf, type ConversationEntry } from "./conversation-cache.ts";
 import { restorePreviousResponse } from "./restore-previous-response.ts";
 import { ShimError } from "../errors/shim-error.ts";
 import type { OutputItem } from "./responses-types.ts";
@@ -61,8 +61,24 @@ describe("ConversationCache", () => {
     expect(cache.bytes).toBe(0);
   });
 
+  it("sizes an entry from its request body's length when given one, without walking the input", () => {
+    const big = "x".repeat(100_000);
+    const cache = new ConversationCache({ maxBytes: 50_000 });
+    // a 1000-byte hint: far below what a walk of the 100 KB string would count
+    const got = cache.remember(entry("a", { input: [{ type: "message", role: "user", content: big }], sizeHint: 1000 }));
+    expect(got.bytes).toBeGreaterThanOrEqual(1000 * HEAP_PER_BODY_BYTE);
+    expect(got.bytes).toBeLessThan(1000 * HEAP_PER_BODY_BYTE + 500);
+    cache.remember(entry("b", { sizeHint: 10_000 }));
+    expect(cache.size).toBe(2);
+    // the hint counts against maxBytes like a walked estimate: 2.5 × 20 000 > 50 000 evicts the older ones
+    cache.remember(entry("c", { sizeHint: 20_000 }));
+    expect([cache.get("a"), cache.get("b"), cache.size]).toEqual([undefined, undefined, 1]);
+    // without a hint (input rebuilt from a previous response) the input is walked
+    expect(new ConversationCache().remember(entry("d", { input: [{ type: "message", role: "user", content: big }] })).bytes).toBeGreaterThan(100_000);
+  });
+
   it("documents its defaults and estimates bytes without serialising", () => {
-    expect(DEFAULT_CONVERSATION_CACHE_LIMITS).toEqual({ maxEntries: 256, maxBytes: 32 * 1024 * 1024 });
+    expect(DEFAULT_CONVERSATION_CACHE_LIMITS).toEqual({ maxEntries: 256, maxBytes: 16 * 1024 * 1024 });
     const v = { a: "hello", b: [1, "xy"] };
     const n = approxBytes(v);
     expect(n).toBeGreaterThanOrEqual(JSON.stringify(v).length);

@@ -15,10 +15,11 @@ import type { InputItem, OutputItem, OutputCustomToolCallItem, OutputFunctionCal
  * built from, `output` the writer's items, `upstreamMessages` the translated upstream messages.
  * So an entry costs the cache a few object slots beyond what the request already held.
  *
- * Bounds (defaults below): at most `maxEntries` entries and about `maxBytes` of item text, least
- * recently used evicted first. The byte count is an estimate (string lengths plus a fixed cost
- * per object, see approxBytes); entries of one thread share their history items, so the estimate
- * is an upper bound of what is really held.
+ * Bounds (defaults below): at most `maxEntries` entries and about `maxBytes` of heap, least
+ * recently used evicted first. The heap an entry holds is estimated, never measured: from the
+ * request body's byte length when the input is that body's own (`sizeHint`: no walk over a big
+ * history), else by walking it (approxBytes). Entries of one thread may share their history
+ * items (previous_response_id), so the estimate is an upper bound of what is really held.
  */
 export interface ConversationEntry {
   /** The id Codex saw (`response.id`). */
@@ -33,6 +34,11 @@ export interface ConversationEntry {
   output: readonly OutputItem[];
   /** The translated upstream messages (chat `messages`, Anthropic `messages`), when the route built any. */
   upstreamMessages: readonly unknown[] | undefined;
+  /**
+   * The byte length of the request body `input` was parsed from, when it is that body's own
+   * input (not rebuilt from a previous response): the entry's size is then estimated from it.
+   */
+  sizeHint?: number;
 }
 
 export type CachedToolCall = OutputFunctionCallItem | OutputCustomToolCallItem | OutputLocalShellCallItem;
@@ -41,7 +47,7 @@ export type CachedToolCall = OutputFunctionCallItem | OutputCustomToolCallItem |
 export interface CachedConversation extends ConversationEntry {
   /** The tool calls of `output`, by call_id. */
   toolCalls: ReadonlyMap<string, CachedToolCall>;
-  /** The estimate counted against maxBytes. */
+  /** The heap estimate counted against maxBytes. */
   bytes: number;
 }
 
@@ -50,8 +56,20 @@ export interface ConversationCacheLimits {
   maxBytes: number;
 }
 
-/** 256 responses or about 32 MiB of item text, whichever is reached first (Codex resends whole histories, so the bytes bound is the one that bites; it keeps the daemon's RSS in check). */
-export const DEFAULT_CONVERSATION_CACHE_LIMITS: Readonly<ConversationCacheLimits> = { maxEntries: 256, maxBytes: 32 * 1024 * 1024 };
+/**
+ * 256 responses or about 16 MiB of heap, whichever is reached first. Codex resends whole
+ * histories over HTTP (each turn a fresh parse, nothing shared), so the bytes bound is the one
+ * that bites, and it is what the daemon's RSS keeps after load (docs/performance.md).
+ */
+export const DEFAULT_CONVERSATION_CACHE_LIMITS: Readonly<ConversationCacheLimits> = { maxEntries: 256, maxBytes: 16 * 1024 * 1024 };
+
+/**
+ * Heap held per byte of request body: a parsed Codex input plus its translated upstream messages
+ * (which share the big strings) measured 1.3× (30 KB body) to 2.5× (1 MB) the body's length;
+ * and per approxBytes unit when the history is walked instead (measured ~1.4×).
+ */
+export const HEAP_PER_BODY_BYTE = 2.5;
+const HEAP_PER_APPROX_BYTE = 1.5;
 
 export class ConversationCache {
   /** Map order is recency order: the first key is the least recently used. */
@@ -79,7 +97,8 @@ export class ConversationCache {
     for (const item of entry.output) {
       if (item.type === "function_call" || item.type === "custom_tool_call" || item.type === "local_shell_call") toolCalls.set(item.call_id, item);
     }
-    const bytes = approxBytes(entry.input) + approxBytes(entry.output) + approxBytes(entry.upstreamMessages);
+    const held = entry.sizeHint !== undefined ? entry.sizeHint * HEAP_PER_BODY_BYTE : (approxBytes(entry.input) + approxBytes(entry.upstreamMessages)) * HEAP_PER_APPROX_BYTE;
+    const bytes = Math.ceil(held + approxBytes(entry.output) * HEAP_PER_APPROX_BYTE);
     const cached: CachedConversation = { ...entry, toolCalls, bytes };
     this.entries.set(entry.responseId, cached);
     this.totalBytes += bytes;

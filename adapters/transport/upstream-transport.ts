@@ -6,7 +6,7 @@ import { UpstreamResponse } from "./upstream-response.ts";
 export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
-  /** Serialized JSON body: a string, its UTF-8 bytes, or those bytes in pieces (sent as they are, see serialize-chat-body.ts). */
+  /** Serialized JSON body: a string, its UTF-8 bytes, or those bytes in pieces (sent as they are, see serialize-chat-body.ts and encode-json-body.ts). */
   body: UpstreamBody;
   timeouts: ModelTimeouts;
 }

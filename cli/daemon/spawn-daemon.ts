@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { daemonLogPath, rotateLog } from "./daemon-files.ts";
-import { SERVER_NODE_FLAGS } from "./server-node-flags.ts";
+import { SERVER_ENV, SERVER_NODE_FLAGS } from "./server-node-flags.ts";
 
 const BIN = fileURLToPath(new URL("../bin.mjs", import.meta.url));
 
@@ -27,7 +27,7 @@ export function spawnDaemon(o: { stateDir: string; port: number; settingsFile?: 
   try {
     const child = spawn(process.execPath, args, {
       cwd: o.stateDir,
-      env: { ...(o.env ?? process.env), CODEX_SHIM_DAEMON: "1" },
+      env: { ...SERVER_ENV, ...(o.env ?? process.env), CODEX_SHIM_DAEMON: "1" },
       detached: true,
       stdio: ["ignore", fd, fd],
       windowsHide: true,

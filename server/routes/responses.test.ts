@@ -123,6 +123,9 @@ describe("POST /v1/responses (MSW-mocked upstream)", () => {
     const second = ctx.conversations.latestForThread("thread-A")!;
     expect(second.responseId).not.toBe(first.id);
     expect(second.input).toHaveLength(3);
+    // the first entry was sized from its body's length; the rebuilt one (cached items + new ones) by walking it
+    expect(cached.sizeHint).toBe(Buffer.byteLength(JSON.stringify({ model: "m", stream: false, input: "list files", tools })));
+    expect(second.sizeHint).toBeUndefined();
   });
 
   it("previous_response_id unknown (or of a failed response): HTTP 400 previous_response_not_found, no upstream call", async () => {
@@ -138,5 +141,35 @@ describe("POST /v1/responses (MSW-mocked upstream)", () => {
       expect(await res.json()).toEqual({ error: { type: "invalid_request_error", code: "previous_response_not_found", param: "previous_response_id", message: expect.stringContaining(id) } });
     }
     expect(called).toBe(false);
+  });
+});
+
+describe("incremental turns over HTTP (recorded Codex 0.169 turns)", () => {
+  it("a turn that extends the thread's last input reuses its chat messages; the upstream gets what a fresh translation sends", async () => {
+    const { codexRequestBody } = await import("../../test/helpers/shared-fixtures.ts");
+    const { convertResponsesRequestToChat } = await import("../../adapters/chat/convert-responses-request-to-chat.ts");
+    const seen: string[] = [];
+    const answer = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "ok" }, finish_reason: "stop" }] })}\n\ndata: [DONE]\n\n`;
+    mock.use(
+      http.post(`${UP}/chat/completions`, async ({ request }) => {
+        seen.push(await request.text());
+        return new HttpResponse(answer, { headers: { "content-type": "text/event-stream" } });
+      }),
+    );
+    const turns = [1, 2, 3].map((n) => ({ ...codexRequestBody(`tool-loop-turn${n}`), model: "m", stream: true }));
+    const cached = [];
+    for (const t of turns) {
+      const res = await post(t, { "session-id": "thread-reuse" });
+      expect(parseSseEvents(await res.text()).at(-1).type).toBe("response.completed");
+      cached.push(ctx.conversations.latestForThread("thread-reuse")!);
+    }
+    const model = ctx.store.current.models[0];
+    for (let i = 0; i < turns.length; i++) {
+      // byte for byte what translating the whole turn sends
+      expect(seen[i]).toBe(JSON.stringify(convertResponsesRequestToChat(JSON.parse(JSON.stringify(turns[i])), model, []).body));
+    }
+    // turns 2 and 3 reused the messages of the turn before (the same objects), not a new translation
+    expect(cached[1].upstreamMessages![0]).toBe(cached[0].upstreamMessages![0]);
+    expect(cached[2].upstreamMessages![1]).toBe(cached[1].upstreamMessages![1]);
   });
 });

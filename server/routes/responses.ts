@@ -4,6 +4,9 @@ import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { threadKeyOf } from "../../adapters/responses/conversation-cache.ts";
 import type { ServerContext } from "../server-context.ts";
+import { requestBodyBytes } from "../read-json-body.ts";
+import { threadContinuation } from "../../adapters/responses/thread-continuation.ts";
+import { isChatMessages } from "../../adapters/chat/continue-chat-messages.ts";
 import type { TraceEndpoint } from "../debug/request-trace.ts";
 import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
@@ -28,13 +31,18 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     body.store = false;
     store = false;
   }
+  const threadKey = threadKeyOf(req.headers, body);
+  // Incremental turns over HTTP: a request that extends its thread's last cached input reuses its translation.
+  const continuation = opts.remember === false || body !== rawBody || ctx.env.CODEX_SHIM_HTTP_TURN_REUSE === "0" ? undefined : threadContinuation(ctx.conversations, threadKey, body, isChatMessages);
   const run = await runRequestActor(ctx, req, {
     requestId: newItemId("req"),
     body,
     streaming,
     classify: ctx.classify ?? ctx.router?.classify,
-    conversation: opts.remember === false ? undefined : { threadKey: threadKeyOf(req.headers, body), previousResponseId },
+    // the body's own input (no previous_response_id): its cache entry is sized from the body's length
+    conversation: opts.remember === false ? undefined : { threadKey, previousResponseId, bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
+    continuation,
     traceEndpoint: opts.traceEndpoint,
     // a compaction is an ordinary responses request; the log line says which it was, like /v1/messages
     logSuffix: opts.traceEndpoint === "compact" ? " endpoint=compact" : undefined,

@@ -45,7 +45,7 @@ describe("pitfall 5: thinking signatures (Anthropic route)", () => {
   it("byte-exact also through the request JSON (no re-serialisation artefacts)", async () => {
     const t = await H.translate("anthropic", { input: [H.userMsg("x")], tools } as any, thinkingTurn());
     const p = H.prepare("anthropic", { input: [H.userMsg("x"), ...t.items, H.fnOut("toolu_1", "a.txt")] as any, tools } as any);
-    const raw = p.prepared.request.body as string;
+    const raw = String(p.prepared.request.body);
     expect(raw).toContain(JSON.stringify(expectedBlocks[0]));
   });
 

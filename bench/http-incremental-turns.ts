@@ -1,0 +1,104 @@
+/**
+ * Does reusing the previous turn's translation pay over HTTP (issue 12 item 3)? Two shim children
+ * on the same upstream, one with incremental turns (the default) and one with
+ * CODEX_SHIM_HTTP_TURN_REUSE=0, get the same Codex-shaped agent loop over HTTP: each turn sends
+ * the whole history again (as Codex 0.169 does), grown by the previous answer's items (as the shim
+ * streamed them) and a new tool output, with Codex's session-id header. Turns alternate between
+ * the two children in blocks; CPU is each child's own (process.cpuUsage over IPC).
+ * Run alone: `node bench/http-incremental-turns.ts [--quick]`.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startChild, type ChildServer } from "./child-server.ts";
+import { historyOf, startUpstream, toolOutput } from "./ws-incremental-turns.ts";
+import { codexRequestBody } from "../test/helpers/shared-fixtures.ts";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export interface HttpTurnFigures {
+  history_bytes: number;
+  reuse_cpu_ms: number;
+  fresh_cpu_ms: number;
+}
+
+/** One thread of turns against one child: `next()` sends a turn and grows the history by its answer. */
+function thread(shim: ChildServer, history: unknown[], id: string) {
+  const t1 = codexRequestBody("tool-loop-turn1");
+  const base = { model: "shim-model", tools: t1.tools, tool_choice: "auto", parallel_tool_calls: true, reasoning: t1.reasoning, store: false, stream: true, include: t1.include, prompt_cache_key: id };
+  let input = [...history];
+  return async () => {
+    const res = await fetch(`${shim.url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json", "session-id": id }, body: JSON.stringify({ ...base, input }) });
+    const text = await res.text();
+    if (!text.includes("response.completed")) throw new Error(`HTTP turn failed: ${text.slice(0, 300)}`);
+    const items = text
+      .split("\n")
+      .filter((l) => l.startsWith("data: ") && l.includes('"response.output_item.done"'))
+      .map((l) => JSON.parse(l.slice(6)).item);
+    input = [...input, ...items, toolOutput("call_next")];
+  };
+}
+
+async function cpuMs(c: ChildServer): Promise<number> {
+  const s = await c.stats();
+  return (s.cpuUserUs + s.cpuSystemUs) / 1000;
+}
+
+async function measure(reuse: ChildServer, fresh: ChildServer, bytes: number, turns: number): Promise<HttpTurnFigures> {
+  const history = historyOf(bytes);
+  const tag = `${bytes}-${Date.now()}`;
+  const a = thread(reuse, history, `bench-a-${tag}`);
+  const b = thread(fresh, history, `bench-b-${tag}`);
+  for (let i = 0; i < 10; i++) {
+    await a();
+    await b();
+  }
+  const cpu = { a: 0, b: 0 };
+  const BLOCK = 5;
+  for (let done = 0; done < turns; done += BLOCK) {
+    for (const [k, child, turn] of (done % (2 * BLOCK) ? [["b", fresh, b], ["a", reuse, a]] : [["a", reuse, a], ["b", fresh, b]]) as ["a" | "b", ChildServer, () => Promise<void>][]) {
+      const c0 = await cpuMs(child);
+      for (let i = 0; i < BLOCK; i++) await turn();
+      cpu[k] += (await cpuMs(child)) - c0;
+    }
+  }
+  return { history_bytes: JSON.stringify(history).length, reuse_cpu_ms: cpu.a / turns, fresh_cpu_ms: cpu.b / turns };
+}
+
+export async function runHttpIncrementalTurnsBench(opts: { quick?: boolean; execArgv?: string[]; log?: (s: string) => void } = {}): Promise<HttpTurnFigures[]> {
+  const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));
+  const up = await startUpstream();
+  const dir = mkdtempSync(join(tmpdir(), "codex-shim-httpturns-"));
+  const settingsFile = join(dir, "models.json");
+  writeFileSync(settingsFile, JSON.stringify({ models: [{ model: "bench-model", slug: "shim-model", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-bench" }] }));
+  const reuse = await startChild("shim-reuse", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: opts.execArgv ?? [] });
+  const saved = process.env.CODEX_SHIM_HTTP_TURN_REUSE;
+  process.env.CODEX_SHIM_HTTP_TURN_REUSE = "0";
+  const fresh = await startChild("shim-fresh", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: opts.execArgv ?? [] }).finally(() => {
+    if (saved === undefined) delete process.env.CODEX_SHIM_HTTP_TURN_REUSE;
+    else process.env.CODEX_SHIM_HTTP_TURN_REUSE = saved;
+  });
+  try {
+    const turns = opts.quick ? 20 : 60;
+    const out: HttpTurnFigures[] = [];
+    log(`\nHTTP agent loop, whole history every turn (${turns} turns each, interleaved): shim CPU per turn, reusing the previous turn's translation vs translating all of it`);
+    for (const bytes of [30 * 1024, 250 * 1024, 1024 * 1024]) {
+      const f = await measure(reuse, fresh, bytes, turns);
+      out.push(f);
+      log(`  ${(f.history_bytes / 1024).toFixed(0).padStart(5)} KB history: reuse ${f.reuse_cpu_ms.toFixed(2)} ms, fresh ${f.fresh_cpu_ms.toFixed(2)} ms (${(f.reuse_cpu_ms / f.fresh_cpu_ms).toFixed(2)}×)`);
+    }
+    return out;
+  } finally {
+    await reuse.stop();
+    await fresh.stop();
+    await new Promise<void>((r) => up.server.close(() => r()));
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  runHttpIncrementalTurnsBench({ quick: process.argv.includes("--quick"), execArgv: ["--max-semi-space-size=2"] }).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

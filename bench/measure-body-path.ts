@@ -1,0 +1,78 @@
+/**
+ * CPU of each step a Codex request body passes through inside the shim, in one process, without
+ * the network: read (UTF-8 check, decode, JSON.parse, depth check), validation, the chat and
+ * Anthropic routes' prepare (conversion + serialization to UTF-8 bytes) and the conversation
+ * cache's entry (sized from the body's length, or by walking the history without that hint). Each step is timed as the median of many runs,
+ * next to the JSON floor of the same body. Usage: node --expose-gc bench/measure-body-path.ts [bytes...]
+ */
+import { isUtf8 } from "node:buffer";
+import { exceedsDepth, MAX_JSON_DEPTH } from "../server/read-json-body.ts";
+import { validateResponsesRequest } from "../adapters/responses/validate-responses-request.ts";
+import { chatRoute } from "../adapters/chat/chat-route.ts";
+import { anthropicRoute } from "../adapters/anthropic/anthropic-route.ts";
+import { ConversationCache } from "../adapters/responses/conversation-cache.ts";
+import { parseSettings } from "../adapters/settings/parse-settings.ts";
+import type { RouteContext, UpstreamRoute } from "../adapters/routes/upstream-route.ts";
+import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
+import { codexShapedBody, jsonFloorMs } from "./codex-shaped-requests.ts";
+
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const settings = parseSettings(
+  {
+    models: [
+      { model: "m", slug: "chat", provider: "openai", base_url: "http://127.0.0.1:9/v1", api_key: "sk-x" },
+      { model: "m", slug: "anth", provider: "anthropic", base_url: "http://127.0.0.1:9/v1", api_key: "sk-x" },
+    ],
+  },
+  null,
+);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function median(fn: () => unknown, runs: number): number {
+  const t: number[] = [];
+  for (let i = 0; i < runs + 5; i++) {
+    gc?.();
+    const t0 = performance.now();
+    fn();
+    if (i >= 5) t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)];
+}
+
+function read(raw: Buffer): Record<string, unknown> {
+  if (!isUtf8(raw)) throw new Error("utf8");
+  const v = JSON.parse(raw.toString("utf8")) as Record<string, unknown>;
+  if (exceedsDepth(v, MAX_JSON_DEPTH)) throw new Error("depth");
+  return v;
+}
+
+function ctxFor(req: ResponsesRequest, slug: string): RouteContext {
+  return { request: req, model: settings.models.find((m) => m.slug === slug)!, apiKey: "sk-x", requestedSlug: slug, notes: [] };
+}
+
+const cache = new ConversationCache();
+
+const rows: string[] = [];
+for (const bytes of sizes.length ? sizes : [30_000, 250_000, 1_000_000]) {
+  const b = codexShapedBody(bytes, "chat");
+  const raw = Buffer.from(b.json);
+  const runs = bytes > 500_000 ? 25 : bytes > 100_000 ? 60 : 200;
+  const body = validateResponsesRequest(read(raw));
+  const steps: [string, () => unknown][] = [
+    ["read (utf8 check, decode, parse, depth)", () => read(raw)],
+    ["validate", () => validateResponsesRequest(body)],
+    ...(["chat", "anth"] as const).flatMap((slug): [string, () => unknown][] => {
+      const route: UpstreamRoute = slug === "chat" ? chatRoute : anthropicRoute;
+      const prepared = route.prepare(ctxFor(body, slug));
+      return [
+        [`${slug}: prepare (convert + serialize + encode)`, () => route.prepare(ctxFor(body, slug))],
+        [`${slug}: cache entry, sized from the body length`, () => cache.remember({ responseId: "r", threadKey: "t", model: slug, input: body.input as never, output: [], upstreamMessages: prepared.upstreamMessages, sizeHint: raw.length })],
+        [`${slug}: cache entry, history walked`, () => cache.remember({ responseId: "r", threadKey: "t", model: slug, input: body.input as never, output: [], upstreamMessages: prepared.upstreamMessages })],
+      ];
+    }),
+  ];
+  rows.push(`\n${(b.bytes / 1024).toFixed(0)} KiB, ${b.items} items — JSON floor ${jsonFloorMs(b.json).toFixed(3)} ms`);
+  for (const [name, fn] of steps) rows.push(`  ${name.padEnd(44)} ${median(fn, runs).toFixed(3).padStart(8)} ms`);
+}
+console.log(rows.join("\n"));
