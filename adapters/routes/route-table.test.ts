@@ -44,3 +44,10 @@ describe("the endpoint × provider table", () => {
     expect([keyless.status, keyless.code]).toEqual([401, "missing_api_key"]);
   });
 });
+
+describe("selectRoute with no models", () => {
+  it("names the settings file the shim looked for, not a fixed default", () => {
+    const err = selectRoute({ endpoint: "responses", slug: "x", request: { model: "x" }, settings: { file: null, models: [], missingFile: "/tmp/custom/models.json" }, env: { CODEX_SHIM_DISABLE_CHATGPT: "1", CODEX_SHIM_DISABLE_CURSOR: "1" }, forwardHeaders: {} }) as ShimError;
+    expect(err.message).toContain("add one to /tmp/custom/models.json");
+  });
+});

@@ -43,7 +43,7 @@ export function selectRoute(o: SelectInput): Selection | ShimError {
     return new ShimError({
       status: 404,
       code: "model_not_found",
-      message: `Unknown model slug/model: ${o.slug || "(none)"}.${known.length ? ` Configured models: ${known.join(", ")}.` : " No models are configured: add one to ~/.codex-shim/models.json (see README)."}`,
+      message: `Unknown model slug/model: ${o.slug || "(none)"}.${known.length ? ` Configured models: ${known.join(", ")}.` : ` No models are configured: add one to ${o.settings.file ?? o.settings.missingFile ?? "~/.codex-shim/models.json"} (see README).`}`,
     });
   }
   const key = keyStatus(model, o.env);

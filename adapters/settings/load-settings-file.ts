@@ -13,7 +13,7 @@ export function loadSettingsFile(file: string, opts: { required: boolean; blankI
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" && !opts.required) return { file: null, models: [] };
+    if (code === "ENOENT" && !opts.required) return { file: null, models: [], missingFile: file };
     if (code === "ENOENT")
       throw new SettingsError([`Settings file not found: ${file}\nThis file was named explicitly (--settings): create it, or fix the path, or leave --settings out to use the default file.`]);
     throw new SettingsError([`${file}: cannot read settings file: ${(e as Error).message}`]);

@@ -55,6 +55,8 @@ export const DEFAULT_RESPONSE_STORE: Readonly<ResponseStoreSettings> = { enabled
 export interface Settings {
   /** The file these came from, or null for built-in defaults (no file). */
   file: string | null;
+  /** With no file: the path that was looked for (where the user should create it). */
+  missingFile?: string;
   models: ModelConfig[];
   /** The `router` block (auto-router), when the file has one. */
   router?: RouterSettings;
