@@ -135,12 +135,12 @@ describe("AnthropicStreamTranslator", () => {
     ["invalid_request_error", "prompt is too long: 210000 tokens > 200000 maximum", "context_length_exceeded"],
     ["rate_limit_error", "slow down", "rate_limit_exceeded"],
     ["api_error", "Internal server error", "server_error"],
-    ["authentication_error", "invalid x-api-key sk-ant-api03-abcdefghijklmnop", "invalid_prompt"],
+    ["authentication_error", "invalid x-api-key sk-ant-FAKE-not-a-key-0000", "invalid_prompt"],
   ])("maps error event %s (%s) to %s", (type, message, code) => {
     const r = checkCodexStream(run([anthropicTurnEvents({})[0], { type: "error", error: { type, message } }]).sse);
     expect(r.terminal.response.error.code).toBe(code);
     if (code === "rate_limit_exceeded") expect(r.terminal.response.error.message).toMatch(/try again in \d+s/);
-    expect(r.terminal.response.error.message).not.toContain("sk-ant-api03");
+    expect(r.terminal.response.error.message).not.toContain("sk-ant-FAKE");
   });
 
   it("fails a stream that ends before message_stop, even after message_delta", () => {

@@ -10,7 +10,7 @@ import { startMockMultiModelUpstream, type MockUpstream } from "../../cli/router
 let chatgpt: ScriptedUpstream;
 let byok: MockUpstream;
 let shim: TestShim;
-const TOKEN = "eyJhbGciOiJIUzI1NiJ9.subscription-token-0000.signature-0000";
+const TOKEN = "chatgpt-subscription-test-token-not-real-0000";
 beforeAll(async () => {
   chatgpt = await startScriptedUpstream([httpErrorStep(429, { error: { type: "usage_limit_reached", message: "The usage limit has been reached", resets_in_seconds: 1800 } })]);
   byok = await startMockMultiModelUpstream();
