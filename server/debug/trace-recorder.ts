@@ -149,7 +149,9 @@ export class TraceRecorder {
     tt.headers = this.ms(tm.headers);
     tt.firstToken = this.ms(tm.firstOutput);
     tt.done = this.ms(tm.end);
-    for (const s of t.steps) {
+    // every event is followed by its snapshot, so the newest step is the only one not seen yet
+    const s = t.steps[t.steps.length - 1];
+    if (s) {
       if (tt.classified === undefined && /^xstate\.(done|error)\.actor\.classify$/.test(s.event)) tt.classified = s.at;
       if (tt.streamEnd === undefined && /^xstate\.(done|error)\.actor\.pump$/.test(s.event)) tt.streamEnd = s.at;
     }
