@@ -46,7 +46,7 @@ export function summarizeRequest(id: string, c: RequestContext, final: string, s
     `tools=${c.writer?.toolCallCount ?? 0}`,
     `outcome=${final === "done" ? (c.writer?.status ?? "done") : final}${c.error ? `(${c.error.code})` : c.writer?.error ? `(${c.writer.error.code})` : ""}`,
   ];
-  if (c.routing) parts.push(`router="${c.routing.source}: ${c.routing.reason}${c.routing.spills.length ? `; spilled ${c.routing.spills.join(", ")}` : ""}"`);
+  if (c.routing) parts.push(`router="${c.routing.why()}"`);
   const notes = c.selection ? notesToLog(c.slug, c.selection.ctx.notes) : [];
   if (notes.length) parts.push(`notes="${notes.join("; ")}"`);
   return parts.join(" ");

@@ -124,7 +124,7 @@ export class TraceRecorder {
     const r = c.routing;
     if (r) {
       t.model = r.slug;
-      t.routerReason = `${r.source}: ${r.reason}${r.spills.length ? `; spilled ${r.spills.join(", ")}` : ""}`;
+      t.routerReason = r.why();
     }
     const sel = c.selection;
     if (sel) {
