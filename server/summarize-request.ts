@@ -19,7 +19,7 @@ function notesToLog(model: string, notes: string[]): string[] {
 }
 
 /** A client-chosen word (the model name) as one log token: quoted and escaped unless plain, clipped. */
-export function logWord(v: string): string {
+function logWord(v: string): string {
   const w = v.length > 200 ? `${v.slice(0, 200)}…` : v;
   return /^[\x21-\x7e]*$/.test(w) && !w.includes('"') ? w || "-" : JSON.stringify(w);
 }

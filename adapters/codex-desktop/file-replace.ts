@@ -2,7 +2,7 @@ import { closeSync, copyFileSync, fsyncSync, openSync, readSync, renameSync, rmS
 import { createHash } from "node:crypto";
 import { tempBeside } from "../codex-config/atomic-write.ts";
 
-export function fsyncPath(path: string): void {
+function fsyncPath(path: string): void {
   const fd = openSync(path, "r+");
   try {
     fsyncSync(fd);

@@ -12,7 +12,7 @@ import { clip, redactSecrets, redactUrl } from "./redact-for-inspector.ts";
 const TRANSITION_IDS = indexTransitions(requestMachine);
 
 /** A secret-free one-line summary of a machine event's payload. */
-export function summarizeEventPayload(event: Record<string, unknown>, secrets: readonly string[] = []): string | undefined {
+function summarizeEventPayload(event: Record<string, unknown>, secrets: readonly string[] = []): string | undefined {
   let text: string | undefined;
   if ("error" in event) {
     // only error text can carry a secret (an upstream's echo); outputs are slugs and outcomes
