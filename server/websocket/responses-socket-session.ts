@@ -9,9 +9,8 @@ import { validateResponsesRequest } from "../../adapters/responses/validate-resp
 import { createFrameSink, type FrameChannel, type FrameSink } from "../../adapters/stream/websocket-frame-sink.ts";
 import type { OutputWriter } from "../../adapters/routes/upstream-route.ts";
 import { runRequestActor } from "../run-request-actor.ts";
-import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
 import { ResponseLookup } from "../../adapters/responses/response-lookup.ts";
-import { storeFinishedResponse } from "../routes/store-finished-response.ts";
+import { decideStore, storeFinishedResponse } from "../routes/store-finished-response.ts";
 import type { ServerContext } from "../server-context.ts";
 import { badMessage, errorFrame } from "./websocket-error-frame.ts";
 import { ChatgptSocketRelay } from "../../adapters/chatgpt/chatgpt-socket-relay.ts";
@@ -217,11 +216,7 @@ export class ResponsesSocketSession {
 async function runWithRequestMachine(ctx: ServerContext, conversations: ConversationCache, headers: Headers, turn: SocketTurn, sink: FrameSink, signal: AbortSignal, logSuffix: string): Promise<TurnOutcome> {
   sink.takeDoneItems();
   // `store` true or unset also writes the finished response to the SQLite store, as over HTTP.
-  let store = turn.body.store !== false;
-  if (store && !responseStoreEnabled(ctx.store.current)) {
-    turn.body.store = false;
-    store = false;
-  }
+  const store = decideStore(ctx, turn.body);
   const run = await runRequestActor(ctx, { signal, headers, method: "GET", url: "ws://127.0.0.1/v1/responses" }, {
     traceEndpoint: "websocket",
     requestId: newItemId("req"),
