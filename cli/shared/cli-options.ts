@@ -1,5 +1,5 @@
 import { stateDir, codexHome } from "../../adapters/settings/state-paths.ts";
-import { join } from "node:path";
+import { codexConfigFile, configBackupDir } from "../../adapters/codex-config/config-paths.ts";
 
 /** What every command needs to find its files and the daemon. */
 export interface CliOptions {
@@ -17,5 +17,5 @@ export interface CliOptions {
 export function cliOptions(o: { env: NodeJS.ProcessEnv; settings: { file: string; required: boolean }; port: number; portExplicit: boolean }): CliOptions {
   const dir = stateDir(o.env);
   const ch = codexHome(o.env);
-  return { ...o, stateDir: dir, codexHome: ch, codexConfigFile: join(ch, "config.toml"), backupDir: join(dir, "backups") };
+  return { ...o, stateDir: dir, codexHome: ch, codexConfigFile: codexConfigFile(o.env), backupDir: configBackupDir(o.env) };
 }

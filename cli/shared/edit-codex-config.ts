@@ -1,14 +1,12 @@
-import { createActor, toPromise } from "xstate";
-import { configMachine, fsConfigDeps, planConfigEdit, type ConfigAction, type ConfigResult } from "../../machines/config.machine.ts";
+import { fsConfigDeps, planConfigEdit, type ConfigAction, type ConfigResult } from "../../machines/config.machine.ts";
+import { runConfigEdit } from "../../machines/run-config-edit.ts";
 import type { CliOptions } from "./cli-options.ts";
 import { CliError } from "./cli-error.ts";
 
 /** Runs the config machine on $CODEX_HOME/config.toml; a failure becomes a CliError. */
 export async function editCodexConfig(o: CliOptions, action: ConfigAction): Promise<ConfigResult> {
-  const actor = createActor(configMachine, { input: { file: o.codexConfigFile, action, deps: fsConfigDeps(o.backupDir) } });
-  actor.start();
-  const r = await toPromise(actor);
-  if (!r.ok) throw new CliError(`${r.error}${r.stage === "writing" || r.stage === "confirming" ? `\n${o.codexConfigFile} was not changed${r.backup ? `; a backup is at ${r.backup}` : ""}.` : ""}`);
+  const r = await runConfigEdit(o.codexConfigFile, action, o.backupDir);
+  if (r.failure) throw new CliError(r.failure);
   return r;
 }
 

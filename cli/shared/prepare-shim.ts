@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { writeGeneratedFiles, type GeneratedFiles } from "../../adapters/codex-catalog/write-generated-files.ts";
 import { entryInfo } from "../../adapters/codex-catalog/build-catalog.ts";
 import type { Settings } from "../../adapters/settings/settings-types.ts";
 import { passthroughCatalogEntries } from "../../adapters/codex-catalog/passthrough-catalog-entries.ts";
-import { readManagedState } from "../../adapters/codex-config/managed-config.ts";
+import { managedModelIn } from "../../adapters/codex-config/config-paths.ts";
 import { shimProviderTable, type ShimCodexSettings } from "../../adapters/codex-config/provider-values.ts";
 import type { CliOptions } from "./cli-options.ts";
 import { loadCliSettings, ADD_MODEL_HINT } from "./load-cli-settings.ts";
@@ -25,11 +24,7 @@ export async function prepareShim(o: CliOptions, port: number): Promise<Prepared
 
 /** The model chosen with `model use` (the managed block's `model`), if any. */
 export function managedModel(o: CliOptions): string | undefined {
-  try {
-    return readManagedState(readFileSync(o.codexConfigFile, "utf8")).model;
-  } catch {
-    return undefined;
-  }
+  return managedModelIn(o.codexConfigFile);
 }
 
 /** Picks the model (requested, else managed, else default) or explains how to add one. */

@@ -1,11 +1,8 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ServerContext } from "../server-context.ts";
 import { modelsBody } from "../routes/models.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
 import { buildCatalogEntry } from "../../adapters/codex-catalog/build-catalog-entry.ts";
-import { readManagedState } from "../../adapters/codex-config/managed-config.ts";
-import { codexHome } from "../../adapters/settings/state-paths.ts";
+import { codexConfigFile, managedModelIn } from "../../adapters/codex-config/config-paths.ts";
 
 /** One row of `GET /api/models` (and of the picker page). Never carries a key. */
 export interface PickerModel {
@@ -24,17 +21,9 @@ export interface PickerModel {
   default_reasoning_level?: string;
 }
 
-export function codexConfigPath(env: NodeJS.ProcessEnv): string {
-  return join(codexHome(env), "config.toml");
-}
-
 /** The model the managed block of config.toml selects (not any `model =` line: the original's bug). */
 export function activeModel(env: NodeJS.ProcessEnv): string | undefined {
-  try {
-    return readManagedState(readFileSync(codexConfigPath(env), "utf8")).model;
-  } catch {
-    return undefined;
-  }
+  return managedModelIn(codexConfigFile(env));
 }
 
 function providerOf(owner: string | undefined): string {

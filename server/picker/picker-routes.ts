@@ -3,7 +3,8 @@ import type { H3 } from "h3";
 import type { ServerContext } from "../server-context.ts";
 import { maxBodyBytes, readJsonBody } from "../read-json-body.ts";
 import { ShimError } from "../../adapters/errors/shim-error.ts";
-import { codexConfigPath, listPickerModels } from "./picker-models.ts";
+import { listPickerModels } from "./picker-models.ts";
+import { codexConfigFile } from "../../adapters/codex-config/config-paths.ts";
 import { serialized, switchModel } from "./switch-model.ts";
 import { pickerPageHtml, pickerPageHeaders } from "./picker-page.ts";
 import { realRestartDeps, restartCodexDesktop, type RestartOutcome } from "../../adapters/codex-desktop/codex-desktop-process.ts";
@@ -54,7 +55,7 @@ export function registerPickerRoutes(app: H3, ctx: ServerContext, opts: PickerRo
   const bodyLimit = Math.min(maxBodyBytes(ctx.env), 64 * 1024);
   const doSwitch = serialized(switchModel);
   const authorized = (req: Request) => tokenMatches(req.headers.get(PICKER_TOKEN_HEADER), token);
-  const configPath = codexConfigPath(ctx.env);
+  const configPath = codexConfigFile(ctx.env);
   const shown = (path: string) => (path.startsWith(home + sep) ? `~${path.slice(home.length)}` : path);
   const shownConfigPath = shown(configPath);
 

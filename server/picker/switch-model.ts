@@ -1,13 +1,13 @@
-import { join } from "node:path";
-import { createActor, toPromise } from "xstate";
 import type { ServerContext } from "../server-context.ts";
-import { configMachine, fsConfigDeps, type ConfigResult } from "../../machines/config.machine.ts";
+import type { ConfigResult } from "../../machines/config.machine.ts";
+import { codexConfigFile, configBackupDir } from "../../adapters/codex-config/config-paths.ts";
+import { runConfigEdit } from "../../machines/run-config-edit.ts";
 import { shimProviderTable } from "../../adapters/codex-config/provider-values.ts";
 import { writeGeneratedFiles } from "../../adapters/codex-catalog/write-generated-files.ts";
 import { passthroughCatalogEntries } from "../../adapters/codex-catalog/passthrough-catalog-entries.ts";
 import { entryInfo } from "../../adapters/codex-catalog/build-catalog.ts";
 import { stateDir } from "../../adapters/settings/state-paths.ts";
-import { codexConfigPath, type PickerModel } from "./picker-models.ts";
+import type { PickerModel } from "./picker-models.ts";
 
 export interface SwitchOutcome {
   ok: boolean;
@@ -28,17 +28,9 @@ export async function switchModel(ctx: ServerContext, model: PickerModel): Promi
   const files = writeGeneratedFiles({ stateDir: dir, settings: ctx.store.current, port: ctx.port, env: ctx.env, passthrough });
   if (!files.catalog.models.some((e) => entryInfo(e).slug === model.slug))
     return { ok: false, status: 409, error: `${model.slug} is not in the generated catalog ${files.catalogPath}, so Codex could not use it; config.toml was not changed.` };
-  const file = codexConfigPath(ctx.env);
-  const actor = createActor(configMachine, {
-    input: {
-      file,
-      action: { kind: "enable", settings: { model: model.slug, catalogPath: files.catalogPath, provider: shimProviderTable(ctx.port, { name: model.display_name, websockets: ctx.store.current.websockets !== false }) } },
-      deps: fsConfigDeps(join(dir, "backups")),
-    },
-  });
-  actor.start();
-  const r = await toPromise(actor);
-  if (!r.ok) return { ok: false, status: 500, error: `${r.error}${r.stage === "writing" || r.stage === "confirming" ? ` (${file} was not changed${r.backup ? `; backup: ${r.backup}` : ""})` : ""}`, config: r };
+  const provider = shimProviderTable(ctx.port, { name: model.display_name, websockets: ctx.store.current.websockets !== false });
+  const r = await runConfigEdit(codexConfigFile(ctx.env), { kind: "enable", settings: { model: model.slug, catalogPath: files.catalogPath, provider } }, configBackupDir(ctx.env));
+  if (r.failure) return { ok: false, status: 500, error: r.failure, config: r };
   return { ok: true, status: 200, config: r };
 }
 
