@@ -63,7 +63,6 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   private lastSeq = -1;
   /** The latest in-progress response object, as JSON, for keep-alive events. */
   private progressJson: string | null = null;
-  private lastKeepAlive = 0;
   private readonly held = new Set<string>();
   /** The upstream's response object once `response.created` came through (id, created_at for what the relay writes itself). */
   private started: ResponseObject | null = null;
@@ -82,7 +81,6 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     if (!this.o.keepAlive || this.finished || this.progressJson === null) return;
     this.shift++;
     this.lastSeq++;
-    this.lastKeepAlive = this.lastSeq;
     this.buf += `event: response.in_progress\ndata: {"type":"response.in_progress","sequence_number":${this.lastSeq},"response":${this.progressJson}}\n\n`;
   }
 
@@ -207,11 +205,6 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
 
   responseObject(): ResponseObject {
     return this.final ?? this.ownObject(this.status, this.started);
-  }
-
-  /** For tests: the sequence number of the last keep-alive sent (-1 = none). */
-  get lastKeepAliveSeq(): number {
-    return this.shift ? this.lastKeepAlive : -1;
   }
 
   get upstreamLabel(): string {
