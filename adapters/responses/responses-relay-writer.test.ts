@@ -75,6 +75,19 @@ describe("ResponsesRelayWriter", () => {
     expect(w.toolCallCount).toBe(2);
   });
 
+  it("a failure it reports itself continues the upstream's sequence when OpenAI writes sequence_number last (after a long item)", () => {
+    const w = new ResponsesRelayWriter({ responseId: "r", modelOverride: null });
+    const t = createRelayTranslator(w);
+    // key order as in test/__fixtures__/upstream-recorded/openai-responses: the object first, sequence_number last
+    t.onEvent(ev({ type: "response.created", response: { id: "r", object: "response", status: "in_progress", model: "m", output: [] }, sequence_number: 0 }), "response.created");
+    const text = "x".repeat(400);
+    t.onEvent(ev({ type: "response.output_item.done", item: { id: "msg_1", type: "message", status: "completed", content: [{ type: "output_text", text }], role: "assistant" }, output_index: 0, sequence_number: 7 }), "response.output_item.done");
+    t.onEnd();
+    const events = parseSseEvents(w.take()) as any[];
+    expect(events.map((e) => e.sequence_number)).toEqual([0, 7, 8]);
+    expect(events.at(-1).type).toBe("response.failed");
+  });
+
   it("fails a stream that ends without a terminal event, naming the upstream", () => {
     const w = new ResponsesRelayWriter({ responseId: "r", modelOverride: null, upstreamName: "Responses upstream", keepAlive: true });
     const t = createRelayTranslator(w);

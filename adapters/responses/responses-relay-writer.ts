@@ -87,12 +87,7 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   relay(data: string, event: string | undefined): void {
     if (this.finished || data === "[DONE]") return;
     const type = event ?? sniffEventType(data);
-    if (this.o.keepAlive) data = this.renumber(data);
-    else {
-      // Only tracked, so that a failure the relay reports itself continues the upstream's sequence.
-      const m = SEQ.exec(data.slice(0, 200));
-      if (m) this.lastSeq = Number(m[1]);
-    }
+    data = this.renumber(data);
     if (this.o.items && type !== undefined && (WITH_ITEM.has(type) || ARGUMENT_EVENTS.has(type))) {
       const mapped = this.mapItemEvent(type, data);
       if (mapped === null) return;
@@ -132,7 +127,11 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     else if (r && this.o.keepAlive) this.progressJson = JSON.stringify(this.ownObject("in_progress", r));
   }
 
-  /** Tracks the upstream's sequence numbers and shifts them past the inserted keep-alives. */
+  /**
+   * Tracks the upstream's sequence numbers (a failure the relay reports itself continues them) and
+   * shifts them past the inserted keep-alives. The whole payload is searched: OpenAI writes
+   * `sequence_number` last, after the item or response object.
+   */
   private renumber(data: string): string {
     const m = SEQ.exec(data);
     if (!m) return data;
