@@ -88,6 +88,18 @@ describe("ResponsesRelayWriter", () => {
     expect(events.at(-1).type).toBe("response.failed");
   });
 
+  it("a final response with an empty output: the response object (what the cache and the store keep) lists the done items; Codex gets the event as it came", () => {
+    const w = new ResponsesRelayWriter({ responseId: "r", modelOverride: null });
+    const msg = { type: "message", id: "msg_1", role: "assistant", status: "completed", content: [{ type: "output_text", text: "hi" }] };
+    w.relay(created(0), "response.created");
+    w.relay(ev({ type: "response.output_item.done", sequence_number: 1, output_index: 0, item: msg }), "response.output_item.done");
+    const completed = ev({ type: "response.completed", sequence_number: 2, response: { id: "resp_up", object: "response", status: "completed", model: "qwen3", output: [] } });
+    w.relay(completed, "response.completed");
+    expect(w.take()).toContain(`data: ${completed}\n\n`);
+    expect(w.responseObject().output).toEqual([msg]);
+    expect(w.hasOutput).toBe(true);
+  });
+
   it("fails a stream that ends without a terminal event, naming the upstream", () => {
     const w = new ResponsesRelayWriter({ responseId: "r", modelOverride: null, upstreamName: "Responses upstream", keepAlive: true });
     const t = createRelayTranslator(w);

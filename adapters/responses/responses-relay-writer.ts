@@ -64,6 +64,8 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   /** The latest in-progress response object, as JSON, for keep-alive events. */
   private progressJson: string | null = null;
   private readonly held = new Set<string>();
+  /** The `output_item.done` payloads as relayed: the output when the upstream's final response lists none. */
+  private readonly doneItems: string[] = [];
   /** The upstream's response object once `response.created` came through (id, created_at for what the relay writes itself). */
   private started: ResponseObject | null = null;
   private readonly createdAt = Math.floor(Date.now() / 1000);
@@ -93,6 +95,7 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
       if (mapped === null) return;
       data = mapped;
     }
+    if (type === "response.output_item.done") this.doneItems.push(data);
     if (!type || !WITH_RESPONSE.has(type)) {
       if (!this.hasOutput && type !== undefined && /^response\.(output_item|output_text|reasoning|function_call|custom_tool_call|content_part)/.test(type)) this.hasOutput = true;
       this.buf += type ? `event: ${type}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
@@ -170,6 +173,8 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   }
 
   private settle(status: ResponseStatus, r: ResponseObject): void {
+    // ChatGPT may end with an empty `output`: what Codex keeps (and the cache must) are the done items.
+    if ((!Array.isArray(r.output) || !r.output.length) && this.doneItems.length) r.output = this.itemsOfDoneEvents();
     this.final = r;
     this.status = status;
     this.usage = (r.usage as ResponsesUsage | null | undefined) ?? null;
@@ -177,6 +182,19 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     const output = Array.isArray(r.output) ? r.output : [];
     this.toolCallCount = output.filter((i) => /_call$/.test(String((i as { type?: unknown }).type))).length;
     if (output.length) this.hasOutput = true;
+  }
+
+  private itemsOfDoneEvents(): ResponseObject["output"] {
+    const out: ResponseObject["output"] = [];
+    for (const d of this.doneItems) {
+      try {
+        const item = (JSON.parse(d) as { item?: unknown }).item;
+        if (item && typeof item === "object") out.push(item as ResponseObject["output"][number]);
+      } catch {
+        // not JSON: Codex drops it as well
+      }
+    }
+    return out;
   }
 
   fail(code: string, message: string): void {
