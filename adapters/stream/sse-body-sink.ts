@@ -77,5 +77,8 @@ export function createSseBody(onCancel: () => void): { body: ReadableStream<Uint
   return { body, sink };
 }
 
-/** A sink that discards bytes (non-streaming clients read the final response object instead). */
-export const discardSink: ByteSink = { closed: false, write() {}, close() {} };
+/**
+ * A sink that discards bytes (non-streaming clients read the final response object instead). It
+ * takes text, so the pump does not encode each chunk only to drop it.
+ */
+export const discardSink: ByteSink = { closed: false, write() {}, writeText() {}, close() {} };
