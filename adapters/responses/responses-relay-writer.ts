@@ -144,13 +144,18 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   }
 
   private mapItemEvent(type: string, data: string): string | null {
+    if (ARGUMENT_EVENTS.has(type)) {
+      // Per delta, so not parsed: a held id appears as a whole JSON string only as the `item_id`
+      // (quotes inside the arguments text are escaped).
+      for (const id of this.held) if (data.includes(`"${id}"`)) return null;
+      return data;
+    }
     let ev: Json & { item?: Json; item_id?: string };
     try {
       ev = JSON.parse(data);
     } catch {
       return data;
     }
-    if (ARGUMENT_EVENTS.has(type)) return typeof ev.item_id === "string" && this.held.has(ev.item_id) ? null : data;
     if (!ev.item) return data;
     const mapped = this.o.items!.mapItem(ev.item);
     if (!mapped) return data;
