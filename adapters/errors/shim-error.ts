@@ -36,10 +36,6 @@ export class ShimError extends Error {
   }
 }
 
-export function badRequest(message: string, code = "invalid_request"): ShimError {
-  return new ShimError({ status: 400, code, message });
-}
-
 /** Records the upstream's status on the error that maps it (the shim answers with its own). */
 export function withUpstreamStatus(status: number, e: ShimError): ShimError {
   e.upstreamStatus ??= status;

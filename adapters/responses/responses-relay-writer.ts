@@ -63,8 +63,9 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   private lastSeq = -1;
   /** The latest in-progress response object, as JSON, for keep-alive events. */
   private progressJson: string | null = null;
-  private lastKeepAlive = 0;
   private readonly held = new Set<string>();
+  /** The `output_item.done` payloads as relayed: the output when the upstream's final response lists none. */
+  private readonly doneItems: string[] = [];
   /** The upstream's response object once `response.created` came through (id, created_at for what the relay writes itself). */
   private started: ResponseObject | null = null;
   private readonly createdAt = Math.floor(Date.now() / 1000);
@@ -82,24 +83,19 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     if (!this.o.keepAlive || this.finished || this.progressJson === null) return;
     this.shift++;
     this.lastSeq++;
-    this.lastKeepAlive = this.lastSeq;
     this.buf += `event: response.in_progress\ndata: {"type":"response.in_progress","sequence_number":${this.lastSeq},"response":${this.progressJson}}\n\n`;
   }
 
   relay(data: string, event: string | undefined): void {
     if (this.finished || data === "[DONE]") return;
     const type = event ?? sniffEventType(data);
-    if (this.o.keepAlive) data = this.renumber(data);
-    else {
-      // Only tracked, so that a failure the relay reports itself continues the upstream's sequence.
-      const m = SEQ.exec(data.slice(0, 200));
-      if (m) this.lastSeq = Number(m[1]);
-    }
+    data = this.renumber(data);
     if (this.o.items && type !== undefined && (WITH_ITEM.has(type) || ARGUMENT_EVENTS.has(type))) {
       const mapped = this.mapItemEvent(type, data);
       if (mapped === null) return;
       data = mapped;
     }
+    if (type === "response.output_item.done") this.doneItems.push(data);
     if (!type || !WITH_RESPONSE.has(type)) {
       if (!this.hasOutput && type !== undefined && /^response\.(output_item|output_text|reasoning|function_call|custom_tool_call|content_part)/.test(type)) this.hasOutput = true;
       this.buf += type ? `event: ${type}\ndata: ${data}\n\n` : `data: ${data}\n\n`;
@@ -134,7 +130,11 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     else if (r && this.o.keepAlive) this.progressJson = JSON.stringify(this.ownObject("in_progress", r));
   }
 
-  /** Tracks the upstream's sequence numbers and shifts them past the inserted keep-alives. */
+  /**
+   * Tracks the upstream's sequence numbers (a failure the relay reports itself continues them) and
+   * shifts them past the inserted keep-alives. The whole payload is searched: OpenAI writes
+   * `sequence_number` last, after the item or response object.
+   */
   private renumber(data: string): string {
     const m = SEQ.exec(data);
     if (!m) return data;
@@ -144,13 +144,18 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   }
 
   private mapItemEvent(type: string, data: string): string | null {
+    if (ARGUMENT_EVENTS.has(type)) {
+      // Per delta, so not parsed: a held id appears as a whole JSON string only as the `item_id`
+      // (quotes inside the arguments text are escaped).
+      for (const id of this.held) if (data.includes(`"${id}"`)) return null;
+      return data;
+    }
     let ev: Json & { item?: Json; item_id?: string };
     try {
       ev = JSON.parse(data);
     } catch {
       return data;
     }
-    if (ARGUMENT_EVENTS.has(type)) return typeof ev.item_id === "string" && this.held.has(ev.item_id) ? null : data;
     if (!ev.item) return data;
     const mapped = this.o.items!.mapItem(ev.item);
     if (!mapped) return data;
@@ -173,6 +178,8 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   }
 
   private settle(status: ResponseStatus, r: ResponseObject): void {
+    // ChatGPT may end with an empty `output`: what Codex keeps (and the cache must) are the done items.
+    if ((!Array.isArray(r.output) || !r.output.length) && this.doneItems.length) r.output = this.itemsOfDoneEvents();
     this.final = r;
     this.status = status;
     this.usage = (r.usage as ResponsesUsage | null | undefined) ?? null;
@@ -180,6 +187,19 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     const output = Array.isArray(r.output) ? r.output : [];
     this.toolCallCount = output.filter((i) => /_call$/.test(String((i as { type?: unknown }).type))).length;
     if (output.length) this.hasOutput = true;
+  }
+
+  private itemsOfDoneEvents(): ResponseObject["output"] {
+    const out: ResponseObject["output"] = [];
+    for (const d of this.doneItems) {
+      try {
+        const item = (JSON.parse(d) as { item?: unknown }).item;
+        if (item && typeof item === "object") out.push(item as ResponseObject["output"][number]);
+      } catch {
+        // not JSON: Codex drops it as well
+      }
+    }
+    return out;
   }
 
   fail(code: string, message: string): void {
@@ -207,11 +227,6 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
 
   responseObject(): ResponseObject {
     return this.final ?? this.ownObject(this.status, this.started);
-  }
-
-  /** For tests: the sequence number of the last keep-alive sent (-1 = none). */
-  get lastKeepAliveSeq(): number {
-    return this.shift ? this.lastKeepAlive : -1;
   }
 
   get upstreamLabel(): string {

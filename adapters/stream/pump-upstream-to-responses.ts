@@ -118,7 +118,9 @@ export async function pumpUpstreamToResponses(o: PumpOptions): Promise<PumpOutco
         await writing;
         writing = undefined;
       }
-      await flush();
+      // awaited only when the client is behind: no extra microtask per chunk otherwise
+      const behind = flush();
+      if (behind) await behind;
       if (writer.finished) {
         // The answer is complete: finish towards Codex now, and let the rest of the upstream body
         // ([DONE], EOF) drain in the background so its keep-alive connection can be reused.

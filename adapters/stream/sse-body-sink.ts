@@ -8,11 +8,6 @@ export interface ByteSink {
 }
 
 /**
- * A ReadableStream body for the HTTP response plus the sink the pump writes into. Backpressure:
- * once a chunk is queued and unread, `write` waits for the consumer's next pull. Cancellation (the
- * client went away) releases any waiting writer and calls `onCancel` once.
- */
-/**
  * The writers' wait for a slow client. One shared wait: a keep-alive write while the pump already
  * waits must not orphan its promise; `release` (the client read, or went away) frees both.
  */
@@ -32,6 +27,11 @@ export class DrainWait {
   }
 }
 
+/**
+ * A ReadableStream body for the HTTP response plus the sink the pump writes into. Backpressure:
+ * once a chunk is queued and unread, `write` waits for the consumer's next pull. Cancellation (the
+ * client went away) releases any waiting writer and calls `onCancel` once.
+ */
 export function createSseBody(onCancel: () => void): { body: ReadableStream<Uint8Array>; sink: ByteSink } {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   const drain = new DrainWait();
@@ -77,5 +77,8 @@ export function createSseBody(onCancel: () => void): { body: ReadableStream<Uint
   return { body, sink };
 }
 
-/** A sink that discards bytes (non-streaming clients read the final response object instead). */
-export const discardSink: ByteSink = { closed: false, write() {}, close() {} };
+/**
+ * A sink that discards bytes (non-streaming clients read the final response object instead). It
+ * takes text, so the pump does not encode each chunk only to drop it.
+ */
+export const discardSink: ByteSink = { closed: false, write() {}, writeText() {}, close() {} };

@@ -1,4 +1,4 @@
-import type { ByteSink } from "./sse-body-sink.ts";
+import { DrainWait, type ByteSink } from "./sse-body-sink.ts";
 import { sniffEventType } from "./buffered-output-writer.ts";
 
 /** The part of a WebSocket peer a frame sink needs (crossws `Peer` in the server, a fake in tests). */
@@ -32,15 +32,9 @@ const decoder = new TextDecoder();
 export function createFrameSink(channel: FrameChannel, highWaterMark = FRAME_HIGH_WATER_MARK): FrameSink {
   let rest = "";
   let connected = true;
-  let waiting: Promise<void> | null = null;
-  let release: (() => void) | null = null;
+  const drain = new DrainWait();
+  const wake = () => drain.release();
   let doneItemFrames: string[] = [];
-  const wake = () => {
-    const r = release;
-    release = null;
-    waiting = null;
-    r?.();
-  };
   const writeText = (text: string): void | Promise<void> => {
     if (!connected) return;
     const s = rest ? rest + text : text;
@@ -55,7 +49,7 @@ export function createFrameSink(channel: FrameChannel, highWaterMark = FRAME_HIG
       channel.send(data);
     }
     rest = start < s.length ? s.slice(start) : "";
-    if (channel.bufferedAmount > highWaterMark) return (waiting ??= new Promise<void>((r) => (release = r)));
+    if (channel.bufferedAmount > highWaterMark) return drain.wait();
   };
   return {
     get closed() {

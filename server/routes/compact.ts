@@ -9,7 +9,7 @@ import { trimInputForCompaction } from "../../adapters/compaction/trim-input-for
 import { buildCompactedWindow } from "../../adapters/compaction/build-compacted-window.ts";
 import type { ServerContext } from "../server-context.ts";
 import { handleResponses } from "./responses.ts";
-import { restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
+import { inputItemsOf, restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { forwardChatgptCompact } from "../../adapters/chatgpt/chatgpt-compact.ts";
 
 const DEFAULT_CONTEXT = 128_000;
@@ -32,8 +32,8 @@ export async function handleCompact(ctx: ServerContext, req: Request, raw: Recor
   // ChatGPT passthrough slugs use ChatGPT's native compact endpoint (adapters/passthrough).
   const native = await forwardChatgptCompact(raw, ctx.env, ctx.transport, req.signal);
   if (native) return native;
-  const input: InputItem[] = typeof raw.input === "string" ? [{ type: "message", role: "user", content: raw.input }] : Array.isArray(raw.input) ? (raw.input as InputItem[]) : [];
-  if (!input.length) throw new ShimError({ status: 400, code: "invalid_request", message: "`input` must be a non-empty string or array of items." });
+  const input: InputItem[] = inputItemsOf(raw.input as ResponsesRequest["input"]);
+  if (!Array.isArray(input) || !input.length) throw new ShimError({ status: 400, code: "invalid_request", message: "`input` must be a non-empty string or array of items." });
 
   const row = findModel(ctx.store.current, model);
   const trimmed = trimInputForCompaction(input, row ? contextWindowOf(row) : DEFAULT_CONTEXT);
