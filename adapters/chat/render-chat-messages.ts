@@ -3,7 +3,7 @@ import type { UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { toUpstreamName } from "../tools/upstream-tool-set.ts";
 import { clampImageDetail, IMAGE_OMITTED_NOTE } from "../tools/image-parts.ts";
 import type { ChatAssistantMessage, ChatContentPart, ChatImagePart, ChatMessage, ChatToolCall } from "./chat-types.ts";
-import { normalizeArguments } from "./translate-chat-stream-to-responses.ts";
+import { normalizeArguments } from "../tools/normalize-arguments.ts";
 
 export interface ChatRenderOptions {
   notes: string[];

@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { normalizeArguments } from "./normalize-arguments.ts";
+
+describe("normalizeArguments", () => {
+  it("arguments cut short are closed into valid JSON", () => {
+    expect(normalizeArguments('{"cmd":"ls')).toBe('{"cmd":"ls"}');
+    expect(normalizeArguments('{"a":[1,2,')).toBe('{"a":[1,2]}');
+    expect(normalizeArguments("")).toBe("{}");
+    expect(normalizeArguments("not json")).toBe("not json");
+  });
+
+  it("valid arguments are returned as they are; a whole value sent twice is kept once", () => {
+    expect(normalizeArguments('{"a": 1}')).toBe('{"a": 1}');
+    expect(normalizeArguments('{"a":1}{"a":1}')).toBe('{"a":1}');
+  });
+});
