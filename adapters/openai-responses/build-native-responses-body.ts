@@ -5,6 +5,7 @@ import { stripForeignReasoning } from "../chatgpt/strip-foreign-reasoning.ts";
 import { decodeCompactionSummary, summaryAsUserText } from "../compaction/compaction-carrier.ts";
 import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
 import type { NativeResponsesPolicy } from "./native-responses-policy.ts";
+import { imageGenerationNote, toolSearchOutputText, webSearchNote } from "../conversation/history-notes.ts";
 
 type Json = Record<string, unknown>;
 
@@ -122,20 +123,12 @@ function rewriteItem(item: Json, toolSet: UpstreamToolSet | null, customAsFuncti
       const args = item.arguments;
       return { type: "function_call", call_id: str(item.call_id) ?? str(item.id) ?? "call_0", name: "tool_search", arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}) };
     }
-    case "tool_search_output": {
-      const names = Array.isArray(item.tools) ? (item.tools as { name?: unknown }[]).map((t) => t?.name).filter((n) => typeof n === "string") : [];
-      return { type: "function_call_output", call_id: str(item.call_id) ?? "call_0", output: names.length ? `Tools now available: ${names.join(", ")}` : "No tools found." };
-    }
-    case "web_search_call": {
-      if (hostedTools) return item;
-      const action = (item.action ?? {}) as { query?: unknown; url?: unknown };
-      return assistantText(typeof action.query === "string" ? `[searched the web for "${action.query}"]` : typeof action.url === "string" ? `[opened ${action.url}]` : "[used web search]");
-    }
-    case "image_generation_call": {
-      if (hostedTools) return item;
-      const prompt = str(item.revised_prompt);
-      return assistantText(prompt ? `[generated an image: ${prompt}]` : "[generated an image]");
-    }
+    case "tool_search_output":
+      return { type: "function_call_output", call_id: str(item.call_id) ?? "call_0", output: toolSearchOutputText(item.tools) };
+    case "web_search_call":
+      return hostedTools ? item : assistantText(webSearchNote(item.action as { query?: unknown; url?: unknown } | null | undefined));
+    case "image_generation_call":
+      return hostedTools ? item : assistantText(imageGenerationNote(item.revised_prompt));
     default:
       return item;
   }
