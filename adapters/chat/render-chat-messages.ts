@@ -212,15 +212,20 @@ function mergeSameRole(msgs: ChatMessage[]): ChatMessage[] {
     if (prev && (prev.role === "system" || prev.role === "user") && prev.role === m.role) {
       const a = prev.content;
       const b = m.content as string | ChatContentPart[];
-      if (typeof a === "string" && typeof b === "string") prev.content = a && b ? `${a}\n\n${b}` : a || b;
       // The renderer made every parts array here, so appending in place is safe (and linear).
-      else if (Array.isArray(a)) a.push(...asParts(b));
-      else (prev as { content: ChatContentPart[] }).content = [...asParts(a), ...asParts(b)];
+      if (Array.isArray(a)) a.push(...asParts(b));
+      else (prev as { content: string | ChatContentPart[] }).content = mergedContent(a, b);
       continue;
     }
     out.push(m);
   }
   return out;
+}
+
+/** Two system/user contents as one, as consecutive messages are merged (neither is modified). */
+export function mergedContent(a: string | ChatContentPart[], b: string | ChatContentPart[]): string | ChatContentPart[] {
+  if (typeof a === "string" && typeof b === "string") return a && b ? `${a}\n\n${b}` : a || b;
+  return [...asParts(a), ...asParts(b)];
 }
 
 function asParts(c: string | ChatContentPart[]): ChatContentPart[] {
