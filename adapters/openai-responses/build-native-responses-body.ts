@@ -4,6 +4,7 @@ import { buildUpstreamToolSet, CUSTOM_TOOL_PARAM, type UpstreamToolSet } from ".
 import { stripForeignReasoning } from "../chatgpt/strip-foreign-reasoning.ts";
 import { decodeCompactionSummary, summaryAsUserText } from "../compaction/compaction-carrier.ts";
 import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
+import { isRemoteCompaction } from "../compaction/is-remote-compaction.ts";
 import type { NativeResponsesPolicy } from "./native-responses-policy.ts";
 import { imageGenerationNote, toolSearchOutputText, webSearchNote } from "../conversation/history-notes.ts";
 
@@ -45,7 +46,7 @@ export function buildNativeResponsesBody(req: Json, model: ModelConfig, policy: 
   if (policy.stateless && body.store !== undefined) body.store = false;
 
   const input = Array.isArray(req.input) ? (req.input as Json[]) : null;
-  const compaction = input !== null && input.length > 0 && input[input.length - 1]?.type === "compaction_trigger";
+  const compaction = isRemoteCompaction(input);
 
   // tools: keep what the server runs natively, convert the rest through the shared tool set
   const tools = Array.isArray(req.tools) ? (req.tools as Tool[]) : [];
