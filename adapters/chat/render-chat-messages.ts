@@ -3,7 +3,7 @@ import type { UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { toUpstreamName } from "../tools/upstream-tool-set.ts";
 import { clampImageDetail, IMAGE_OMITTED_NOTE } from "../tools/image-parts.ts";
 import type { ChatAssistantMessage, ChatContentPart, ChatImagePart, ChatMessage, ChatToolCall } from "./chat-types.ts";
-import { normalizeArguments } from "../tools/normalize-arguments.ts";
+import { normalizeArguments, parseJsonObject } from "../tools/normalize-arguments.ts";
 
 export interface ChatRenderOptions {
   notes: string[];
@@ -45,12 +45,7 @@ function replayArguments(input: CallInput): string {
 }
 
 function isJsonObject(s: string): boolean {
-  try {
-    const v = JSON.parse(s) as unknown;
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-  } catch {
-    return false;
-  }
+  return parseJsonObject(s) !== null;
 }
 
 function imagePart(url: string, detail: unknown): ChatImagePart {

@@ -60,3 +60,13 @@ function closeJson(s: string): string | null {
     return null;
   }
 }
+
+/** `s` parsed, when it is a JSON object (what tool arguments must be); null for anything else. */
+export function parseJsonObject(s: string): Record<string, unknown> | null {
+  try {
+    const v = JSON.parse(s) as unknown;
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
