@@ -101,6 +101,11 @@ describe("buildNativeResponsesBody", () => {
     expect(build(req, openaiRow()).body.input).toBe(req.input);
   });
 
+  it("flattens a replayed namespaced call to a valid function name even when no namespace tool is sent", () => {
+    const req = { model: "local", input: [{ type: "function_call", call_id: "c1", name: "read.file", namespace: "mcp__docs", arguments: "{}" }] };
+    expect((build(req).body.input as any[])[0]).toEqual({ type: "function_call", call_id: "c1", name: "mcp__docs__read_file", arguments: "{}" });
+  });
+
   it("turns remote compaction into a summary request without tools", () => {
     const req = { ...codexRequestBody("tool-loop-turn3") };
     req.input = [...req.input, { type: "compaction_trigger" }];

@@ -1,6 +1,6 @@
 import type { ModelConfig } from "../settings/settings-types.ts";
 import type { Tool } from "../responses/responses-types.ts";
-import { buildUpstreamToolSet, CUSTOM_TOOL_PARAM, type UpstreamToolSet } from "../tools/upstream-tool-set.ts";
+import { buildUpstreamToolSet, CUSTOM_TOOL_PARAM, toUpstreamName, type UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { stripForeignReasoning } from "../chatgpt/strip-foreign-reasoning.ts";
 import { decodeCompactionSummary, summaryAsUserText } from "../compaction/compaction-carrier.ts";
 import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
@@ -108,7 +108,8 @@ function rewriteItem(item: Json, toolSet: UpstreamToolSet | null, customAsFuncti
     case "function_call": {
       if (typeof item.namespace !== "string" || !item.namespace) return item;
       const { namespace, ...rest } = item;
-      const name = toolSet ? toolSet.upstreamNameFor({ name: String(item.name), namespace: String(namespace) }) : `${String(namespace)}__${String(item.name)}`;
+      // Without a tool set (no namespace tool sent this turn) the name is flattened as the chat renderer does.
+      const name = toolSet ? toolSet.upstreamNameFor({ name: String(item.name), namespace: String(namespace) }) : toUpstreamName(`${String(namespace)}__${String(item.name)}`);
       return { ...rest, name };
     }
     case "custom_tool_call": {
