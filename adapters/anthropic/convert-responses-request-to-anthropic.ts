@@ -5,6 +5,7 @@ import type { AnthropicMessage, AnthropicRequest, AnthropicTool, AnthropicToolCh
 import { convertResponsesInputToAnthropic } from "./convert-responses-input-to-anthropic.ts";
 import { defaultMaxTokens, planThinking } from "./anthropic-model-capabilities.ts";
 import { placeCacheBreakpoints, promptCachingEnabled } from "./place-cache-breakpoints.ts";
+import { isRemoteCompaction } from "../compaction/is-remote-compaction.ts";
 
 export interface AnthropicConversion {
   body: AnthropicRequest;
@@ -57,8 +58,7 @@ export function convertResponsesRequestToAnthropic(req: ResponsesRequest, model:
     notes.push("json_schema output format sent as a system instruction");
   }
   if (system.length) body.system = system;
-  const input = req.input;
-  const remoteCompaction = Array.isArray(input) && (input[input.length - 1] as { type?: string } | undefined)?.type === "compaction_trigger";
+  const remoteCompaction = isRemoteCompaction(req.input);
   // A summary is wanted, not tool calls: the tools stay out of a compaction request.
   if (tools.functions.length && !remoteCompaction) {
     body.tools = tools.functions.map((f): AnthropicTool => ({ name: f.name, description: f.description, input_schema: inputSchema(f.parameters) }));

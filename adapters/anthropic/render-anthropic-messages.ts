@@ -1,6 +1,7 @@
 import type { AssistantTurn, CallInput, ImagePart, Part, ToolCall, ToolResult, Turn } from "../conversation/conversation-types.ts";
 import type { UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { IMAGE_OMITTED_NOTE } from "../tools/image-parts.ts";
+import { parseJsonObject } from "../tools/normalize-arguments.ts";
 import type {
   AnthropicAssistantBlock,
   AnthropicImageBlock,
@@ -79,13 +80,8 @@ function toolInput(input: CallInput): Record<string, unknown> {
   if (input.kind === "object") return input.value;
   const s = input.text.trim();
   if (!s) return {};
-  try {
-    const v = JSON.parse(s) as unknown;
-    if (v && typeof v === "object" && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // fall through: keep the text so the model sees what it sent
-  }
-  return { _raw: input.text };
+  // Not an object: keep the text so the model sees what it sent.
+  return parseJsonObject(s) ?? { _raw: input.text };
 }
 
 function toolResult(c: ToolCall, r: ToolResult, opts: AnthropicRenderOptions): AnthropicToolResultBlock {

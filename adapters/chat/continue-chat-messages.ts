@@ -3,6 +3,7 @@ import type { RouteContext } from "../routes/upstream-route.ts";
 import type { ChatContentPart, ChatMessage } from "./chat-types.ts";
 import { convertResponsesInputToChatMessages, type InputConversionOptions } from "./convert-responses-input-to-chat-messages.ts";
 import { noteExtends } from "./serialize-chat-body.ts";
+import { mergedContent } from "./render-chat-messages.ts";
 
 /** What a chat `messages` array was built from, so a continuation can tell whether it may reuse it. */
 interface BuiltFrom {
@@ -88,10 +89,4 @@ function endsOutsideAssistantTurn(input: readonly InputItem[]): boolean {
   const type = last.type ?? "message";
   if (type === "message") return last.role !== "assistant";
   return type === "function_call_output" || type === "custom_tool_call_output";
-}
-
-function mergedContent(a: string | ChatContentPart[], b: string | ChatContentPart[]): string | ChatContentPart[] {
-  if (typeof a === "string" && typeof b === "string") return a && b ? `${a}\n\n${b}` : a || b;
-  const parts = (c: string | ChatContentPart[]): ChatContentPart[] => (typeof c === "string" ? (c ? [{ type: "text", text: c }] : []) : c);
-  return [...parts(a), ...parts(b)];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { convertResponsesInputToChatMessages, GEMINI_SKIP_SIGNATURE, type InputConversionOptions } from "./convert-responses-input-to-chat-messages.ts";
+import { convertResponsesInputToChatMessages, type InputConversionOptions } from "./convert-responses-input-to-chat-messages.ts";
+import { GEMINI_SKIP_SIGNATURE } from "./render-chat-messages.ts";
 import { encodeChatReasoning } from "./chat-reasoning-carrier.ts";
 import type { InputItem } from "../responses/responses-types.ts";
 import { buildUpstreamToolSet } from "../tools/upstream-tool-set.ts";

@@ -3,12 +3,7 @@ import { convertResponsesInputToConversation } from "../conversation/convert-res
 import type { ChatMessage } from "./chat-types.ts";
 import { renderChatMessages, type ChatRenderOptions } from "./render-chat-messages.ts";
 
-export { GEMINI_SKIP_SIGNATURE } from "./render-chat-messages.ts";
-
-export interface InputConversionOptions extends ChatRenderOptions {
-  /** Replace images with a short note (models without vision). */
-  noImages: boolean;
-}
+export type InputConversionOptions = ChatRenderOptions;
 
 /**
  * Responses `instructions` + `input` → chat messages: the neutral conversation step (turns, tool

@@ -6,6 +6,7 @@ import { continueChatMessages, noteChatMessages } from "./continue-chat-messages
 import type { RouteContext } from "../routes/upstream-route.ts";
 import { convertResponsesToolsToChat, type ToolNameMap } from "./convert-responses-tools-to-chat.ts";
 import { mapTextFormatToChat, mapVerbosityToChat } from "./map-text-format-to-chat.ts";
+import { isRemoteCompaction } from "../compaction/is-remote-compaction.ts";
 
 export interface ChatConversion {
   body: ChatRequest;
@@ -27,11 +28,6 @@ function hostOf(url: string): string {
   }
 }
 
-export function isRemoteCompaction(req: ResponsesRequest): boolean {
-  const input = req.input;
-  return Array.isArray(input) && (input[input.length - 1] as { type?: string } | undefined)?.type === "compaction_trigger";
-}
-
 /**
  * Responses request → chat-completions request. Only fields chat providers understand are
  * sent; `store`, `include`, `prompt_cache_key`, `client_metadata` and the like are dropped
@@ -50,7 +46,7 @@ export function convertResponsesRequestToChat(req: ResponsesRequest, model: Mode
     stream: true,
     stream_options: { include_usage: true },
   };
-  const remoteCompaction = isRemoteCompaction(req);
+  const remoteCompaction = isRemoteCompaction(req.input);
   // A summary is wanted, not tool calls: the tools stay out of a compaction request.
   if (tools.chatTools.length && !remoteCompaction) {
     body.tools = tools.chatTools;

@@ -3,7 +3,7 @@ import type { UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { toUpstreamName } from "../tools/upstream-tool-set.ts";
 import { clampImageDetail, IMAGE_OMITTED_NOTE } from "../tools/image-parts.ts";
 import type { ChatAssistantMessage, ChatContentPart, ChatImagePart, ChatMessage, ChatToolCall } from "./chat-types.ts";
-import { normalizeArguments } from "./translate-chat-stream-to-responses.ts";
+import { normalizeArguments, parseJsonObject } from "../tools/normalize-arguments.ts";
 
 export interface ChatRenderOptions {
   notes: string[];
@@ -45,12 +45,7 @@ function replayArguments(input: CallInput): string {
 }
 
 function isJsonObject(s: string): boolean {
-  try {
-    const v = JSON.parse(s) as unknown;
-    return v !== null && typeof v === "object" && !Array.isArray(v);
-  } catch {
-    return false;
-  }
+  return parseJsonObject(s) !== null;
 }
 
 function imagePart(url: string, detail: unknown): ChatImagePart {
@@ -212,15 +207,20 @@ function mergeSameRole(msgs: ChatMessage[]): ChatMessage[] {
     if (prev && (prev.role === "system" || prev.role === "user") && prev.role === m.role) {
       const a = prev.content;
       const b = m.content as string | ChatContentPart[];
-      if (typeof a === "string" && typeof b === "string") prev.content = a && b ? `${a}\n\n${b}` : a || b;
       // The renderer made every parts array here, so appending in place is safe (and linear).
-      else if (Array.isArray(a)) a.push(...asParts(b));
-      else (prev as { content: ChatContentPart[] }).content = [...asParts(a), ...asParts(b)];
+      if (Array.isArray(a)) a.push(...asParts(b));
+      else (prev as { content: string | ChatContentPart[] }).content = mergedContent(a, b);
       continue;
     }
     out.push(m);
   }
   return out;
+}
+
+/** Two system/user contents as one, as consecutive messages are merged (neither is modified). */
+export function mergedContent(a: string | ChatContentPart[], b: string | ChatContentPart[]): string | ChatContentPart[] {
+  if (typeof a === "string" && typeof b === "string") return a && b ? `${a}\n\n${b}` : a || b;
+  return [...asParts(a), ...asParts(b)];
 }
 
 function asParts(c: string | ChatContentPart[]): ChatContentPart[] {

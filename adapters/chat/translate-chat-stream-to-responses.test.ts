@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
-import { ChatStreamTranslator, normalizeArguments } from "./translate-chat-stream-to-responses.ts";
+import { ChatStreamTranslator } from "./translate-chat-stream-to-responses.ts";
 import { buildUpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { assertCodexStream } from "../../test/helpers/check-codex-stream.ts";
 import { codexRequestBody } from "../../test/helpers/shared-fixtures.ts";
@@ -97,13 +97,6 @@ describe("ChatStreamTranslator", () => {
   it("arguments sent as an object (Ollama) become a JSON string", () => {
     const r = run([call(0, "c1", "exec_command", { cmd: "ls" }), delta({}, "tool_calls")]);
     expect(r.items[0].arguments).toBe('{"cmd":"ls"}');
-  });
-
-  it("arguments cut short are closed into valid JSON", () => {
-    expect(normalizeArguments('{"cmd":"ls')).toBe('{"cmd":"ls"}');
-    expect(normalizeArguments('{"a":[1,2,')).toBe('{"a":[1,2]}');
-    expect(normalizeArguments("")).toBe("{}");
-    expect(normalizeArguments("not json")).toBe("not json");
   });
 
   it("splits a leading <think> block into reasoning at every chunk boundary", () => {

@@ -9,6 +9,7 @@ import { decodeAnthropicThinking } from "../anthropic/anthropic-thinking-carrier
 import { ConversationBuilder } from "./conversation-builder.ts";
 import type { ConversationOptions, Part, ReasoningCarrier, TextPart, Turn } from "./conversation-types.ts";
 import { sanitizeText } from "./sanitize-text.ts";
+import { imageGenerationNote, toolSearchOutputText, webSearchNote } from "./history-notes.ts";
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v ? v : undefined;
@@ -137,20 +138,13 @@ function addItem(item: InputItem | string, b: ConversationBuilder): void {
     case "custom_tool_call_output":
     case "local_shell_call_output":
       return b.result(callIdOf(item), { output: toolOutput(item.output, b) });
-    case "tool_search_output": {
-      const tools = Array.isArray(item.tools) ? (item.tools as { name?: unknown }[]).map((t) => t?.name).filter((n) => typeof n === "string") : [];
-      return b.result(callIdOf({ call_id: item.call_id }), { output: tools.length ? `Tools now available: ${tools.join(", ")}` : "No tools found." });
-    }
-    case "web_search_call": {
+    case "tool_search_output":
+      return b.result(callIdOf({ call_id: item.call_id }), { output: toolSearchOutputText(item.tools) });
+    case "web_search_call":
       // Hosted-tool history is kept as a short note of what happened, not dropped (§12.2).
-      const action = item.action ?? {};
-      const what = typeof action.query === "string" ? `searched the web for "${action.query}"` : typeof action.url === "string" ? `opened ${action.url}` : "used web search";
-      return b.text(textParts(`[${what}]`));
-    }
-    case "image_generation_call": {
-      const prompt = str(item.revised_prompt);
-      return b.text(textParts(prompt ? `[generated an image: ${prompt}]` : "[generated an image]"));
-    }
+      return b.text(textParts(webSearchNote(item.action)));
+    case "image_generation_call":
+      return b.text(textParts(imageGenerationNote(item.revised_prompt)));
     case "compaction":
     case "compaction_summary": {
       // The shim's own summary (any model can read it); other providers' items are opaque.

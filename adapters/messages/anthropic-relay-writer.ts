@@ -2,9 +2,9 @@ import type { OutputWriter, StreamTranslator } from "../routes/upstream-route.ts
 import { BufferedOutputWriter, sniffEventType } from "../stream/buffered-output-writer.ts";
 import type { ResponseObject } from "../responses/responses-types.ts";
 import { buildResponseEcho, buildResponseResource } from "../responses/build-response-resource.ts";
-import { buildUsage } from "../responses/normalize-usage.ts";
+import { mapAnthropicUsage, mergeAnthropicUsage } from "../anthropic/map-anthropic-usage.ts";
 import { anthropicErrorBody } from "./anthropic-error.ts";
-import type { MessagesUsage } from "../anthropic/anthropic-types.ts";
+import type { AnthropicUsage } from "../anthropic/anthropic-types.ts";
 
 /**
  * Relays an Anthropic upstream's Messages stream to an Anthropic client as it came. Only
@@ -13,7 +13,8 @@ import type { MessagesUsage } from "../anthropic/anthropic-types.ts";
  */
 export class AnthropicRelayWriter extends BufferedOutputWriter implements OutputWriter {
   private message: Record<string, unknown> | null = null;
-  private inputUsage: MessagesUsage = { input_tokens: 0, output_tokens: 0 };
+  /** `message_start`'s usage; `message_delta`'s cumulative numbers are merged over it. */
+  private startUsage: AnthropicUsage | null = null;
   private readonly slug: string;
 
   constructor(opts: { slug: string }) {
@@ -37,11 +38,10 @@ export class AnthropicRelayWriter extends BufferedOutputWriter implements Output
       }
       if (type === "message_start" && ev.message && typeof ev.message === "object") {
         ev.message.model = this.slug;
-        this.inputUsage = { ...this.inputUsage, ...(ev.message.usage ?? {}) };
+        this.startUsage = mergeAnthropicUsage(this.startUsage, ev.message.usage);
         data = JSON.stringify(ev);
       } else if (type === "message_delta") {
-        const u = { ...this.inputUsage, ...(ev.usage ?? {}) } as MessagesUsage;
-        this.usage = buildUsage({ input: (u.input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0), output: u.output_tokens, cached: u.cache_read_input_tokens });
+        this.usage = mapAnthropicUsage(mergeAnthropicUsage(this.startUsage, ev.usage) ?? {});
       } else {
         this.status = "failed";
         this.error = { code: String(ev.error?.type ?? "api_error"), message: String(ev.error?.message ?? "") };
@@ -64,8 +64,7 @@ export class AnthropicRelayWriter extends BufferedOutputWriter implements Output
     }
     m.model = this.slug;
     this.message = m;
-    const u = (m.usage ?? {}) as MessagesUsage;
-    this.usage = buildUsage({ input: (u.input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0), output: u.output_tokens, cached: u.cache_read_input_tokens });
+    this.usage = mapAnthropicUsage(mergeAnthropicUsage(null, m.usage as AnthropicUsage | undefined) ?? {});
     this.toolCallCount = Array.isArray(m.content) ? m.content.filter((b) => (b as { type?: unknown }).type === "tool_use").length : 0;
     this.status = "completed";
   }

@@ -5,6 +5,7 @@ import type { ResponsesItemWriter } from "../responses/responses-item-writer.ts"
 import { zeroUsage } from "../responses/normalize-usage.ts";
 import { buildResponseEcho, buildResponseResource } from "../responses/build-response-resource.ts";
 import { anthropicErrorBody, anthropicErrorTypeForCode } from "./anthropic-error.ts";
+import { parseJsonObject } from "../tools/normalize-arguments.ts";
 import type { MessagesResponse, MessagesResponseBlock, MessagesStopReason, MessagesUsage } from "../anthropic/anthropic-types.ts";
 
 type OpenBlock = { kind: "text"; index: number; text: string[] } | { kind: "thinking"; index: number; text: string[] };
@@ -151,12 +152,9 @@ export class AnthropicSseWriter extends BufferedOutputWriter implements OutputWr
   private emitToolUse(id: string, name: string, argumentsJson: string): void {
     if (this.finished) return;
     this.closeOpen();
-    let input: unknown;
     let json = argumentsJson.trim() || "{}";
-    try {
-      input = JSON.parse(json);
-      if (!input || typeof input !== "object" || Array.isArray(input)) throw new Error("not an object");
-    } catch {
+    let input: unknown = parseJsonObject(json);
+    if (!input) {
       // Anthropic clients parse the streamed JSON into `input`, which must be an object.
       input = { _raw: argumentsJson };
       json = JSON.stringify(input);

@@ -89,6 +89,23 @@ describe("buildNativeResponsesBody", () => {
     expect(input[3]).toEqual({ type: "function_call_output", call_id: "ts1", output: "Tools now available: calc" });
   });
 
+  it("replays hosted-tool history as short assistant notes where the server cannot run them, as it is where it can", () => {
+    const ws = { type: "web_search_call", id: "ws_1", status: "completed", action: { type: "search", query: "codex shim" } };
+    const img = { type: "image_generation_call", id: "ig_1", status: "completed", revised_prompt: "a cat" };
+    const req = { model: "local", input: [ws, img] };
+    const texts = (build(req).body.input as any[]).map((i) => [i.role, i.content[0].text]);
+    expect(texts).toEqual([
+      ["assistant", '[searched the web for "codex shim"]'],
+      ["assistant", "[generated an image: a cat]"],
+    ]);
+    expect(build(req, openaiRow()).body.input).toBe(req.input);
+  });
+
+  it("flattens a replayed namespaced call to a valid function name even when no namespace tool is sent", () => {
+    const req = { model: "local", input: [{ type: "function_call", call_id: "c1", name: "read.file", namespace: "mcp__docs", arguments: "{}" }] };
+    expect((build(req).body.input as any[])[0]).toEqual({ type: "function_call", call_id: "c1", name: "mcp__docs__read_file", arguments: "{}" });
+  });
+
   it("turns remote compaction into a summary request without tools", () => {
     const req = { ...codexRequestBody("tool-loop-turn3") };
     req.input = [...req.input, { type: "compaction_trigger" }];

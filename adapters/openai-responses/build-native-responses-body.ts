@@ -1,10 +1,12 @@
 import type { ModelConfig } from "../settings/settings-types.ts";
 import type { Tool } from "../responses/responses-types.ts";
-import { buildUpstreamToolSet, CUSTOM_TOOL_PARAM, type UpstreamToolSet } from "../tools/upstream-tool-set.ts";
+import { buildUpstreamToolSet, CUSTOM_TOOL_PARAM, toUpstreamName, type UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import { stripForeignReasoning } from "../chatgpt/strip-foreign-reasoning.ts";
 import { decodeCompactionSummary, summaryAsUserText } from "../compaction/compaction-carrier.ts";
 import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
+import { isRemoteCompaction } from "../compaction/is-remote-compaction.ts";
 import type { NativeResponsesPolicy } from "./native-responses-policy.ts";
+import { imageGenerationNote, toolSearchOutputText, webSearchNote } from "../conversation/history-notes.ts";
 
 type Json = Record<string, unknown>;
 
@@ -44,7 +46,7 @@ export function buildNativeResponsesBody(req: Json, model: ModelConfig, policy: 
   if (policy.stateless && body.store !== undefined) body.store = false;
 
   const input = Array.isArray(req.input) ? (req.input as Json[]) : null;
-  const compaction = input !== null && input.length > 0 && input[input.length - 1]?.type === "compaction_trigger";
+  const compaction = isRemoteCompaction(input);
 
   // tools: keep what the server runs natively, convert the rest through the shared tool set
   const tools = Array.isArray(req.tools) ? (req.tools as Tool[]) : [];
@@ -106,7 +108,8 @@ function rewriteItem(item: Json, toolSet: UpstreamToolSet | null, customAsFuncti
     case "function_call": {
       if (typeof item.namespace !== "string" || !item.namespace) return item;
       const { namespace, ...rest } = item;
-      const name = toolSet ? toolSet.upstreamNameFor({ name: String(item.name), namespace: String(namespace) }) : `${String(namespace)}__${String(item.name)}`;
+      // Without a tool set (no namespace tool sent this turn) the name is flattened as the chat renderer does.
+      const name = toolSet ? toolSet.upstreamNameFor({ name: String(item.name), namespace: String(namespace) }) : toUpstreamName(`${String(namespace)}__${String(item.name)}`);
       return { ...rest, name };
     }
     case "custom_tool_call": {
@@ -122,20 +125,12 @@ function rewriteItem(item: Json, toolSet: UpstreamToolSet | null, customAsFuncti
       const args = item.arguments;
       return { type: "function_call", call_id: str(item.call_id) ?? str(item.id) ?? "call_0", name: "tool_search", arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}) };
     }
-    case "tool_search_output": {
-      const names = Array.isArray(item.tools) ? (item.tools as { name?: unknown }[]).map((t) => t?.name).filter((n) => typeof n === "string") : [];
-      return { type: "function_call_output", call_id: str(item.call_id) ?? "call_0", output: names.length ? `Tools now available: ${names.join(", ")}` : "No tools found." };
-    }
-    case "web_search_call": {
-      if (hostedTools) return item;
-      const action = (item.action ?? {}) as { query?: unknown; url?: unknown };
-      return assistantText(typeof action.query === "string" ? `[searched the web for "${action.query}"]` : typeof action.url === "string" ? `[opened ${action.url}]` : "[used web search]");
-    }
-    case "image_generation_call": {
-      if (hostedTools) return item;
-      const prompt = str(item.revised_prompt);
-      return assistantText(prompt ? `[generated an image: ${prompt}]` : "[generated an image]");
-    }
+    case "tool_search_output":
+      return { type: "function_call_output", call_id: str(item.call_id) ?? "call_0", output: toolSearchOutputText(item.tools) };
+    case "web_search_call":
+      return hostedTools ? item : assistantText(webSearchNote(item.action as { query?: unknown; url?: unknown } | null | undefined));
+    case "image_generation_call":
+      return hostedTools ? item : assistantText(imageGenerationNote(item.revised_prompt));
     default:
       return item;
   }
