@@ -16,15 +16,6 @@ describe("createFrameSink", () => {
     expect(ch.frames).toEqual(['{"type":"response.created"}', '{"type":"a"}', "line1\nline2"]);
   });
 
-  it("keeps the output_item.done payloads until taken", () => {
-    const ch = channel();
-    const sink = createFrameSink(ch);
-    const done = '{"type":"response.output_item.done","output_index":0,"item":{"type":"message"}}';
-    sink.writeText!(`event: response.output_item.added\ndata: {"type":"response.output_item.added"}\n\nevent: response.output_item.done\ndata: ${done}\n\n`);
-    expect(sink.takeDoneItems()).toEqual([done]);
-    expect(sink.takeDoneItems()).toEqual([]);
-  });
-
   it("makes writers wait on one shared promise above the high-water mark, released by a drain below it or a disconnect", async () => {
     const ch = channel();
     const sink = createFrameSink(ch, 10);

@@ -1,5 +1,4 @@
 import { DrainWait, type ByteSink } from "./sse-body-sink.ts";
-import { sniffEventType } from "./buffered-output-writer.ts";
 
 /** The part of a WebSocket peer a frame sink needs (crossws `Peer` in the server, a fake in tests). */
 export interface FrameChannel {
@@ -17,8 +16,6 @@ export interface FrameSink extends ByteSink {
   drained(): void;
   /** The socket is gone: later writes are dropped, a waiting writer is released. */
   disconnect(): void;
-  /** The raw `response.output_item.done` payloads sent since the last call (items Codex adds to its history). */
-  takeDoneItems(): string[];
 }
 
 const decoder = new TextDecoder();
@@ -34,7 +31,6 @@ export function createFrameSink(channel: FrameChannel, highWaterMark = FRAME_HIG
   let connected = true;
   const drain = new DrainWait();
   const wake = () => drain.release();
-  let doneItemFrames: string[] = [];
   const writeText = (text: string): void | Promise<void> => {
     if (!connected) return;
     const s = rest ? rest + text : text;
@@ -45,7 +41,6 @@ export function createFrameSink(channel: FrameChannel, highWaterMark = FRAME_HIG
       const data = dataOfEvent(s, start, end);
       start = end + 2;
       if (data === null) continue;
-      if (sniffEventType(data, 80) === "response.output_item.done") doneItemFrames.push(data);
       channel.send(data);
     }
     rest = start < s.length ? s.slice(start) : "";
@@ -54,11 +49,6 @@ export function createFrameSink(channel: FrameChannel, highWaterMark = FRAME_HIG
   return {
     get closed() {
       return !connected;
-    },
-    takeDoneItems() {
-      const out = doneItemFrames;
-      doneItemFrames = [];
-      return out;
     },
     write: (chunk) => writeText(decoder.decode(chunk)),
     writeText,

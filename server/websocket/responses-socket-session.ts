@@ -2,7 +2,7 @@ import { ShimError } from "../../adapters/errors/shim-error.ts";
 import { newItemId, newResponseId } from "../../adapters/responses/new-id.ts";
 import { ResponsesEventWriter } from "../../adapters/responses/responses-event-writer.ts";
 import { buildResponseEcho } from "../../adapters/responses/build-response-resource.ts";
-import type { InputItem, OutputItem, ResponsesRequest } from "../../adapters/responses/responses-types.ts";
+import type { InputItem, ResponsesRequest } from "../../adapters/responses/responses-types.ts";
 import { ConversationCache, type CachedConversation } from "../../adapters/responses/conversation-cache.ts";
 import { inputItemsOf, restorePreviousResponse } from "../../adapters/responses/restore-previous-response.ts";
 import { validateResponsesRequest } from "../../adapters/responses/validate-responses-request.ts";
@@ -214,7 +214,6 @@ export class ResponsesSocketSession {
 
 /** The HTTP path's request machine, with the frame sink as its output and the connection's cache. */
 async function runWithRequestMachine(ctx: ServerContext, conversations: ConversationCache, headers: Headers, turn: SocketTurn, sink: FrameSink, signal: AbortSignal, logSuffix: string): Promise<TurnOutcome> {
-  sink.takeDoneItems();
   // `store` true or unset also writes the finished response to the SQLite store, as over HTTP.
   const store = decideStore(ctx, turn.body);
   const run = await runRequestActor(ctx, { signal, headers, method: "GET", url: "ws://127.0.0.1/v1/responses" }, {
@@ -236,26 +235,6 @@ async function runWithRequestMachine(ctx: ServerContext, conversations: Conversa
   const writer = c.writer as OutputWriter;
   if (signal.aborted) return { status: "aborted" };
   if (writer.status !== "completed") return { status: writer.status === "incomplete" ? "incomplete" : "failed" };
-  patchRelayedOutput(conversations, writer.responseObject().id, sink);
   return { status: "completed" };
 }
 
-/**
- * A relayed upstream (ChatGPT passthrough) may end with a `response` object whose `output` is
- * empty; Codex's history holds the items of the `output_item.done` frames, so the cache must too.
- */
-function patchRelayedOutput(conversations: ConversationCache, id: string, sink: FrameSink): void {
-  const frames = sink.takeDoneItems();
-  const entry = conversations.get(id);
-  if (!entry || entry.output.length || !frames.length) return;
-  const output: OutputItem[] = [];
-  for (const f of frames) {
-    try {
-      const item = (JSON.parse(f) as { item?: OutputItem }).item;
-      if (item && typeof item === "object") output.push(item);
-    } catch {
-      // not JSON: Codex dropped it as well
-    }
-  }
-  conversations.remember({ ...entry, output });
-}
