@@ -47,7 +47,7 @@ export function daemonPort(o: CliOptions): number {
 }
 
 /** The port of `base_url` in the managed provider block of $CODEX_HOME/config.toml, if enabled. */
-export function enabledConfigPort(o: CliOptions): number | undefined {
+function enabledConfigPort(o: CliOptions): number | undefined {
   let text: string;
   try {
     text = readFileSync(o.codexConfigFile, "utf8");
