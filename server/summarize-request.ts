@@ -19,7 +19,7 @@ function notesToLog(model: string, notes: string[]): string[] {
 }
 
 /** A client-chosen word (the model name) as one log token: quoted and escaped unless plain, clipped. */
-export function logWord(v: string): string {
+function logWord(v: string): string {
   const w = v.length > 200 ? `${v.slice(0, 200)}…` : v;
   return /^[\x21-\x7e]*$/.test(w) && !w.includes('"') ? w || "-" : JSON.stringify(w);
 }
@@ -46,7 +46,7 @@ export function summarizeRequest(id: string, c: RequestContext, final: string, s
     `tools=${c.writer?.toolCallCount ?? 0}`,
     `outcome=${final === "done" ? (c.writer?.status ?? "done") : final}${c.error ? `(${c.error.code})` : c.writer?.error ? `(${c.writer.error.code})` : ""}`,
   ];
-  if (c.routing) parts.push(`router="${c.routing.source}: ${c.routing.reason}${c.routing.spills.length ? `; spilled ${c.routing.spills.join(", ")}` : ""}"`);
+  if (c.routing) parts.push(`router="${c.routing.why()}"`);
   const notes = c.selection ? notesToLog(c.slug, c.selection.ctx.notes) : [];
   if (notes.length) parts.push(`notes="${notes.join("; ")}"`);
   return parts.join(" ");

@@ -5,7 +5,7 @@ import { PROVIDER_ID, providerEntries, shimProviderTable, topLevelEntries } from
 import { buildCatalog, entryInfo, type BuiltCatalog } from "./build-catalog.ts";
 import type { PassthroughCatalogEntry } from "./passthrough-catalog-entries.ts";
 
-export const CATALOG_FILE = "custom_model_catalog.json";
+const CATALOG_FILE = "custom_model_catalog.json";
 export const GENERATED_CONFIG_FILE = "config.toml";
 
 export function catalogPathIn(stateDir: string): string {

@@ -13,6 +13,11 @@ export function resolveWriteTarget(file: string): string {
   }
 }
 
+/** A temp name beside `dest` (same folder, so the final rename is atomic). */
+export function tempBeside(dest: string): string {
+  return join(dirname(dest), `.${basename(dest)}.codex-shim-${process.pid}-${Date.now()}.tmp`);
+}
+
 /** Writes `text` to a temp file beside `file`, flushes it, and renames it over `file`. */
 export function writeFileAtomic(file: string, text: string): void {
   const target = resolveWriteTarget(file);
@@ -21,7 +26,7 @@ export function writeFileAtomic(file: string, text: string): void {
   try {
     mode = statSync(target).mode & 0o777;
   } catch {}
-  const tmp = join(dirname(target), `.${basename(target)}.codex-shim-${process.pid}-${Date.now()}.tmp`);
+  const tmp = tempBeside(target);
   const fd = openSync(tmp, "wx", mode);
   try {
     writeSync(fd, text);

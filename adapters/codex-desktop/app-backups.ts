@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
 import { basename, join } from "node:path";
-import { copyFileAtomic, writeTempBeside, renameIntoPlace } from "./file-replace.ts";
+import { copyFileAtomic } from "./file-replace.ts";
+import { writeFileAtomic } from "../codex-config/atomic-write.ts";
 
 /** Same names as the Python original's backups (reference-behavior §2.11). */
 export const ASAR_BACKUP = "app.asar.before-codex-shim-model-picker-patch";
@@ -68,8 +69,7 @@ export function readPatchRecords(dir: string): PatchRecord[] {
 export function addPatchRecord(dir: string, rec: PatchRecord): void {
   const all = readPatchRecords(dir).filter((r) => r.patched !== rec.patched);
   all.push(rec);
-  const dest = join(dir, RECORDS);
-  renameIntoPlace(writeTempBeside(dest, Buffer.from(`${JSON.stringify(all, null, 2)}\n`)), dest);
+  writeFileAtomic(join(dir, RECORDS), `${JSON.stringify(all, null, 2)}\n`);
 }
 
 /** `~/Applications/Codex.app` when patch-app patched that copy (then it, not /Applications', is the one to open). */

@@ -20,7 +20,7 @@ export function pidsRunningFrom(bundle: string, psOutput: string, self = process
 }
 
 /** `ps` listing of every process (macOS and Linux); null where there is no `ps` (Windows). */
-export function listProcesses(): string | null {
+function listProcesses(): string | null {
   if (process.platform === "win32") return null;
   const r = spawnSync("ps", ["-axww", "-o", "pid=,command="], { encoding: "utf8", timeout: 5_000 });
   return r.status === 0 ? r.stdout : null;
@@ -76,7 +76,7 @@ export interface RestartOutcome {
 }
 
 /** The Desktop executable a Windows per-user install puts under %LOCALAPPDATA%. */
-export function windowsCodexExe(env: NodeJS.ProcessEnv): string | null {
+function windowsCodexExe(env: NodeJS.ProcessEnv): string | null {
   const base = env.LOCALAPPDATA?.trim();
   return base ? join(base, "Programs", "Codex", "Codex.exe") : null;
 }

@@ -1,13 +1,8 @@
 import { closeSync, copyFileSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { basename, dirname, join } from "node:path";
+import { tempBeside } from "../codex-config/atomic-write.ts";
 
-/** A temp name beside `dest` (same folder, so the final rename is atomic). */
-export function tempBeside(dest: string): string {
-  return join(dirname(dest), `.${basename(dest)}.codex-shim-${process.pid}-${Date.now()}.tmp`);
-}
-
-export function fsyncPath(path: string): void {
+function fsyncPath(path: string): void {
   const fd = openSync(path, "r+");
   try {
     fsyncSync(fd);

@@ -4,7 +4,8 @@ import { asarHeaderHash, readAsarFile, readAsarIndex, repackAsar } from "./asar-
 import { candidatePaths, DESKTOP_PATCHES, planPatch, type PatchPlan } from "./desktop-patches.ts";
 import { findAsarIntegrity, withAsarIntegrityHash } from "./info-plist.ts";
 import { addPatchRecord, backUpOriginals, backupDirFor } from "./app-backups.ts";
-import { renameIntoPlace, sha256OfFile, tempBeside, writeTempBeside } from "./file-replace.ts";
+import { renameIntoPlace, sha256OfFile, writeTempBeside } from "./file-replace.ts";
+import { tempBeside } from "../codex-config/atomic-write.ts";
 import { ensureNotRunning, patchTarget, resign, type DesktopDeps } from "./desktop-steps.ts";
 
 /** The texts (latin1) of every archive file a patch may look at. */

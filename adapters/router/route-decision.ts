@@ -97,9 +97,9 @@ export class RouteDecision {
     return next;
   }
 
-  /** `codex-auto->mid` plus the reason, for the request's summary line and the flow inspector. */
-  summary(): string {
+  /** `classifier: score>=0.70; spilled cheap rate_limited -> mid`: why, for the request's summary line and the flow inspector. */
+  why(): string {
     const spilled = this.spills.length ? `; spilled ${this.spills.join(", ")}` : "";
-    return `${this.requested}->${this.slug} (${this.source}: ${this.reason}${spilled})`;
+    return `${this.source}: ${this.reason}${spilled}`;
   }
 }

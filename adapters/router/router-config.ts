@@ -12,7 +12,7 @@ const CHATGPT_WINDOW = 400_000;
 const CURSOR_WINDOW = 272_000;
 
 /** The router block with its env overrides applied (reference-behavior §8.1). */
-export function effectiveRouterSettings(r: RouterSettings, env: NodeJS.ProcessEnv): RouterSettings {
+function effectiveRouterSettings(r: RouterSettings, env: NodeJS.ProcessEnv): RouterSettings {
   const num = (name: string) => {
     const v = env[name]?.trim();
     return v && Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : undefined;

@@ -2,7 +2,7 @@
  * Edit distance for "did you mean" suggestions, counting a swap of two neighbouring letters as
  * one edit (optimal string alignment), the most common typo: `stauts` is 1 from `status`, 2 from `start`.
  */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {

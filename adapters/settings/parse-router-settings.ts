@@ -1,6 +1,6 @@
 import { array, boolean, number, object, optional, refine, string, union, literal } from "superstruct";
 import type { ModelConfig, RouterCandidate, RouterSettings } from "./settings-types.ts";
-import { fmtPath, normalizeKeys, suggest, validateInto, type Path } from "./settings-validation.ts";
+import { fmtPath, nonEmpty, normalizeKeys, suggest, validateInto, type Path } from "./settings-validation.ts";
 
 export const ROUTER_DEFAULT_SLUG = "codex-auto";
 export const ROUTER_DEFAULT_DISPLAY_NAME = "Auto (smart routing)";
@@ -25,7 +25,6 @@ const CANDIDATE_ALIASES: Record<string, string[]> = {
   supports_images: ["supports_images", "supportsImages"],
 };
 
-const nonEmpty = refine(string(), "non-empty", (v) => v.trim() !== "" || "expected a non-empty string");
 const unit = refine(number(), "unit", (v) => (v >= 0 && v <= 1) || `expected a number between 0 and 1, got ${v}`);
 const seconds = refine(number(), "seconds", (v) => (v > 0 && v <= 600) || `expected seconds between 0 and 600 (e.g. 12), got ${v}`);
 const tokens = refine(number(), "tokens", (v) => (Number.isInteger(v) && v >= 16 && v <= 32_000) || `expected an integer between 16 and 32000, got ${v}`);

@@ -176,3 +176,19 @@ describe("parseSettings: response_store", () => {
     expect(problems({ models: [], response_store: 5 })).toEqual(['models.json: response_store: expected an object like {"max_megabytes": 256, "max_age_days": 30}, got 5']);
   });
 });
+
+describe("parseSettings: debug and websockets", () => {
+  it("reads debug.capture and websockets", () => {
+    const s = parseSettings({ models: [], debug: { capture: true }, websockets: false }, null);
+    expect(s.debug).toEqual({ capture: true });
+    expect(s.websockets).toBe(false);
+    expect(parseSettings({ models: [], debug: {} }, null).debug).toEqual({});
+  });
+
+  it("names the file, the field and what was expected (the same wording as the other blocks)", () => {
+    expect(problems({ models: [], debug: { captur: true } })).toEqual(['models.json: debug.captur: is not a known setting (typo? did you mean "capture"?)']);
+    expect(problems({ models: [], debug: { capture: "yes" } })).toEqual(['models.json: debug.capture: expected true or false, got "yes"']);
+    expect(problems({ models: [], debug: [] })).toEqual(['models.json: debug: expected an object like {"capture": true}, got []']);
+    expect(problems({ models: [], websockets: 1 })).toEqual(["models.json: websockets: expected true or false (WebSocket mode for Codex; default true), got 1"]);
+  });
+});

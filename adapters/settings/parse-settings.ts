@@ -1,7 +1,7 @@
 import { boolean, define, enums, integer, object, optional, record, refine, string } from "superstruct";
 import { DEFAULT_TIMEOUTS, PROVIDERS, type ModelConfig, type Provider, type Settings } from "./settings-types.ts";
 import { deriveSlugs } from "./derive-slug.ts";
-import { fmtPath, normalizeKeys, suggest, validateInto, type Path } from "./settings-validation.ts";
+import { fmtPath, nonEmpty, normalizeKeys, unknownSetting, validateInto, type Path } from "./settings-validation.ts";
 import { parseRouterSettings } from "./parse-router-settings.ts";
 import { parseResponseStoreSettings } from "./parse-response-store-settings.ts";
 
@@ -52,7 +52,6 @@ const httpUrl = refine(string(), "http-url", (v) => {
   if (/^https?:\/\//i.test(t) && URL.canParse(t)) return true;
   return `expected an http(s) URL, got ${JSON.stringify(v)}`;
 });
-const nonEmpty = refine(string(), "non-empty", (v) => v.trim() !== "" || "expected a non-empty string");
 // One struct (one message) per field: a union would report each of its members' failures.
 const got = (v: unknown) => JSON.stringify(v) ?? String(v);
 const positiveIntOrNull = define<number | null>("positive-int-or-null", (v) => v === null || (Number.isInteger(v) && (v as number) >= 1) || `expected a positive integer or null, got ${got(v)}`);
@@ -99,10 +98,7 @@ function rowsOf(raw: unknown, problems: string[]): { rows: unknown[]; key: strin
     const o = raw as Record<string, unknown>;
     const allowedTop = ["models", "customModels", "launchModels", "launch_models", "router", "response_store", "websockets", "debug", "$schema"];
     for (const k of Object.keys(o)) {
-      if (!allowedTop.includes(k)) {
-        const hint = suggest(k, allowedTop);
-        problems.push(`${k}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
-      }
+      if (!allowedTop.includes(k)) problems.push(unknownSetting([k], allowedTop));
     }
     for (const key of ["models", "customModels", "launchModels", "launch_models"]) {
       const v = o[key];
@@ -223,6 +219,9 @@ export function parseSettings(raw: unknown, file: string | null): Settings {
   return settings;
 }
 
+const DEBUG_ALIASES: Record<string, string[]> = { capture: ["capture"] };
+const DebugStruct = object({ capture: optional(boolean()) });
+
 /** `"debug": {"capture": true}`: the flow inspector's translation capture (off by default). */
 function parseDebugSettings(raw: unknown, problems: string[]): Settings["debug"] {
   if (!raw || typeof raw !== "object" || Array.isArray(raw) || !("debug" in raw)) return undefined;
@@ -232,16 +231,7 @@ function parseDebugSettings(raw: unknown, problems: string[]): Settings["debug"]
     problems.push(`debug: expected an object like {"capture": true}, got ${JSON.stringify(d)}`);
     return undefined;
   }
-  const out: NonNullable<Settings["debug"]> = {};
-  for (const [k, v] of Object.entries(d as Record<string, unknown>)) {
-    if (k !== "capture") {
-      const hint = suggest(k, ["capture"]);
-      problems.push(`debug.${k}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
-    } else if (typeof v !== "boolean") {
-      problems.push(`debug.capture: expected true or false, got ${JSON.stringify(v)}`);
-    } else {
-      out.capture = v;
-    }
-  }
-  return out;
+  const { value, spelling } = normalizeKeys(d as Record<string, unknown>, DEBUG_ALIASES, ["debug"], problems);
+  const parsed = validateInto(value, DebugStruct, ["debug"], spelling, problems);
+  return parsed?.capture === undefined ? {} : { capture: parsed.capture };
 }

@@ -41,7 +41,7 @@ export interface KeyStatus {
 }
 
 /** The environment variable a row takes its key from, if any (a name, never a value). */
-export function keyEnvName(m: Pick<ModelConfig, "apiKey" | "apiKeyEnv">): string | undefined {
+function keyEnvName(m: Pick<ModelConfig, "apiKey" | "apiKeyEnv">): string | undefined {
   if (m.apiKeyEnv) return m.apiKeyEnv;
   return /^\s*\$\{([A-Za-z_][A-Za-z0-9_]*)\}\s*$/.exec(m.apiKey ?? "")?.[1];
 }

@@ -1,4 +1,4 @@
-import { validate, type Struct, type Failure } from "superstruct";
+import { refine, string, validate, type Struct, type Failure } from "superstruct";
 import { nearest } from "./nearest-word.ts";
 
 // Shared by the settings parsers (rows, router block): alias normalization, typo hints, and
@@ -30,8 +30,7 @@ export function normalizeKeys(
   for (const [key, v] of Object.entries(raw)) {
     const canon = known.get(key);
     if (!canon) {
-      const hint = suggest(key, [...known.keys()]);
-      problems.push(`${fmtPath([...path, key])}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`);
+      problems.push(unknownSetting([...path, key], [...known.keys()]));
       continue;
     }
     if (canon in value) {
@@ -43,6 +42,14 @@ export function normalizeKeys(
   }
   return { value, spelling };
 }
+
+/** `path: is not a known setting (typo? did you mean "x"?)`, the hint when the last key is close to one of `known`. */
+export function unknownSetting(path: Path, known: string[]): string {
+  const hint = suggest(String(path[path.length - 1]), known);
+  return `${fmtPath(path)}: is not a known setting (typo?${hint ? ` did you mean "${hint}"?` : ""})`;
+}
+
+export const nonEmpty = refine(string(), "non-empty", (v) => v.trim() !== "" || "expected a non-empty string");
 
 export function suggest(key: string, candidates: string[]): string | undefined {
   return nearest(key, candidates) ?? undefined;

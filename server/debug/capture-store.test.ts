@@ -17,8 +17,8 @@ describe("translation capture store", () => {
     store.setEnabled(true);
     for (let i = 0; i < 5; i++) store.begin(`req_${i}`, new Headers(), { i });
     expect(store.count).toBe(3);
-    expect(store.get("req_0")).toBeUndefined();
-    expect(store.get("req_4")).toBeDefined();
+    expect(["req_0", "req_1", "req_2", "req_3", "req_4"].filter((id) => store.get(id))).toEqual(["req_2", "req_3", "req_4"]);
+    expect(JSON.parse(store.get("req_4")!.codexRequest.body)).toEqual({ i: 4 });
   });
 
   it("stays under its byte budget, evicting the oldest and truncating one that alone is too big", () => {
@@ -27,6 +27,8 @@ describe("translation capture store", () => {
     for (let i = 0; i < 10; i++) store.begin(`req_${i}`, new Headers(), { text: "x".repeat(5000) });
     expect(store.bytes).toBeLessThanOrEqual(40_000);
     expect(store.count).toBeLessThan(10);
+    expect(store.get("req_0")).toBeUndefined(); // the oldest went first
+    expect(store.get("req_9")).toBeDefined();
     const rec = store.begin("big", new Headers(), { text: "y".repeat(20_000) })!;
     expect(rec.capture.truncated).toBe(true);
     expect(rec.capture.codexRequest.body).toBe("(too large to capture)");

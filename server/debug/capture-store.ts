@@ -41,7 +41,7 @@ export interface CaptureLimits {
   maxBytes: number;
 }
 
-export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = { maxRequests: 20, maxBytes: 64 * 1024 * 1024 };
+const DEFAULT_CAPTURE_LIMITS: CaptureLimits = { maxRequests: 20, maxBytes: 64 * 1024 * 1024 };
 
 export class CaptureStore {
   private readonly captures = new Map<string, Capture>();

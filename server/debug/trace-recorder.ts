@@ -12,7 +12,7 @@ import { clip, redactSecrets, redactUrl } from "./redact-for-inspector.ts";
 const TRANSITION_IDS = indexTransitions(requestMachine);
 
 /** A secret-free one-line summary of a machine event's payload. */
-export function summarizeEventPayload(event: Record<string, unknown>, secrets: readonly string[] = []): string | undefined {
+function summarizeEventPayload(event: Record<string, unknown>, secrets: readonly string[] = []): string | undefined {
   let text: string | undefined;
   if ("error" in event) {
     // only error text can carry a secret (an upstream's echo); outputs are slugs and outcomes
@@ -124,7 +124,7 @@ export class TraceRecorder {
     const r = c.routing;
     if (r) {
       t.model = r.slug;
-      t.routerReason = `${r.source}: ${r.reason}${r.spills.length ? `; spilled ${r.spills.join(", ")}` : ""}`;
+      t.routerReason = r.why();
     }
     const sel = c.selection;
     if (sel) {
@@ -149,7 +149,9 @@ export class TraceRecorder {
     tt.headers = this.ms(tm.headers);
     tt.firstToken = this.ms(tm.firstOutput);
     tt.done = this.ms(tm.end);
-    for (const s of t.steps) {
+    // every event is followed by its snapshot, so the newest step is the only one not seen yet
+    const s = t.steps[t.steps.length - 1];
+    if (s) {
       if (tt.classified === undefined && /^xstate\.(done|error)\.actor\.classify$/.test(s.event)) tt.classified = s.at;
       if (tt.streamEnd === undefined && /^xstate\.(done|error)\.actor\.pump$/.test(s.event)) tt.streamEnd = s.at;
     }

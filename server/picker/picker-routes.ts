@@ -14,7 +14,7 @@ import { sep } from "node:path";
 
 export const PICKER_TOKEN_HEADER = "X-Codex-Shim-Picker-Token";
 
-export function newPickerToken(): string {
+function newPickerToken(): string {
   return randomBytes(32).toString("base64url");
 }
 

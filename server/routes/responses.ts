@@ -9,8 +9,7 @@ import { threadContinuation } from "../../adapters/responses/thread-continuation
 import { isChatMessages } from "../../adapters/chat/continue-chat-messages.ts";
 import type { TraceEndpoint } from "../debug/request-trace.ts";
 import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
-import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
-import { storeFinishedResponse } from "./store-finished-response.ts";
+import { decideStore, storeFinishedResponse } from "./store-finished-response.ts";
 
 /**
  * POST /v1/responses: one request actor per call. Pre-stream failures get a real HTTP status
@@ -25,12 +24,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
   const previousResponseId = typeof validated.previous_response_id === "string" ? validated.previous_response_id : undefined;
   const body = restorePreviousResponse(ctx.responses, validated);
   const streaming = body.stream === true;
-  let store = body.store !== false && opts.remember !== false;
-  if (store && !responseStoreEnabled(ctx.store.current)) {
-    // Say what happened: the response object reports store: false when nothing was kept.
-    body.store = false;
-    store = false;
-  }
+  const store = decideStore(ctx, body, opts.remember !== false);
   const threadKey = threadKeyOf(req.headers, body);
   // Incremental turns over HTTP: a request that extends its thread's last cached input reuses its translation.
   const continuation = opts.remember === false || body !== rawBody || ctx.env.CODEX_SHIM_HTTP_TURN_REUSE === "0" ? undefined : threadContinuation(ctx.conversations, threadKey, body, isChatMessages);

@@ -3,6 +3,21 @@ import type { InputItem } from "../../adapters/responses/responses-types.ts";
 import { inputItemsOf } from "../../adapters/responses/restore-previous-response.ts";
 import { newItemId } from "../../adapters/responses/new-id.ts";
 import type { ServerContext } from "../server-context.ts";
+import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
+
+/**
+ * Whether this response is written to the SQLite store: `store` true or unset (the API's default),
+ * and the store turned on. When it is off, the body says `store: false`, so the response object
+ * reports what really happened. Shared by HTTP and WebSocket turns.
+ */
+export function decideStore(ctx: ServerContext, body: { store?: unknown }, wanted = true): boolean {
+  const store = wanted && body.store !== false;
+  if (store && !responseStoreEnabled(ctx.store.current)) {
+    body.store = false;
+    return false;
+  }
+  return store;
+}
 
 const ID_PREFIX: Record<string, string> = {
   message: "msg",

@@ -9,9 +9,8 @@ import { validateResponsesRequest } from "../../adapters/responses/validate-resp
 import { createFrameSink, type FrameChannel, type FrameSink } from "../../adapters/stream/websocket-frame-sink.ts";
 import type { OutputWriter } from "../../adapters/routes/upstream-route.ts";
 import { runRequestActor } from "../run-request-actor.ts";
-import { responseStoreEnabled } from "../../adapters/responses/lazy-response-store.ts";
-import type { PreviousResponse } from "../../adapters/responses/response-store.ts";
-import { storeFinishedResponse } from "../routes/store-finished-response.ts";
+import { ResponseLookup } from "../../adapters/responses/response-lookup.ts";
+import { decideStore, storeFinishedResponse } from "../routes/store-finished-response.ts";
 import type { ServerContext } from "../server-context.ts";
 import { badMessage, errorFrame } from "./websocket-error-frame.ts";
 import { ChatgptSocketRelay } from "../../adapters/chatgpt/chatgpt-socket-relay.ts";
@@ -55,6 +54,8 @@ export class ResponsesSocketSession {
   /** Named in each request's log line, so one connection's turns can be told apart. */
   readonly id = newItemId("ws");
   readonly conversations = new ConversationCache(CONNECTION_CACHE_LIMITS);
+  /** This connection's responses, then stored (`store: true`) ones; never another connection's store:false ones. */
+  private readonly lookup: ResponseLookup;
   private readonly sink: FrameSink;
   private readonly queue: string[] = [];
   private running = false;
@@ -71,6 +72,7 @@ export class ResponsesSocketSession {
 
   constructor(ctx: ServerContext, channel: FrameChannel, opts: { runTurn?: TurnRunner; headers?: Headers } = {}) {
     this.ctx = ctx;
+    this.lookup = new ResponseLookup(this.conversations, ctx.responseStore);
     this.channel = channel;
     this.headers = opts.headers ?? new Headers();
     this.sink = createFrameSink(channel);
@@ -188,15 +190,8 @@ export class ResponsesSocketSession {
     const checked = validateResponsesRequest({ ...fields, input: newItems, stream: true });
     const prevId = typeof checked.previous_response_id === "string" ? checked.previous_response_id : null;
     const previous = prevId ? this.conversations.get(prevId) : undefined;
-    // This connection's responses, then stored (`store: true`) ones; never another connection's store:false ones.
-    const lookup = { get: (id: string): PreviousResponse | undefined => this.conversations.get(id) ?? this.stored(id) };
-    const body = restorePreviousResponse(lookup, checked) as SocketTurn["body"];
+    const body = restorePreviousResponse(this.lookup, checked) as SocketTurn["body"];
     return { body, newItems, previousResponseId: prevId, previous, generate: generate !== false };
-  }
-
-  private stored(id: string): PreviousResponse | undefined {
-    const row = this.ctx.responseStore.forRead()?.get(id);
-    return row ? { input: row.input, output: row.response.output } : undefined;
   }
 
   /** `generate: false` (Codex's prewarm): a completed, empty response at once; no upstream call. */
@@ -221,11 +216,7 @@ export class ResponsesSocketSession {
 async function runWithRequestMachine(ctx: ServerContext, conversations: ConversationCache, headers: Headers, turn: SocketTurn, sink: FrameSink, signal: AbortSignal, logSuffix: string): Promise<TurnOutcome> {
   sink.takeDoneItems();
   // `store` true or unset also writes the finished response to the SQLite store, as over HTTP.
-  let store = turn.body.store !== false;
-  if (store && !responseStoreEnabled(ctx.store.current)) {
-    turn.body.store = false;
-    store = false;
-  }
+  const store = decideStore(ctx, turn.body);
   const run = await runRequestActor(ctx, { signal, headers, method: "GET", url: "ws://127.0.0.1/v1/responses" }, {
     traceEndpoint: "websocket",
     requestId: newItemId("req"),
