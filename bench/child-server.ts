@@ -47,3 +47,9 @@ export function startChild(name: string, script: string, args: string[], opts: {
     });
   });
 }
+
+/** The child's CPU time so far (user + system), in microseconds. */
+export async function cpuUs(child: ChildServer): Promise<number> {
+  const s = await child.stats();
+  return s.cpuUserUs + s.cpuSystemUs;
+}

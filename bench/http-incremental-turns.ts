@@ -7,12 +7,9 @@
  * the two children in blocks; CPU is each child's own (process.cpuUsage over IPC).
  * Run alone: `node bench/http-incremental-turns.ts [--quick]`.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startChild, type ChildServer } from "./child-server.ts";
-import { historyOf, startUpstream, toolOutput } from "./ws-incremental-turns.ts";
+import { cpuUs, startChild, type ChildServer } from "./child-server.ts";
+import { historyOf, startUpstream, toolOutput, writeTurnBenchSettings } from "./ws-incremental-turns.ts";
 import { codexRequestBody } from "../test/helpers/shared-fixtures.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -40,11 +37,6 @@ function thread(shim: ChildServer, history: unknown[], id: string) {
   };
 }
 
-async function cpuMs(c: ChildServer): Promise<number> {
-  const s = await c.stats();
-  return (s.cpuUserUs + s.cpuSystemUs) / 1000;
-}
-
 async function measure(reuse: ChildServer, fresh: ChildServer, bytes: number, turns: number): Promise<HttpTurnFigures> {
   const history = historyOf(bytes);
   const tag = `${bytes}-${Date.now()}`;
@@ -58,9 +50,9 @@ async function measure(reuse: ChildServer, fresh: ChildServer, bytes: number, tu
   const BLOCK = 5;
   for (let done = 0; done < turns; done += BLOCK) {
     for (const [k, child, turn] of (done % (2 * BLOCK) ? [["b", fresh, b], ["a", reuse, a]] : [["a", reuse, a], ["b", fresh, b]]) as ["a" | "b", ChildServer, () => Promise<void>][]) {
-      const c0 = await cpuMs(child);
+      const c0 = await cpuUs(child);
       for (let i = 0; i < BLOCK; i++) await turn();
-      cpu[k] += (await cpuMs(child)) - c0;
+      cpu[k] += ((await cpuUs(child)) - c0) / 1000;
     }
   }
   return { history_bytes: JSON.stringify(history).length, reuse_cpu_ms: cpu.a / turns, fresh_cpu_ms: cpu.b / turns };
@@ -69,9 +61,7 @@ async function measure(reuse: ChildServer, fresh: ChildServer, bytes: number, tu
 export async function runHttpIncrementalTurnsBench(opts: { quick?: boolean; execArgv?: string[]; log?: (s: string) => void } = {}): Promise<HttpTurnFigures[]> {
   const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));
   const up = await startUpstream();
-  const dir = mkdtempSync(join(tmpdir(), "codex-shim-httpturns-"));
-  const settingsFile = join(dir, "models.json");
-  writeFileSync(settingsFile, JSON.stringify({ models: [{ model: "bench-model", slug: "shim-model", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-bench" }] }));
+  const settingsFile = writeTurnBenchSettings(up.url, "codex-shim-httpturns-");
   const reuse = await startChild("shim-reuse", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: opts.execArgv ?? [] });
   const saved = process.env.CODEX_SHIM_HTTP_TURN_REUSE;
   process.env.CODEX_SHIM_HTTP_TURN_REUSE = "0";

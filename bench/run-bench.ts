@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
 import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
-import { startChild, type ChildServer } from "./child-server.ts";
+import { cpuUs, startChild, type ChildServer } from "./child-server.ts";
 import { runIncrementalTurnsBench } from "./ws-incremental-turns.ts";
 import { runHttpIncrementalTurnsBench } from "./http-incremental-turns.ts";
 import { benchSettings, buildSizes, endpointsFor, KINDS, ROUTES, TARGETS, type Endpoint, type Target } from "./bench-scenarios.ts";
@@ -40,10 +40,9 @@ const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 const pad = (s: string, n: number) => s.padStart(n);
 
 async function cpuMsPerRequest(child: ChildServer, ep: Endpoint, n: number): Promise<number> {
-  const before = await child.stats();
+  const before = await cpuUs(child);
   await runConcurrent(ep, 1, { count: n });
-  const after = await child.stats();
-  return (after.cpuUserUs + after.cpuSystemUs - before.cpuUserUs - before.cpuSystemUs) / n / 1000;
+  return ((await cpuUs(child)) - before) / n / 1000;
 }
 
 async function main() {

@@ -11,15 +11,15 @@
  * Run alone: `node bench/ws-incremental-turns.ts [--quick]`; `npm run bench` runs it at the end.
  */
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebSocket } from "undici";
-import { startChild, type ChildServer } from "./child-server.ts";
+import { cpuUs, startChild, type ChildServer } from "./child-server.ts";
+import { codexRequestBody as fixture } from "../test/helpers/shared-fixtures.ts";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const fixture = (name: string) => JSON.parse(readFileSync(here(`../test/__fixtures__/codex-0.169/${name}.request.json`), "utf8")).body;
 
 export interface TurnCpuFigures {
   history_bytes: number;
@@ -71,12 +71,14 @@ export function historyOf(bytes: number): unknown[] {
   return out;
 }
 
-export const toolOutput = (callId: string) => ({ type: "function_call_output", call_id: callId, output: `Chunk ID: 1\nWall time: 0.01 seconds\nProcess exited with code 0\nOutput:\n${"src\nREADME.md\npackage.json\n".repeat(30)}` });
-
-async function cpuUs(shim: ChildServer): Promise<number> {
-  const s = await shim.stats();
-  return s.cpuUserUs + s.cpuSystemUs;
+/** A settings file with one chat-completions model `shim-model` on `upstreamUrl`, in a fresh temp dir. */
+export function writeTurnBenchSettings(upstreamUrl: string, tmpPrefix: string): string {
+  const settingsFile = join(mkdtempSync(join(tmpdir(), tmpPrefix)), "models.json");
+  writeFileSync(settingsFile, JSON.stringify({ models: [{ model: "bench-model", slug: "shim-model", provider: "openai", base_url: `${upstreamUrl}/v1`, api_key: "sk-bench" }] }));
+  return settingsFile;
 }
+
+export const toolOutput = (callId: string) => ({ type: "function_call_output", call_id: callId, output: `Chunk ID: 1\nWall time: 0.01 seconds\nProcess exited with code 0\nOutput:\n${"src\nREADME.md\npackage.json\n".repeat(30)}` });
 
 async function userUs(shim: ChildServer): Promise<number> {
   return (await shim.stats()).cpuUserUs;
@@ -147,9 +149,7 @@ async function measure(shim: ChildServer, history: unknown[], turns: number, wit
 export async function runIncrementalTurnsBench(opts: { quick?: boolean; execArgv?: string[]; log?: (s: string) => void; http?: boolean } = {}): Promise<{ small: TurnCpuFigures; large: TurnCpuFigures; ratio: number; userRatio: number }> {
   const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));
   const up = await startUpstream();
-  const dir = mkdtempSync(join(tmpdir(), "codex-shim-wsbench-"));
-  const settingsFile = join(dir, "models.json");
-  writeFileSync(settingsFile, JSON.stringify({ models: [{ model: "bench-model", slug: "shim-model", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-bench" }] }));
+  const settingsFile = writeTurnBenchSettings(up.url, "codex-shim-wsbench-");
   const shim = await startChild("shim-ws", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: opts.execArgv ?? [] });
   try {
     const turns = opts.quick ? 60 : 200;

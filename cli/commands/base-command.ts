@@ -54,7 +54,7 @@ export abstract class ShimCommand extends BaseCommand {
 }
 
 /** An error no command turned into a CliError: one line, no stack trace (CODEX_SHIM_DEBUG=1 shows it). */
-export function describeUnexpected(e: unknown): string {
+function describeUnexpected(e: unknown): string {
   const err = e as NodeJS.ErrnoException & { path?: string; spawnargs?: string[] };
   if (typeof err?.syscall === "string" && err.syscall.startsWith("spawn"))
     return `could not run ${err.path ?? "a program"}: ${err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied (not executable?)" : (err.code ?? err.message)}.`;

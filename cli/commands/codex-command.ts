@@ -1,6 +1,6 @@
 import { Command, Option } from "clipanion";
 import { ShimCommand } from "./base-command.ts";
-import { controlDaemon, daemonPort, describeDaemonRun } from "../shared/daemon-control.ts";
+import { daemonPort, startDaemonOrFail } from "../shared/daemon-control.ts";
 import { prepareShim, pickModel, shimSettingsFor } from "../shared/prepare-shim.ts";
 import { codexConfigOverrides } from "../../adapters/codex-config/provider-values.ts";
 import { codexBinProblem, findCodex } from "../shared/find-executable.ts";
@@ -32,10 +32,8 @@ export class CodexCommand extends ShimCommand {
     if (!codex) throw new CliError("`codex` was not found on PATH. Install it (npm install -g @openai/codex) or set CODEX_SHIM_CODEX_BIN to its path.");
     const prepared = await prepareShim(o, daemonPort(o));
     const model = pickModel(o, prepared);
-    const run = await controlDaemon(o, "start");
-    const d = describeDaemonRun(o, run);
-    if (!run.result.ok) throw new CliError(d.text);
-    if (run.result.code === "started") this.err(d.text);
+    const { run, text } = await startDaemonOrFail(o);
+    if (run.result.code === "started") this.err(text);
     const gaps = daemonKeyGaps(run.result.observation?.health?.unusable, prepared.settings, o.env).filter((g) => g.slug === model);
     if (run.result.code !== "started" && gaps.length) this.err(`codex-shim: warning: ${describeGaps(gaps)}`);
     const overrides = codexConfigOverrides(shimSettingsFor(prepared, model, run.port));

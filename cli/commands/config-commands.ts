@@ -1,7 +1,7 @@
 import { Command, Option } from "clipanion";
 import * as t from "typanion";
 import { ShimCommand } from "./base-command.ts";
-import { controlDaemon, daemonPort, describeDaemonRun } from "../shared/daemon-control.ts";
+import { controlDaemon, daemonPort, describeDaemonRun, startDaemonOrFail } from "../shared/daemon-control.ts";
 import { prepareShim, pickModel, shimSettingsFor } from "../shared/prepare-shim.ts";
 import { checkCodexConfigEdit, editCodexConfig } from "../shared/edit-codex-config.ts";
 import type { CliOptions } from "../shared/cli-options.ts";
@@ -14,10 +14,8 @@ export async function enableShim(cmd: ShimCommand, o: CliOptions, requested?: st
   const prepared = await prepareShim(o, port);
   const model = pickModel(o, prepared, requested); // validate before starting anything
   await checkCodexConfigEdit(o, { kind: "enable", settings: shimSettingsFor(prepared, model, port) });
-  const run = await controlDaemon(o, "start");
-  const d = describeDaemonRun(o, run);
-  if (!run.result.ok) throw new CliError(`${d.text}\n${o.codexConfigFile} was not changed.`);
-  cmd.out(d.text);
+  const { run, text } = await startDaemonOrFail(o, `${o.codexConfigFile} was not changed.`);
+  cmd.out(text);
   const r = await editCodexConfig(o, { kind: "enable", settings: shimSettingsFor(prepared, model, run.port) });
   if (r.outcome === "unchanged") cmd.out(`${o.codexConfigFile} already uses codex-shim (model ${model}).`);
   else cmd.out(`Codex now uses codex-shim (model ${model}) via ${o.codexConfigFile}.${r.backup ? `\n  backup of the previous file: ${r.backup}` : ""}`);

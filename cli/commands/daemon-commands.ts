@@ -32,7 +32,7 @@ abstract class DaemonCommandBase extends ShimCommand {
 }
 
 /** What `--json` prints: what happened (`code`), the state now, the state found before. */
-export function daemonRunJson(run: DaemonRun, message: string) {
+function daemonRunJson(run: DaemonRun, message: string) {
   const r = run.result;
   const now = r.ok && ["started", "restarted", "already-running", "running"].includes(r.code) ? (r.condition === "unmanaged" ? "unmanaged" : "running") : r.ok ? "stopped" : r.condition;
   return { ok: r.ok, code: r.code, state: now, previous: r.initialCondition, pid: r.pid, port: run.port, url: run.url, notes: r.notes, ...(r.error ? { error: r.error } : {}), message };

@@ -1,10 +1,9 @@
 import { Command, Option } from "clipanion";
 import { spawn } from "node:child_process";
 import { ShimCommand } from "./base-command.ts";
-import { controlDaemon, describeDaemonRun } from "../shared/daemon-control.ts";
+import { startDaemonOrFail } from "../shared/daemon-control.ts";
 import { prepareShim } from "../shared/prepare-shim.ts";
 import { findExecutable } from "../shared/find-executable.ts";
-import { CliError } from "../shared/cli-error.ts";
 
 /** How to open a URL in the default browser here, or null (no desktop session). */
 export function browserOpener(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, find = findExecutable): { file: string; args: (url: string) => string[] } | null {
@@ -32,10 +31,8 @@ export class PickerCommand extends ShimCommand {
   async run(): Promise<number> {
     const o = this.options;
     await prepareShim(o, o.port);
-    const run = await controlDaemon(o, "start");
-    const d = describeDaemonRun(o, run);
-    if (!run.result.ok) throw new CliError(d.text);
-    if (run.result.code === "started") this.out(d.text);
+    const { run, text } = await startDaemonOrFail(o);
+    if (run.result.code === "started") this.out(text);
     const url = `${run.url}/picker`;
     this.out(`Model picker: ${url}`);
     if (!this.open) return 0;

@@ -1,5 +1,6 @@
 import { Command, Option } from "clipanion";
-import { BaseCommand } from "./base-command.ts";
+import { ShimCommand } from "./base-command.ts";
+import { CliError } from "../shared/cli-error.ts";
 import { startServer, PortInUseError } from "../../server/start-server.ts";
 import { SettingsError } from "../../adapters/settings/parse-settings.ts";
 import { keyStatus } from "../../adapters/settings/resolve-api-key.ts";
@@ -8,7 +9,7 @@ import { stateDir } from "../../adapters/settings/state-paths.ts";
 import { removeDaemonRecord, writeDaemonRecord } from "../daemon/daemon-files.ts";
 import { closeInheritedFds } from "../daemon/close-inherited-fds.ts";
 
-export class ServeCommand extends BaseCommand {
+export class ServeCommand extends ShimCommand {
   static paths = [["serve"]];
   static usage = Command.Usage({
     description: "Run the shim in the foreground (what `npm start` runs)",
@@ -21,23 +22,14 @@ export class ServeCommand extends BaseCommand {
 
   daemonRecord = Option.Boolean("--daemon-record", false, { hidden: true, description: "Write daemon.json in the state dir (used by `codex-shim start`)" });
 
-  async execute(): Promise<number> {
+  async run(): Promise<number> {
     if (this.daemonRecord) closeInheritedFds();
     const { file, required } = this.settingsFile;
-    let server;
-    try {
-      server = await startServer({ settingsFile: file, settingsRequired: required, port: this.portNumber, log: (l) => this.context.stdout.write(`${l}\n`) });
-    } catch (e) {
-      if (e instanceof SettingsError) {
-        this.context.stderr.write(`codex-shim: the settings file has problems:\n${e.problems.map((p) => `  ${p}`).join("\n")}\n`);
-        return 1;
-      }
-      if (e instanceof PortInUseError) {
-        this.context.stderr.write(`codex-shim: ${e.message}\n`);
-        return 1;
-      }
+    const server = await startServer({ settingsFile: file, settingsRequired: required, port: this.portNumber, log: (l) => this.out(l) }).catch((e) => {
+      if (e instanceof SettingsError) throw new CliError(`the settings file has problems:\n${e.problems.map((p) => `  ${p}`).join("\n")}`);
+      if (e instanceof PortInUseError) throw new CliError(e.message);
       throw e;
-    }
+    });
     const s = server.ctx.store.current;
     const out = this.context.stdout;
     out.write(`codex-shim ${server.ctx.version} listening on ${server.url} (node ${process.version})\n`);

@@ -18,7 +18,7 @@ export interface DaemonTarget {
   stopTimeoutMs?: number;
 }
 
-export class DaemonStartError extends Error {}
+class DaemonStartError extends Error {}
 
 /** The daemon daemon.json names, when its process is alive and is a codex-shim. */
 export function liveDaemonRecord(stateDir: string): DaemonRecord | null {

@@ -1,7 +1,7 @@
 /** Outcome of one HTTP call: the status, or why there was none. */
 export type ProbeResult = { status: number } | { error: string };
 
-export const OPENCODE_USER_AGENT = "codex-shim";
+const OPENCODE_USER_AGENT = "codex-shim";
 
 export function probeOk(r: ProbeResult | undefined): boolean {
   return !!r && "status" in r && r.status >= 200 && r.status < 300;

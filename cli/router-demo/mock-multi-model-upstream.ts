@@ -20,7 +20,7 @@ export interface MockUpstream {
   close(): Promise<void>;
 }
 
-export const CLASSIFIER_MODEL = "router-classifier";
+const CLASSIFIER_MODEL = "router-classifier";
 
 const HARD = /refactor|architecture|across files|race condition|migrate|concurren/i;
 const MEDIUM = /endpoint|crud|implement|validation|feature/i;
@@ -29,7 +29,7 @@ const MEDIUM = /endpoint|crud|implement|validation|feature/i;
  * The keyword classifier of the original demo (reference-behavior §8.4): hard words → the third
  * candidate, medium words → the second, anything else → all capable.
  */
-export function keywordScores(task: string, slugs: string[]): Record<string, number> {
+function keywordScores(task: string, slugs: string[]): Record<string, number> {
   const bands = HARD.test(task) ? [0.4, 0.55, 0.95] : MEDIUM.test(task) ? [0.5, 0.85, 0.95] : [0.9, 0.92, 0.95];
   return Object.fromEntries(slugs.map((s, i) => [s, bands[Math.min(i, bands.length - 1)]]));
 }

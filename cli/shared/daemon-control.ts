@@ -13,6 +13,14 @@ export interface DaemonRun {
   url: string;
 }
 
+/** Starts the daemon if needed; a failure is a CliError (its text, then `failNote` if given). */
+export async function startDaemonOrFail(o: CliOptions, failNote?: string): Promise<{ run: DaemonRun; text: string }> {
+  const run = await controlDaemon(o, "start");
+  const { text } = describeDaemonRun(o, run);
+  if (!run.result.ok) throw new CliError(failNote ? `${text}\n${failNote}` : text);
+  return { run, text };
+}
+
 /** Runs start/stop/restart/status through the daemon machine with the real IO. */
 export async function controlDaemon(o: CliOptions, command: DaemonCommand): Promise<DaemonRun> {
   const live = liveDaemonRecord(o.stateDir);
@@ -47,7 +55,7 @@ export function daemonPort(o: CliOptions): number {
 }
 
 /** The port of `base_url` in the managed provider block of $CODEX_HOME/config.toml, if enabled. */
-export function enabledConfigPort(o: CliOptions): number | undefined {
+function enabledConfigPort(o: CliOptions): number | undefined {
   let text: string;
   try {
     text = readFileSync(o.codexConfigFile, "utf8");

@@ -15,7 +15,7 @@ import { fail, info, ok, warn, type Check, type Section } from "./doctor-check-t
 
 
 /** Whether something accepts TCP connections on a loopback host:port (no bytes are sent). */
-export function tcpReachable(host: string, port: number, timeoutMs = 1000): Promise<"open" | string> {
+function tcpReachable(host: string, port: number, timeoutMs = 1000): Promise<"open" | string> {
   return new Promise((resolve) => {
     const s = connect({ host, port, timeout: timeoutMs });
     s.once("connect", () => (s.destroy(), resolve("open")));

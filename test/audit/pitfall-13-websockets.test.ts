@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { request } from "node:http";
 import { shimProviderTable } from "../../adapters/codex-config/provider-values.ts";
 import { parseSettings } from "../../adapters/settings/parse-settings.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
+import { upgradeStatus } from "../helpers/responses-socket-client.ts";
 import { writeGeneratedFiles } from "../../adapters/codex-catalog/write-generated-files.ts";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,24 +47,7 @@ describe("pitfall 13: websockets", () => {
     await off.close();
   });
 
-  const upgrade = (shim: TestShim) =>
-    new Promise<number>((resolve, reject) => {
-      const url = new URL(`${shim.url}/v1/responses`);
-      const r = request(
-        { host: url.hostname, port: url.port, path: url.pathname, method: "GET", headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "openai-beta": "responses_websockets=2026-02-06" }, timeout: 3000 },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
-      r.on("upgrade", (_res, socket) => {
-        socket.destroy();
-        resolve(101);
-      });
-      r.on("timeout", () => r.destroy(new Error("no answer within 3 s")));
-      r.on("error", reject);
-      r.end();
-    });
+  const upgrade = (shim: TestShim) => upgradeStatus(shim.port, { "openai-beta": "responses_websockets=2026-02-06" });
 
   it("upgrades GET /v1/responses; with websockets off it answers 426 at once (Codex falls back to HTTP)", async () => {
     expect(await upgrade(on)).toBe(101);

@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startScriptedUpstream, type ScriptStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
+import { sseStep, startScriptedUpstream, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { startTestShim, catalogOf, type TestShim } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
 import { responsesSse, type ScriptedOutput } from "../helpers/responses-sse.ts";
 
 const fixture = (name: string) => readFileSync(new URL(`../__fixtures__/codex-0.169/${name}`, import.meta.url), "utf8");
-const sse = (body: string): ScriptStep => (_req, res) => {
-  res.writeHead(200, { "content-type": "text/event-stream" });
-  res.end(body);
-};
-const scripted = (id: string, outputs: ScriptedOutput[]) => sse(responsesSse(id, "qwen3-coder", outputs));
+const scripted = (id: string, outputs: ScriptedOutput[]) => sseStep(responsesSse(id, "qwen3-coder", outputs));
 
 let up: ScriptedUpstream;
 let shim: TestShim;
@@ -65,7 +61,7 @@ describe("real Codex CLI → codex-shim → native Responses upstream", () => {
 
   it("replays recorded Codex-accepted streams on a server with native freeform tools (apply_patch stays custom)", async () => {
     up.requests.length = 0;
-    up.setScript([sse(fixture("tool-loop-turn1.sse")), sse(fixture("tool-loop-turn2.sse")), sse(fixture("tool-loop-turn3.sse"))]);
+    up.setScript([sseStep(fixture("tool-loop-turn1.sse")), sseStep(fixture("tool-loop-turn2.sse")), sseStep(fixture("tool-loop-turn3.sse"))]);
     const setup = prepareCodex({ shimUrl: shim.url, model: "native-custom", catalog: catalogOf(shim) });
     const run = await runCodex(setup, ["write hello to out.txt, then change it to hello world"]);
     expect(run.code, run.stderr).toBe(0);

@@ -2,18 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startScriptedUpstream, type ScriptStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
+import { sseStep, startScriptedUpstream, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
 import { prepareCodex, runCodex } from "../helpers/run-codex.ts";
 import { chatgptCatalogEntries } from "../../adapters/codex-catalog/passthrough-catalog-entries.ts";
 
-const fixture = (name: string) => readFileSync(new URL(`../__fixtures__/codex-0.169/${name}`, import.meta.url), "utf8");
-
 /** The ChatGPT stand-in answers with recorded Responses streams Codex accepted (a 3-step tool loop). */
-const sseStep = (name: string): ScriptStep => (_req, res) => {
-  res.writeHead(200, { "content-type": "text/event-stream" });
-  res.end(fixture(name));
-};
+const fixture = (name: string) => readFileSync(new URL(`../__fixtures__/codex-0.169/${name}`, import.meta.url), "utf8");
 
 const TOKEN = "chatgpt-access-token-e2e-0123456789";
 
@@ -43,7 +38,7 @@ describe("real Codex CLI → codex-shim ChatGPT passthrough → loopback ChatGPT
   it("completes a tool loop (exec_command, apply_patch, answer) with the login's auth headers", async () => {
     writeFileSync(join(shimCodexHome, "auth.json"), JSON.stringify({ tokens: { access_token: TOKEN, account_id: "acct-e2e" } }));
     chatgpt.requests.length = 0;
-    chatgpt.setScript([sseStep("tool-loop-turn1.sse"), sseStep("tool-loop-turn2.sse"), sseStep("tool-loop-turn3.sse")]);
+    chatgpt.setScript([sseStep(fixture("tool-loop-turn1.sse")), sseStep(fixture("tool-loop-turn2.sse")), sseStep(fixture("tool-loop-turn3.sse"))]);
     const catalog = { models: chatgptCatalogEntries(shim.ctx.env) };
     expect(catalog.models.map((m) => m.slug)).toEqual(["gpt-5.5"]);
     const setup = prepareCodex({ shimUrl: shim.url, model: "gpt-5.5", catalog });

@@ -41,7 +41,6 @@ describe("observability", () => {
     expect(res.status).toBe(200);
     const overhead = res.headers.get("x-codex-shim-overhead-ms");
     expect(overhead).toMatch(/^\d+\.\d{2}$/);
-    expect(Number(overhead)).toBeGreaterThanOrEqual(0);
     expect(Number(overhead)).toBeLessThan(5000);
     const id = res.headers.get("x-request-id");
     const text = await res.text();

@@ -1,3 +1,5 @@
+import { request } from "node:http";
+import type { Socket } from "node:net";
 import { WebSocket } from "undici";
 
 /** A test client for the Responses WebSocket: send messages, await frames one by one. */
@@ -63,4 +65,36 @@ export async function openResponsesSocket(url: string, headers: Record<string, s
     },
     closed,
   };
+}
+
+const UPGRADE_HEADERS = { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" };
+
+/** A raw WebSocket upgrade to the shim; resolves with the socket, rejects on any HTTP answer. */
+export function rawUpgrade(port: number, headers: Record<string, string>, path = "/v1/responses"): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const r = request({ host: "127.0.0.1", port, path, headers: { ...UPGRADE_HEADERS, host: `127.0.0.1:${port}`, ...headers }, timeout: 3000 });
+    r.on("upgrade", (_res, socket) => resolve(socket));
+    r.on("response", (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
+    r.on("timeout", () => r.destroy(new Error("no answer within 3 s")));
+    r.on("error", reject);
+    r.end();
+  });
+}
+
+/** The status a WebSocket upgrade gets: 101, or the HTTP status the shim answered instead. */
+export function upgradeStatus(port: number, headers: Record<string, string>, path = "/v1/responses"): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const r = request({ host: "127.0.0.1", port, path, headers: { ...UPGRADE_HEADERS, host: `127.0.0.1:${port}`, ...headers }, timeout: 3000 });
+    r.on("upgrade", (_res, socket) => {
+      socket.destroy();
+      resolve(101);
+    });
+    r.on("response", (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    r.on("timeout", () => r.destroy(new Error("no answer within 3 s")));
+    r.on("error", reject);
+    r.end();
+  });
 }

@@ -100,6 +100,14 @@ export function chatTextStep(text: string, usage = { prompt_tokens: 11, completi
   };
 }
 
+/** A step answering 200 with `body` as an event stream, all at once. */
+export function sseStep(body: string): ScriptStep {
+  return (_req, res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.end(body);
+  };
+}
+
 /** A step answering with an HTTP error. */
 export function httpErrorStep(status: number, body: unknown, headers: Record<string, string> = {}): ScriptStep {
   return (_req, res) => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { hasChromium, launchChromium, screenshot, watchPage } from "../helpers/open-chromium.ts";
+import { launchChromium, skipWithoutChromium, screenshot, watchPage } from "../helpers/open-chromium.ts";
 import { startInspectorRig, post, CODEX_HEADERS, HOSTILE_AGENT, HOSTILE_MODEL, HOSTILE_TOOL, type InspectorRig } from "../helpers/inspector-scenarios.ts";
 
 /**
  * The flow inspector in real headless Chromium: what a person sees and can do. Screenshots go to
  * test/.screenshots/ (look at them when changing the page).
  */
-describe.skipIf(!hasChromium)("flow inspector in Chromium", () => {
+describe.skipIf(skipWithoutChromium)("flow inspector in Chromium", () => {
   let rig: InspectorRig;
   let browser: Browser;
   let page: Page;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import Anthropic from "@anthropic-ai/sdk";
-import { startScriptedUpstream, chatSse, chatChunk, httpErrorStep, type ScriptStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
+import { startScriptedUpstream, chatSse, chatChunk, httpErrorStep, sseStep, type ScriptStep, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
 
 const recorded = (name: string) => readFileSync(new URL(`../__fixtures__/upstream-recorded/anthropic/${name}`, import.meta.url), "utf8");
@@ -10,10 +10,6 @@ const anthropicStep = (name: string): ScriptStep => (_req, res) => {
   res.writeHead(200, { "content-type": "text/event-stream", "request-id": "req_up_1" });
   const lines = recorded(name).split("\n").filter((l) => l.trim());
   res.end(lines.map((l) => `event: ${JSON.parse(l).type}\ndata: ${l}\n\n`).join(""));
-};
-const sseStep = (body: string): ScriptStep => (_req, res) => {
-  res.writeHead(200, { "content-type": "text/event-stream" });
-  res.end(body);
 };
 
 let up: ScriptedUpstream;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startScriptedUpstream, chatTextStep, chatChunk, chatSse, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
+import { sseStep, startScriptedUpstream, chatTextStep, chatChunk, chatSse, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { chatToolCallsStep } from "../helpers/chat-agent-steps.ts";
 import { anthropicStep, anthropicMidStreamErrorStep } from "../helpers/anthropic-sse.ts";
 import { startTestShim, postResponses, type TestShim } from "../helpers/start-test-shim.ts";
@@ -100,14 +100,14 @@ describe("Open Responses schema: chat-completions route", () => {
   it("non-streaming, incomplete (max tokens) and failed mid-stream", async () => {
     up.setScript([chatTextStep("plain answer")]);
     expect((await nonStreamed(codexLike("chat"))).status).toBe("completed");
-    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(chatSse([chatChunk({ content: "cut" }), chatChunk({}, "length")])))]);
+    up.setScript([sseStep(chatSse([chatChunk({ content: "cut" }), chatChunk({}, "length")]))]);
     expect((await streamed(codexLike("chat"))).at(-1).response.status).toBe("incomplete");
-    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(chatSse([chatChunk({ content: "half" })], { done: false })))]);
+    up.setScript([sseStep(chatSse([chatChunk({ content: "half" })], { done: false }))]);
     const failed = (await streamed(codexLike("chat"))).at(-1);
     expect(failed.type).toBe("response.failed");
     expect(failed.response.error.code).toBeTypeOf("string");
     // the same failure, non-streaming: an HTTP error status with a complete (failed) ResponseResource
-    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(chatSse([chatChunk({ content: "half" })], { done: false })))]);
+    up.setScript([sseStep(chatSse([chatChunk({ content: "half" })], { done: false }))]);
     const res = await postResponses(shim, { ...codexLike("chat"), stream: false });
     expect(res.status).toBeGreaterThanOrEqual(400);
     const obj = await res.json();
@@ -144,7 +144,7 @@ describe("ChatGPT passthrough (relay): what the shim itself emits", () => {
   const sse = (evs: unknown[]) => evs.map((e: any) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
 
   it("a stream cut before response.completed ends with the shim's response.failed: valid, next sequence number, the upstream's id", async () => {
-    up.setScript([(_r, res) => (res.writeHead(200, { "content-type": "text/event-stream" }), res.end(sse(upstreamEvents)))]);
+    up.setScript([sseStep(sse(upstreamEvents))]);
     const res = await postResponses(shim, codexLike("gpt-5.5"));
     const events = parseSseEvents(await res.text());
     expect(events.map((e) => e.type)).toEqual(["response.created", "response.output_text.delta", "response.failed"]);

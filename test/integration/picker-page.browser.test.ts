@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { ANTHROPIC_SECRET, CHATGPT_SECRET, startPickerFixture, USER_CONFIG, type PickerFixture } from "../helpers/picker-fixture.ts";
+import { launchChromium, skipWithoutChromium } from "../helpers/open-chromium.ts";
 import { removeManagedConfig } from "../../adapters/codex-config/managed-config.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = process.env.PICKER_SCREENSHOTS ?? join(tmpdir(), "codex-shim-picker-screens");
 const ATTACKER_HOST = "attacker.test";
 
@@ -31,7 +31,7 @@ function attackerPage(target: string): string {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
+  if (skipWithoutChromium) return;
   mkdirSync(SHOTS, { recursive: true });
   f = await startPickerFixture();
   attacker = createServer((req, res) => {
@@ -40,20 +40,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => attacker.listen(0, "127.0.0.1", () => r()));
   attackerPort = (attacker.address() as { port: number }).port;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      `--host-resolver-rules=MAP ${ATTACKER_HOST} 127.0.0.1`,
-    ],
-  });
+  browser = await launchChromium([`--host-resolver-rules=MAP ${ATTACKER_HOST} 127.0.0.1`]);
 });
 
 afterAll(async () => {
@@ -80,7 +67,7 @@ async function openPicker(ctxOpts: Parameters<Browser["newContext"]>[0] = {}): P
 
 const config = () => readFileSync(f.configFile, "utf8");
 
-describe.skipIf(!existsSync(CHROMIUM))("/picker in headless Chromium", () => {
+describe.skipIf(skipWithoutChromium)("/picker in headless Chromium", () => {
   it("loads with no request off the shim, lists every model with its facts, and shows no secret", async () => {
     const { ctx, page, offsite } = await openPicker();
     const names = await page.locator(".model .name").allTextContents();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { request } from "node:http";
 import { writeFileSync } from "node:fs";
 import { startTestShim, type TestShim } from "../helpers/start-test-shim.ts";
 import { chatChunk, chatSse, chatTextStep, httpErrorStep, startScriptedUpstream, type ScriptedUpstream } from "../helpers/scripted-upstream.ts";
 import { chatToolCallsStep } from "../helpers/chat-agent-steps.ts";
-import { openResponsesSocket } from "../helpers/responses-socket-client.ts";
+import { openResponsesSocket, rawUpgrade, upgradeStatus } from "../helpers/responses-socket-client.ts";
 import { readSharedFixture } from "../helpers/shared-fixtures.ts";
 import { assertValidEventStream } from "../helpers/open-responses-schema.ts";
 
@@ -288,36 +287,6 @@ describe("Responses WebSocket: error frames and the upgrade guard", () => {
     }
   });
 });
-
-const UPGRADE_HEADERS = { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" };
-
-function rawUpgrade(port: number, headers: Record<string, string>, path = "/v1/responses"): Promise<import("node:net").Socket> {
-  return new Promise((resolve, reject) => {
-    const r = request({ host: "127.0.0.1", port, path, headers: { ...UPGRADE_HEADERS, host: `127.0.0.1:${port}`, ...headers }, timeout: 3000 });
-    r.on("upgrade", (_res, socket) => resolve(socket));
-    r.on("response", (res) => reject(new Error(`no upgrade: ${res.statusCode}`)));
-    r.on("timeout", () => r.destroy(new Error("no answer within 3 s")));
-    r.on("error", reject);
-    r.end();
-  });
-}
-
-function upgradeStatus(port: number, headers: Record<string, string>, path = "/v1/responses"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const r = request({ host: "127.0.0.1", port, path, headers: { ...UPGRADE_HEADERS, host: `127.0.0.1:${port}`, ...headers }, timeout: 3000 });
-    r.on("upgrade", (_res, socket) => {
-      socket.destroy();
-      resolve(101);
-    });
-    r.on("response", (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    r.on("timeout", () => r.destroy(new Error("no answer within 3 s")));
-    r.on("error", reject);
-    r.end();
-  });
-}
 
 /** One masked client text frame (RFC 6455 §5.2), for the raw-socket test. */
 function maskedTextFrame(payload: Buffer): Buffer {
