@@ -2,6 +2,7 @@ import { H3, HTTPError, defineWebSocketHandler, type H3Event } from "h3";
 import type { ServerContext } from "./server-context.ts";
 import { allowedHosts, checkRequest } from "./request-guard.ts";
 import { readJsonBody, maxBodyBytes } from "./read-json-body.ts";
+import { BodyPrefixReuse } from "./body-prefix-reuse.ts";
 import { healthBody } from "./routes/health.ts";
 import { modelsBody } from "./routes/models.ts";
 import { handleResponses } from "./routes/responses.ts";
@@ -33,6 +34,8 @@ export function answerShimErrors(fn: (event: H3Event) => Promise<Response>): (ev
 export function createApp(ctx: ServerContext): H3 {
   const hosts = allowedHosts(ctx.bindHost, ctx.env);
   const bodyLimit = maxBodyBytes(ctx.env);
+  // Responses bodies: parse only what a thread's previous request did not already have (CODEX_SHIM_BODY_PREFIX_REUSE=0: off).
+  const prefixReuse = ctx.env.CODEX_SHIM_BODY_PREFIX_REUSE === "0" ? undefined : new BodyPrefixReuse();
   const app = new H3({
     onError(error) {
       const cause = (error as HTTPError).cause ?? error;
@@ -62,7 +65,7 @@ export function createApp(ctx: ServerContext): H3 {
   const modelRoute = (endpoint: TraceEndpoint, handle: (event: H3Event, body: Record<string, unknown>) => Promise<Response>) => async (event: H3Event) => {
     let res: Response;
     try {
-      const body = await readJsonBody(event.req, bodyLimit);
+      const body = await readJsonBody(event.req, bodyLimit, endpoint === "responses" ? prefixReuse : undefined);
       markBody(event.req, body);
       res = await handle(event, body);
     } catch (e) {

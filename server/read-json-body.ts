@@ -2,6 +2,10 @@ import type { IncomingMessage } from "node:http";
 import { isUtf8 } from "node:buffer";
 import { ShimError } from "../adapters/errors/shim-error.ts";
 import { nodeRuntimeOf } from "./node-runtime.ts";
+import { exceedsDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
+import type { BodyPrefixReuse } from "./body-prefix-reuse.ts";
+
+export { exceedsDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -18,14 +22,24 @@ export function requestBodyBytes(value: object): number | undefined {
   return bodyBytes.get(value);
 }
 
-/** Reads a JSON object body with a size limit: 413 above it, 400 for anything that is not JSON. */
-export async function readJsonBody(req: Request, limit: number): Promise<Record<string, unknown>> {
+/**
+ * Reads a JSON object body with a size limit: 413 above it, 400 for anything that is not JSON.
+ * With `reuse` (Responses requests), the part of the body a thread's previous request already
+ * had is not parsed again (body-prefix-reuse.ts).
+ */
+export async function readJsonBody(req: Request, limit: number, reuse?: BodyPrefixReuse): Promise<Record<string, unknown>> {
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const node = nodeRuntimeOf(req)?.req;
   const raw = node ? await readNodeBody(node, limit) : await readWebBody(req, limit);
   // one pass: validate UTF-8, then decode (Buffer#toString is the fastest decoder Node has)
   if (!isUtf8(raw)) throw new ShimError({ status: 400, code: "invalid_json", message: "Request body is not valid UTF-8." });
+  const thread = reuse && (req.headers.get("thread-id") ?? req.headers.get("session-id") ?? undefined);
+  const reused = reuse?.parse(raw, thread);
+  if (reused) {
+    bodyBytes.set(reused, raw.length);
+    return reused;
+  }
   const text = raw.toString("utf8");
   let value: unknown;
   try {
@@ -38,6 +52,7 @@ export async function readJsonBody(req: Request, limit: number): Promise<Record<
   if (exceedsDepth(value, MAX_JSON_DEPTH))
     throw new ShimError({ status: 400, code: "invalid_json", message: `Request body is nested deeper than ${MAX_JSON_DEPTH} levels.` });
   bodyBytes.set(value, raw.length);
+  reuse?.remember(raw, value as Record<string, unknown>, thread);
   return value as Record<string, unknown>;
 }
 
@@ -109,38 +124,6 @@ async function readWebBody(req: Request, limit: number): Promise<Buffer> {
     chunks.push(value);
   }
   return Buffer.concat(chunks, size);
-}
-
-/** Real requests nest < 20 levels; far deeper values would overflow the stack of any recursive consumer (JSON.stringify). */
-export const MAX_JSON_DEPTH = 256;
-
-/** Iterative depth check of a parsed JSON value (strings and numbers are skipped at once). */
-export function exceedsDepth(root: object, max: number): boolean {
-  const stack: unknown[] = [root];
-  const depths: number[] = [1];
-  while (stack.length) {
-    const v = stack.pop() as object;
-    const d = depths.pop()!;
-    if (d > max) return true;
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const c = v[i];
-        if (c !== null && typeof c === "object") {
-          stack.push(c);
-          depths.push(d + 1);
-        }
-      }
-    } else {
-      for (const k in v) {
-        const c = (v as Record<string, unknown>)[k];
-        if (c !== null && typeof c === "object") {
-          stack.push(c);
-          depths.push(d + 1);
-        }
-      }
-    }
-  }
-  return false;
 }
 
 function tooLarge(limit: number): ShimError {
