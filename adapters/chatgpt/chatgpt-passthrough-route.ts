@@ -44,7 +44,7 @@ export function chatgptPassthroughRoute(env: NodeJS.ProcessEnv): UpstreamRoute {
         request: {
           url: `${chatgptBaseUrl(env)}/responses`,
           headers: chatgptHeaders(auth, raw, streaming ? "text/event-stream" : "application/json"),
-          body: encodeJsonBody(body, "input"),
+          body: encodeJsonBody(body, "input", { reuseElements: true }),
           timeouts: ctx.model.timeouts,
         },
         createOutput({ responseId, echo }) {

@@ -116,4 +116,16 @@ describe("buildNativeResponsesBody", () => {
     const last = (body.input as any[]).at(-1);
     expect(last).toEqual({ type: "message", role: "user", content: [{ type: "input_text", text: COMPACTION_PROMPT }] });
   });
+
+  it("rewrites a shared history item to the same object on every turn (so its encoding is reused), equal to a fresh rewrite", () => {
+    const req = codexRequestBody("tool-loop-turn3") as Record<string, unknown>;
+    const input = req.input as Record<string, unknown>[];
+    const first = build(req).body.input as unknown[];
+    const second = build({ ...req, input: [...input] }).body.input as unknown[];
+    expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    const at = input.findIndex((i) => i.type === "custom_tool_call");
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(second[at]).toBe(first[at]);
+    expect(second[at]).not.toBe(input[at]);
+  });
 });

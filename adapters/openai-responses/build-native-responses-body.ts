@@ -94,6 +94,22 @@ function rewriteInput(input: Json[], toolSet: UpstreamToolSet | null, policy: Na
   return out ?? input;
 }
 
+/**
+ * The rewritten copy of a history item, by item and the upstream name it got: the same item
+ * (a thread's turns share their parsed history, server/body-prefix-reuse.ts) is rewritten to the
+ * same object each turn, so its encoding is reused too (encode-json-body.ts). Neither is ever
+ * modified.
+ */
+const rewrites = new WeakMap<Json, { name: string; out: Json }>();
+
+function rewritten(item: Json, name: string, build: () => Json): Json {
+  const known = rewrites.get(item);
+  if (known?.name === name) return known.out;
+  const out = build();
+  rewrites.set(item, { name, out });
+  return out;
+}
+
 /** One input item as the upstream should see it: the same object, a rewritten copy, or null (left out). */
 function rewriteItem(item: Json, toolSet: UpstreamToolSet | null, customAsFunction: boolean, hostedTools: boolean, compaction: boolean): Json | null {
   switch (item.type) {
@@ -110,17 +126,19 @@ function rewriteItem(item: Json, toolSet: UpstreamToolSet | null, customAsFuncti
       const { namespace, ...rest } = item;
       // Without a tool set (no namespace tool sent this turn) the name is flattened as the chat renderer does.
       const name = toolSet ? toolSet.upstreamNameFor({ name: String(item.name), namespace: String(namespace) }) : toUpstreamName(`${String(namespace)}__${String(item.name)}`);
-      return { ...rest, name };
+      return rewritten(item, name, () => ({ ...rest, name }));
     }
     case "custom_tool_call": {
       if (!customAsFunction) return item;
       const name = toolSet ? toolSet.upstreamNameFor({ name: String(item.name) }) : String(item.name);
-      const fc: Json = { type: "function_call", call_id: item.call_id, name, arguments: JSON.stringify({ [CUSTOM_TOOL_PARAM]: typeof item.input === "string" ? item.input : "" }) };
-      if (item.status !== undefined) fc.status = item.status;
-      return fc;
+      return rewritten(item, name, () => {
+        const fc: Json = { type: "function_call", call_id: item.call_id, name, arguments: JSON.stringify({ [CUSTOM_TOOL_PARAM]: typeof item.input === "string" ? item.input : "" }) };
+        if (item.status !== undefined) fc.status = item.status;
+        return fc;
+      });
     }
     case "custom_tool_call_output":
-      return customAsFunction ? { type: "function_call_output", call_id: item.call_id, output: item.output } : item;
+      return customAsFunction ? rewritten(item, "", () => ({ type: "function_call_output", call_id: item.call_id, output: item.output })) : item;
     case "tool_search_call": {
       const args = item.arguments;
       return { type: "function_call", call_id: str(item.call_id) ?? str(item.id) ?? "call_0", name: "tool_search", arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}) };

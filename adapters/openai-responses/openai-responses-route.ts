@@ -29,7 +29,7 @@ export const openaiResponsesRoute: UpstreamRoute = {
     const { body, tools, compaction } = buildNativeResponsesBody(raw, ctx.model, nativeResponsesPolicy(ctx.model), ctx.notes);
     if (compaction) body.stream = true;
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/responses"), headers: responsesHeaders(ctx, streaming || compaction), body: encodeJsonBody(body, "input"), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/responses"), headers: responsesHeaders(ctx, streaming || compaction), body: encodeJsonBody(body, "input", { reuseElements: true }), timeouts: ctx.model.timeouts },
       createOutput({ responseId, model: slug, echo }) {
         if (compaction) {
           const writer = new ResponsesEventWriter({ responseId, model: slug, echo });

@@ -43,3 +43,20 @@ describe("encodeJsonBody", () => {
     }
   });
 });
+
+describe("encodeJsonBody with reused elements", () => {
+  it("is byte-identical to a fresh encoding, also when the same element objects come again in other bodies", () => {
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom("a", '"', "\\", "\n", "\u0000", "é", "😀", "\ud800"), fc.string({ unit: "binary", maxLength: 1 })) });
+    const element = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ type: text, text, n: fc.integer() }));
+    fc.assert(
+      fc.property(fc.array(element, { maxLength: 8 }), fc.array(element, { maxLength: 4 }), fc.nat(), text, (history, added, keepSeed, model) => {
+        const first = { model, input: history, store: false };
+        expect(encodeJsonBody(first, "input", { reuseElements: true }).equals(Buffer.from(JSON.stringify(first)))).toBe(true);
+        // the next turn: part of the same objects (by reference), then new ones
+        const next = { model: `${model}2`, input: [...history.slice(0, keepSeed % (history.length + 1)), ...added, ...history], tools: [] };
+        expect(encodeJsonBody(next, "input", { reuseElements: true }).equals(Buffer.from(JSON.stringify(next)))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

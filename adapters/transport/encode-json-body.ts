@@ -5,9 +5,10 @@
  * character anywhere makes `JSON.stringify` of the whole body a two-byte string, and every ASCII
  * element after it is written, copied and UTF-8-encoded at two bytes per character. Element by
  * element, only the elements that contain such characters pay that. Measured on a 1 MB
- * Codex-shaped chat body: 4.4 → 2.7 ms (docs/performance.md).
+ * Codex-shaped chat body: 4.4 → 2.7 ms (docs/performance.md). With `reuseElements`, each element
+ * object's bytes are kept and reused whenever the same object is encoded again (see below).
  */
-export function encodeJsonBody(body: Record<string, unknown>, arrayKey: string): Buffer {
+export function encodeJsonBody(body: Record<string, unknown>, arrayKey: string, opts: { reuseElements?: boolean } = {}): Buffer {
   const pieces: Buffer[] = [];
   let text = "{";
   let first = true;
@@ -15,14 +16,19 @@ export function encodeJsonBody(body: Record<string, unknown>, arrayKey: string):
   for (const key of Object.keys(body)) {
     const value = body[key];
     if (key === arrayKey && Array.isArray(value)) {
-      text += `${first ? "" : ","}${JSON.stringify(key)}:[`;
+      pieces.push(Buffer.from(`${text}${first ? "" : ","}${JSON.stringify(key)}:[`));
       first = false;
       for (let i = 0; i < value.length; i++) {
-        const s = JSON.stringify(value[i]) ?? "null";
-        pieces.push(Buffer.from(i ? `${text},${s}` : text + s));
-        text = "";
+        const v: unknown = value[i];
+        if (opts.reuseElements && typeof v === "object" && v !== null) {
+          const b = elementBytes(v);
+          pieces.push(i ? b : b.subarray(1));
+        } else {
+          const s = JSON.stringify(v) ?? "null";
+          pieces.push(Buffer.from(i ? `,${s}` : s));
+        }
       }
-      text += "]";
+      text = "]";
       continue;
     }
     const s = JSON.stringify(value);
@@ -32,4 +38,18 @@ export function encodeJsonBody(body: Record<string, unknown>, arrayKey: string):
   }
   pieces.push(Buffer.from(`${text}}`));
   return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+}
+
+/**
+ * The UTF-8 JSON of request items that pass through unchanged (native Responses and ChatGPT
+ * routes), by item. A thread's turns share their parsed history items (server/body-prefix-reuse.ts),
+ * and items are never modified once parsed, so each is stringified and encoded once (with the
+ * comma that precedes it in all but the first place).
+ */
+const encodedElements = new WeakMap<object, Buffer>();
+
+function elementBytes(v: object): Buffer {
+  let b = encodedElements.get(v);
+  if (!b) encodedElements.set(v, (b = Buffer.from(`,${JSON.stringify(v) ?? "null"}`)));
+  return b;
 }
