@@ -41,8 +41,14 @@ export function continueChatMessages(continuation: RouteContext["continuation"],
   const how = base && builtFrom.get(base);
   if (!base?.length || !how) return null;
   if (how.instructions !== instructionsOf(req) || how.toolNames !== toolNames || how.upstreamModel !== opts.upstreamModel || how.noImages !== opts.noImages) return null;
-  if (!endsOutsideAssistantTurn(previous.input)) return null;
   const suffix: InputItem[] = [...(previous.output as readonly unknown[] as InputItem[]), ...newItems];
+  if (!suffix.length) {
+    // the cached input again, built the same way: its translation, as it is
+    const messages = [...base];
+    noteExtends(messages, base);
+    return messages;
+  }
+  if (!endsOutsideAssistantTurn(previous.input)) return null;
   // The suffix must open an assistant turn: then the client-side run the cached input ended with
   // is closed, and no new tool result can pair with a call of the cached part (a result after an
   // empty answer may; the whole translation pairs it, a continuation would not).

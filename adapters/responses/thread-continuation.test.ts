@@ -40,7 +40,8 @@ describe("threadContinuation (incremental turns over HTTP)", () => {
     let reused = 0;
     fc.assert(
       fc.property(fc.array(item, { minLength: 2, maxLength: 14 }), fc.nat(), (items, at) => {
-        const k = 1 + (at % (items.length - 1));
+        // k = items.length: the same input again (a retry)
+        const k = 1 + (at % items.length);
         const cache = new ConversationCache();
         // the earlier turn, as the server handled it: translated, sent, remembered
         const first: ResponsesRequest = JSON.parse(JSON.stringify({ ...base, input: items.slice(0, k) }));
@@ -106,8 +107,12 @@ describe("threadContinuation (incremental turns over HTTP)", () => {
     expect(threadContinuation(cache, "t", { ...base, input: [...input.slice(0, at), { type: "message", role: "user", content: "more" }] } as ResponsesRequest, isChatMessages)).toBeUndefined();
     expect(threadContinuation(cache, "other", next, isChatMessages)).toBeUndefined();
     expect(threadContinuation(cache, undefined, next, isChatMessages)).toBeUndefined();
-    // the same input again (a retry): nothing new to translate
-    expect(threadContinuation(cache, "t", { ...base, input: input.slice(0, 4) } as ResponsesRequest, isChatMessages)).toBeUndefined();
+    // the same input again (a retry): the cached translation, nothing new
+    const again = { ...base, input: JSON.parse(JSON.stringify(input.slice(0, at))) } as ResponsesRequest;
+    expect(threadContinuation(cache, "t", again, isChatMessages)?.newItems).toEqual([]);
+    expect(send(again, threadContinuation(cache, "t", again, isChatMessages)).bytes).toBe(send(JSON.parse(JSON.stringify(again))).bytes);
+    // a shorter input: no reuse
+    expect(threadContinuation(cache, "t", { ...base, input: input.slice(0, at - 1) } as ResponsesRequest, isChatMessages)).toBeUndefined();
     // an edited history item: no reuse
     const edited = JSON.parse(JSON.stringify(input));
     expect(edited[1].content[0].text).toBeTypeOf("string");

@@ -14,7 +14,8 @@ import { opensAssistantTurn } from "../chat/continue-chat-messages.ts";
  * begin with an assistant item, as Codex's replay does.
  *
  * `reusable(messages)` says whether a route built those messages in a way it can continue (only
- * then is the history compared: ~0.5 ms per MB).
+ * then is the history compared: ~0.5 ms per MB, or next to nothing when the items are the very
+ * objects of the cached input, as server/body-prefix-reuse.ts makes them).
  */
 export function threadContinuation(
   cache: ConversationCache,
@@ -27,10 +28,11 @@ export function threadContinuation(
   if (!prev?.upstreamMessages || !reusable(prev.upstreamMessages)) return undefined;
   const input = body.input as readonly InputItem[];
   const n = prev.input.length;
-  if (n === 0 || input.length <= n) return undefined;
+  if (n === 0 || input.length < n) return undefined;
   // The new part must open an assistant turn (Codex's replay of the answer), as a continuation
   // requires (continue-chat-messages.ts); checked first, it spares the comparison otherwise.
-  if (!opensAssistantTurn(input[n])) return undefined;
+  // No new part at all (a retry, the same body again) is the cached translation itself.
+  if (input.length > n && !opensAssistantTurn(input[n])) return undefined;
   for (let i = 0; i < n; i++) if (!jsonEqual(prev.input[i], input[i])) return undefined;
   return { previous: { ...prev, output: [] }, newItems: input.slice(n) };
 }
