@@ -4,7 +4,7 @@ import { exceedsDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 /**
  * Parsing only what is new in a request body. Over HTTP Codex resends the whole history every
  * turn: the body is the previous turn's, byte for byte, up to the end of its `input` items, then
- * the new items and the rest (tools, settings). For the newest body of each thread this keeps its
+ * the new items and the rest (tools, settings); Anthropic clients do the same with `messages`. For the newest body of each thread this keeps its
  * bytes, where each `input` item ends in them (scan-json-array-spans.ts) and the parsed items.
  * A new body is compared with it (memcmp); the items that lie wholly inside the common prefix,
  * followed in the new body by `,` or `]`, are taken from the earlier parse, and only the text
@@ -38,7 +38,6 @@ export interface BodyPrefixLimits {
 
 export const DEFAULT_BODY_PREFIX_LIMITS: Readonly<BodyPrefixLimits> = { maxRecords: 8, anonymous: 4, maxBytes: 24 * 1024 * 1024, minBytes: 64 * 1024 };
 
-const KEY = "input";
 const COMMA = 0x2c;
 const RBRACKET = 0x5d;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -73,7 +72,11 @@ export class BodyPrefixReuse {
   hits = 0;
   reusedItems = 0;
 
-  constructor(limits: Partial<BodyPrefixLimits> = {}) {
+  /** `key`: the top-level array that holds the history (`input`, or `messages` on /v1/messages). */
+  private readonly key: string;
+
+  constructor(key = "input", limits: Partial<BodyPrefixLimits> = {}) {
+    this.key = key;
     this.limits = { ...DEFAULT_BODY_PREFIX_LIMITS, ...limits };
   }
 
@@ -86,7 +89,7 @@ export class BodyPrefixReuse {
     if (raw.length < this.limits.minBytes) return undefined;
     let best: { key: string; rec: BodyRecord; prefix: number } | undefined;
     for (const [key, rec] of this.candidates(thread)) {
-      rec.spans ??= scanJsonArraySpans(rec.raw, KEY);
+      rec.spans ??= scanJsonArraySpans(rec.raw, this.key);
       if (!rec.spans || rec.spans.ends.length !== rec.items.length) continue;
       const prefix = commonPrefixLength(rec.raw, raw);
       if (!best || prefix > best.prefix) best = { key, rec, prefix };
@@ -115,12 +118,12 @@ export class BodyPrefixReuse {
     }
     if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
     const body = value as Record<string, unknown>;
-    const added = body[KEY];
+    const added = body[this.key];
     if (!Array.isArray(added) || exceedsDepth(body, MAX_JSON_DEPTH)) return undefined;
-    const spans = scanJsonArraySpans(raw, KEY, { pos: end, open, ends: ends.slice(0, k) });
+    const spans = scanJsonArraySpans(raw, this.key, { pos: end, open, ends: ends.slice(0, k) });
     if (!spans || spans.ends.length !== k + added.length) return undefined;
     const items = rec.items.slice(0, k).concat(added);
-    body[KEY] = items;
+    body[this.key] = items;
     this.hits++;
     this.reusedItems += k;
     this.keep(best.key, { raw, spans, items: items.slice() });
@@ -129,7 +132,7 @@ export class BodyPrefixReuse {
 
   /** Keeps a body parsed whole, when it is big enough (its items are located only when a later body is compared with it). */
   remember(raw: Buffer, body: Record<string, unknown>, thread: string | undefined): void {
-    const items = body[KEY];
+    const items = body[this.key];
     if (raw.length < this.limits.minBytes || !Array.isArray(items)) return;
     this.keep(thread ?? `\0${this.anonymousSeq++}`, { raw, items: items.slice() });
   }

@@ -34,8 +34,9 @@ export function answerShimErrors(fn: (event: H3Event) => Promise<Response>): (ev
 export function createApp(ctx: ServerContext): H3 {
   const hosts = allowedHosts(ctx.bindHost, ctx.env);
   const bodyLimit = maxBodyBytes(ctx.env);
-  // Responses bodies: parse only what a thread's previous request did not already have (CODEX_SHIM_BODY_PREFIX_REUSE=0: off).
-  const prefixReuse = ctx.env.CODEX_SHIM_BODY_PREFIX_REUSE === "0" ? undefined : new BodyPrefixReuse();
+  // Parse only what a thread's previous request did not already have (body-prefix-reuse.ts; CODEX_SHIM_BODY_PREFIX_REUSE=0: off).
+  const prefixReuse = ctx.env.CODEX_SHIM_BODY_PREFIX_REUSE === "0" ? undefined : new BodyPrefixReuse("input");
+  const messagesPrefixReuse = prefixReuse && new BodyPrefixReuse("messages");
   const app = new H3({
     onError(error) {
       const cause = (error as HTTPError).cause ?? error;
@@ -91,7 +92,7 @@ export function createApp(ctx: ServerContext): H3 {
   app.delete("/v1/responses/:id", answerShimErrors(async (event) => handleDeleteResponse(ctx, event.context.params!.id)));
   // Anthropic Messages for Anthropic clients; errors come back in Anthropic's shape.
   app.post("/v1/messages", async (event) => {
-    const res = await handleMessages(ctx, event.req, bodyLimit);
+    const res = await handleMessages(ctx, event.req, bodyLimit, messagesPrefixReuse);
     recordAnswer(ctx.traces, event.req, "messages", res);
     return res;
   });

@@ -50,7 +50,7 @@ export const messagesAnthropicRoute: UpstreamRoute = {
     const beta = ctx.forwardHeaders?.["anthropic-beta"];
     if (beta && !headers["anthropic-beta"]) headers["anthropic-beta"] = beta;
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/messages"), headers, body: encodeJsonBody({ ...req, model: ctx.model.model }, "messages"), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/messages"), headers, body: encodeJsonBody({ ...req, model: ctx.model.model }, "messages", { reuseElements: true }), timeouts: ctx.model.timeouts },
       upstreamMessages: req.messages,
       createOutput() {
         const writer = new AnthropicRelayWriter({ slug: ctx.requestedSlug });

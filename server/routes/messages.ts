@@ -5,6 +5,7 @@ import { validateMessagesRequest } from "../../adapters/messages/validate-messag
 import { isMessagesWriter } from "../../adapters/messages/messages-routes.ts";
 import { anthropicErrorBody, anthropicErrorResponse, anthropicErrorTypeForCode } from "../../adapters/messages/anthropic-error.ts";
 import { readJsonBody } from "../read-json-body.ts";
+import type { BodyPrefixReuse } from "../body-prefix-reuse.ts";
 import { markBody } from "../debug/request-marks.ts";
 import { recordShimError } from "../debug/record-outcome.ts";
 import type { ServerContext } from "../server-context.ts";
@@ -16,10 +17,10 @@ import { runRequestActor, sseResponse, statusForFailedCode } from "../run-reques
  * passed through, chat-completions models translated both ways. Every error is Anthropic's
  * error JSON (or an `error` event once streaming).
  */
-export async function handleMessages(ctx: ServerContext, req: Request, bodyLimit: number): Promise<Response> {
+export async function handleMessages(ctx: ServerContext, req: Request, bodyLimit: number, reuse?: BodyPrefixReuse): Promise<Response> {
   const requestId = newItemId("req");
   try {
-    const raw = await readJsonBody(req, bodyLimit);
+    const raw = await readJsonBody(req, bodyLimit, reuse);
     markBody(req, raw);
     const body = validateMessagesRequest(raw);
     return await run(ctx, req, body as unknown as ResponsesRequest, requestId);
