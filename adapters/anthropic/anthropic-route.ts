@@ -25,11 +25,11 @@ export const anthropicRoute: UpstreamRoute = {
   kind: "anthropic",
   paramWire: "anthropic",
   prepare(ctx) {
-    const { body, tools, remoteCompaction } = convertResponsesRequestToAnthropic(ctx.request, ctx.model, ctx.notes);
+    const { body, tools, remoteCompaction } = convertResponsesRequestToAnthropic(ctx.request, ctx.model, ctx.notes, ctx.continuation);
     const url = joinUpstreamUrl(ctx.model.baseUrl, "/messages");
     const where = `model ${ctx.model.slug} at ${url}`;
     return {
-      request: { url, headers: anthropicHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages"), timeouts: ctx.model.timeouts },
+      request: { url, headers: anthropicHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages", { reuseElements: true }), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
       createOutput({ responseId, model, echo }) {
         const writer = new ResponsesEventWriter({ responseId, model, echo });

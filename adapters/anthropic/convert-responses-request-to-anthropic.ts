@@ -2,7 +2,11 @@ import type { ResponsesRequest } from "../responses/responses-types.ts";
 import type { ModelConfig } from "../settings/settings-types.ts";
 import { buildUpstreamToolSet, type UpstreamToolSet } from "../tools/upstream-tool-set.ts";
 import type { AnthropicMessage, AnthropicRequest, AnthropicTool, AnthropicToolChoice } from "./anthropic-types.ts";
-import { convertResponsesInputToAnthropic } from "./convert-responses-input-to-anthropic.ts";
+import { convertResponsesInputToConversation } from "../conversation/convert-responses-input-to-conversation.ts";
+import { finishAnthropicMessages, renderAnthropicTurns, type AnthropicRenderOptions } from "./render-anthropic-messages.ts";
+import { continueAnthropicMessages, noteAnthropicMessages, type AnthropicContinuation } from "./continue-anthropic-messages.ts";
+import { instructionsOf } from "../chat/continue-chat-messages.ts";
+import type { RouteContext } from "../routes/upstream-route.ts";
 import { defaultMaxTokens, planThinking } from "./anthropic-model-capabilities.ts";
 import { placeCacheBreakpoints, promptCachingEnabled } from "./place-cache-breakpoints.ts";
 import { isRemoteCompaction } from "../compaction/is-remote-compaction.ts";
@@ -46,9 +50,13 @@ function toolLoopLacksThinking(messages: AnthropicMessage[]): boolean {
  * Responses request → Anthropic Messages request. Only fields the Messages API defines are
  * sent (`store`, `include`, `prompt_cache_key`, `client_metadata` … are dropped).
  */
-export function convertResponsesRequestToAnthropic(req: ResponsesRequest, model: ModelConfig, notes: string[]): AnthropicConversion {
+export function convertResponsesRequestToAnthropic(req: ResponsesRequest, model: ModelConfig, notes: string[], continuation?: RouteContext["continuation"]): AnthropicConversion {
   const tools = buildUpstreamToolSet(req.tools ?? [], notes);
-  const { system, messages } = convertResponsesInputToAnthropic(req, { model: model.model, noImages: model.noImageSupport, tools, notes });
+  const opts: AnthropicRenderOptions = { model: model.model, noImages: model.noImageSupport, tools, notes };
+  const toolNames = tools.functions.map((f) => f.name).join(",");
+  // A continuation renders only what came after the cached input (null: render it all).
+  const { system, messages, extendable } = continueAnthropicMessages(continuation, req, opts, toolNames) ?? renderWhole(req, opts);
+  const conversationSystem = system.slice();
   const maxTokens = req.max_output_tokens ?? model.maxOutputTokens ?? defaultMaxTokens(model.model);
   const body: AnthropicRequest = { model: model.model, max_tokens: maxTokens, messages, stream: true };
   const format = req.text?.format;
@@ -82,6 +90,13 @@ export function convertResponsesRequestToAnthropic(req: ResponsesRequest, model:
     if (typeof req.temperature === "number") body.temperature = req.temperature;
     if (typeof req.top_p === "number") body.top_p = req.top_p;
   }
-  if (promptCachingEnabled(model.promptCaching, model.baseUrl)) placeCacheBreakpoints(body);
+  const marked = promptCachingEnabled(model.promptCaching, model.baseUrl) ? placeCacheBreakpoints(body).messages : [];
+  noteAnthropicMessages(body.messages, { instructions: instructionsOf(req), model: model.model, noImages: model.noImageSupport, toolNames, system: conversationSystem, marked, extendable });
   return { body, tools, remoteCompaction };
+}
+
+function renderWhole(req: ResponsesRequest, opts: AnthropicRenderOptions): AnthropicContinuation {
+  const { system, messages } = renderAnthropicTurns(convertResponsesInputToConversation(req, opts), opts);
+  const extendable = messages.length > 0 && messages[messages.length - 1].role === "user";
+  return { system, messages: finishAnthropicMessages(messages), extendable };
 }

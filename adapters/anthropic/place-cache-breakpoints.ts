@@ -1,4 +1,4 @@
-import type { AnthropicContentBlock, AnthropicRequest, CacheControl } from "./anthropic-types.ts";
+import type { AnthropicContentBlock, AnthropicMessage, AnthropicRequest, CacheControl } from "./anthropic-types.ts";
 
 const EPHEMERAL: CacheControl = { type: "ephemeral" };
 export const MAX_BREAKPOINTS = 4;
@@ -15,15 +15,27 @@ function cacheable(b: AnthropicContentBlock): boolean {
   return b.type !== "thinking" && b.type !== "redacted_thinking" && !(b.type === "text" && b.text === "");
 }
 
-function markLastBlock(content: AnthropicContentBlock[]): boolean {
+/** `content` with its last cacheable block marked, as a copy (null: none to mark). Blocks and arrays are never modified: a continued turn shares them with the turn before. */
+function markLastBlock<T extends AnthropicContentBlock>(content: readonly T[]): T[] | null {
   for (let i = content.length - 1; i >= 0; i--) {
     const b = content[i];
     if (cacheable(b)) {
-      (b as { cache_control?: CacheControl }).cache_control = EPHEMERAL;
-      return true;
+      const copy = content.slice();
+      copy[i] = { ...b, cache_control: EPHEMERAL };
+      return copy;
     }
   }
-  return false;
+  return null;
+}
+
+/** The message each marked copy was made from (continue-anthropic-messages.ts reuses the originals). */
+const unmarked = new WeakMap<AnthropicMessage, AnthropicMessage>();
+
+/** `messages` as they were before placeCacheBreakpoints marked some (a copy; the same array when none was). */
+export function withoutBreakpoints(messages: readonly AnthropicMessage[], placed: readonly number[]): AnthropicMessage[] {
+  const out = messages.slice();
+  for (const i of placed) out[i] = unmarked.get(out[i]) ?? out[i];
+  return out;
 }
 
 /**
@@ -43,11 +55,13 @@ export function placeCacheBreakpoints(body: AnthropicRequest): BreakpointPlaceme
   const placed: BreakpointPlacement = { tools: false, system: false, messages: [] };
   let budget = MAX_BREAKPOINTS;
   if (body.tools?.length) {
-    body.tools[body.tools.length - 1].cache_control = EPHEMERAL;
+    body.tools = [...body.tools.slice(0, -1), { ...body.tools[body.tools.length - 1], cache_control: EPHEMERAL }];
     placed.tools = true;
     budget--;
   }
-  if (body.system?.length && markLastBlock(body.system)) {
+  const system = body.system?.length ? markLastBlock(body.system) : null;
+  if (system) {
+    body.system = system;
     placed.system = true;
     budget--;
   }
@@ -55,7 +69,12 @@ export function placeCacheBreakpoints(body: AnthropicRequest): BreakpointPlaceme
   for (let i = body.messages.length - 1; i >= 0 && userTurns.length < 2; i--) if (body.messages[i].role === "user") userTurns.push(i);
   for (const i of userTurns.reverse()) {
     if (budget <= 0) break;
-    if (markLastBlock(body.messages[i].content as AnthropicContentBlock[])) {
+    const m = body.messages[i];
+    const content = markLastBlock(m.content as AnthropicContentBlock[]);
+    if (content) {
+      const copy = { ...m, content } as AnthropicMessage;
+      unmarked.set(copy, m);
+      body.messages[i] = copy;
       placed.messages.push(i);
       budget--;
     }

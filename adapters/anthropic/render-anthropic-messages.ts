@@ -101,6 +101,12 @@ function toolResult(c: ToolCall, r: ToolResult, opts: AnthropicRenderOptions): A
  * same-role turns merged, the first turn the user's, the last one too.
  */
 export function renderAnthropicMessages(turns: readonly Turn[], opts: AnthropicRenderOptions): AnthropicConversation {
+  const rendered = renderAnthropicTurns(turns, opts);
+  return { system: rendered.system, messages: finishAnthropicMessages(rendered.messages) };
+}
+
+/** The turns as system blocks and alternating messages, before the fixes at the ends (finishAnthropicMessages). */
+export function renderAnthropicTurns(turns: readonly Turn[], opts: AnthropicRenderOptions): AnthropicConversation {
   const system: AnthropicTextBlock[] = [];
   const messages: AnthropicMessage[] = [];
   let foreignReasoning = 0;
@@ -140,10 +146,15 @@ export function renderAnthropicMessages(turns: readonly Turn[], opts: AnthropicR
     else push({ role: "user", content: contentBlocks(t.parts, opts) });
   }
   if (foreignReasoning) opts.notes.push(`${foreignReasoning} reasoning item(s) from another model not replayed`);
+  return { system, messages };
+}
+
+/** Messages the first turn of which is the user's, and the last one too (in place; also returned). */
+export function finishAnthropicMessages(messages: AnthropicMessage[]): AnthropicMessage[] {
   if (messages[0]?.role === "assistant") messages.unshift({ role: "user", content: [{ type: "text", text: "(conversation continues)" }] });
   if (!messages.length) messages.push({ role: "user", content: [{ type: "text", text: "(no input)" }] });
   // Happens when Codex retries after a broken stream: the completed items of the failed attempt
   // are replayed last. An assistant turn at the end would be a prefill, which thinking models reject.
   else if (messages[messages.length - 1].role === "assistant") messages.push({ role: "user", content: [{ type: "text", text: "Continue." }] });
-  return { system, messages };
+  return messages;
 }

@@ -72,7 +72,7 @@ function isPlaceholder(messages: readonly ChatMessage[]): boolean {
   return messages.length === 1 && messages[0].role === "user" && messages[0].content === "";
 }
 
-function instructionsOf(req: ResponsesRequest): string | undefined {
+export function instructionsOf(req: Pick<ResponsesRequest, "instructions">): string | undefined {
   return typeof req.instructions === "string" && req.instructions.trim() ? req.instructions : undefined;
 }
 
@@ -89,7 +89,8 @@ export function opensAssistantTurn(item: InputItem | undefined): boolean {
   return Array.isArray(it.content) && it.content.some((p: { text?: unknown; refusal?: unknown }) => (typeof p?.text === "string" && p.text !== "") || (typeof p?.refusal === "string" && p.refusal !== ""));
 }
 
-function endsOutsideAssistantTurn(input: readonly InputItem[]): boolean {
+/** Whether the converter is outside an assistant turn after the last of `input` (a client-side item ends it). */
+export function endsOutsideAssistantTurn(input: readonly InputItem[]): boolean {
   const last = input[input.length - 1] as { type?: string; role?: string } | undefined;
   if (!last) return false;
   const type = last.type ?? "message";

@@ -7,6 +7,10 @@ import type { ServerContext } from "../server-context.ts";
 import { requestBodyBytes } from "../read-json-body.ts";
 import { threadContinuation } from "../../adapters/responses/thread-continuation.ts";
 import { isChatMessages } from "../../adapters/chat/continue-chat-messages.ts";
+import { isAnthropicMessages } from "../../adapters/anthropic/continue-anthropic-messages.ts";
+
+/** Upstream messages a route can continue (chat and Anthropic). */
+const continuable = (m: readonly unknown[]) => isChatMessages(m) || isAnthropicMessages(m);
 import type { TraceEndpoint } from "../debug/request-trace.ts";
 import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 import { decideStore, storeFinishedResponse } from "./store-finished-response.ts";
@@ -27,7 +31,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
   const store = decideStore(ctx, body, opts.remember !== false);
   const threadKey = threadKeyOf(req.headers, body);
   // Incremental turns over HTTP: a request that extends its thread's last cached input reuses its translation.
-  const continuation = opts.remember === false || body !== rawBody || ctx.env.CODEX_SHIM_HTTP_TURN_REUSE === "0" ? undefined : threadContinuation(ctx.conversations, threadKey, body, isChatMessages);
+  const continuation = opts.remember === false || body !== rawBody || ctx.env.CODEX_SHIM_HTTP_TURN_REUSE === "0" ? undefined : threadContinuation(ctx.conversations, threadKey, body, continuable);
   const run = await runRequestActor(ctx, req, {
     requestId: newItemId("req"),
     body,
