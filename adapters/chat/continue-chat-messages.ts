@@ -3,7 +3,7 @@ import type { RouteContext } from "../routes/upstream-route.ts";
 import type { ChatContentPart, ChatMessage } from "./chat-types.ts";
 import { convertResponsesInputToChatMessages, type InputConversionOptions } from "./convert-responses-input-to-chat-messages.ts";
 import { noteExtends } from "./serialize-chat-body.ts";
-import { mergedContent } from "./render-chat-messages.ts";
+import { endsWithPendingReasoning, mergedContent, notePendingReasoning } from "./render-chat-messages.ts";
 
 /** What a chat `messages` array was built from, so a continuation can tell whether it may reuse it. */
 interface BuiltFrom {
@@ -46,17 +46,32 @@ export function continueChatMessages(continuation: RouteContext["continuation"],
     // the cached input again, built the same way: its translation, as it is
     const messages = [...base];
     noteExtends(messages, base);
+    if (endsWithPendingReasoning(base)) notePendingReasoning(messages);
     return messages;
   }
-  if (!endsOutsideAssistantTurn(previous.input)) return null;
+  if (!endsOutsideAssistantTurn(previous.input) || endsWithPendingReasoning(base)) return null;
   // The suffix must open an assistant turn: then the client-side run the cached input ended with
   // is closed, and no new tool result can pair with a call of the cached part (a result after an
   // empty answer may; the whole translation pairs it, a continuation would not).
   if (!suffix.length || !opensAssistantTurn(suffix[0])) return null;
-  // the converter's placeholder for an input that produced nothing (cached, or of the new part): never joined
+  // the converter's placeholder for an input that produced nothing: never joined
   if (isPlaceholder(base)) return null;
-  const tail = convertResponsesInputToChatMessages({ ...req, instructions: undefined, input: suffix }, opts);
-  if (isPlaceholder(tail)) return null;
+  return joinChatMessages(base, convertResponsesInputToChatMessages({ ...req, instructions: undefined, input: suffix }, opts));
+}
+
+/**
+ * Cached chat messages followed by the rendering of the items after them, as the whole rendering
+ * would be: a first new system/user message merged into a last one of the same role (a copy; the
+ * cached messages are never modified). Null when either is the renderer's empty placeholder.
+ */
+export function joinChatMessages(base: readonly ChatMessage[], tail: readonly ChatMessage[]): ChatMessage[] | null {
+  if (isPlaceholder(base) || isPlaceholder(tail) || endsWithPendingReasoning(base)) return null;
+  const joined = joinedMessages(base, tail);
+  if (endsWithPendingReasoning(tail)) notePendingReasoning(joined);
+  return joined;
+}
+
+function joinedMessages(base: readonly ChatMessage[], tail: readonly ChatMessage[]): ChatMessage[] {
   const last = base[base.length - 1];
   const first = tail[0];
   if (last.role === first.role && (first.role === "system" || first.role === "user")) {

@@ -88,7 +88,24 @@ export function renderChatMessages(turns: readonly Turn[], opts: ChatRenderOptio
       const first = m.role === "assistant" ? m.tool_calls?.[0] : undefined;
       if (first && !first.extra_content?.google?.thought_signature) first.extra_content = { google: { thought_signature: GEMINI_SKIP_SIGNATURE } };
     }
-  return mergeSameRole(out);
+  const merged = mergeSameRole(out);
+  if (r.pendingReasoning !== null) notePendingReasoning(merged);
+  return merged;
+}
+
+/**
+ * Renderings that ended with replayable reasoning not yet placed: a paired tool result is no
+ * turn, so the whole rendering of a longer history would carry it into the next assistant turn;
+ * such messages cannot be continued by appending (continue-chat-messages.ts).
+ */
+const pendingAtEnd = new WeakSet<readonly ChatMessage[]>();
+
+export function notePendingReasoning(messages: readonly ChatMessage[]): void {
+  pendingAtEnd.add(messages);
+}
+
+export function endsWithPendingReasoning(messages: readonly ChatMessage[]): boolean {
+  return pendingAtEnd.has(messages);
 }
 
 class ChatRenderer {

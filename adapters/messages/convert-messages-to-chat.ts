@@ -3,6 +3,7 @@ import { renderChatMessages } from "../chat/render-chat-messages.ts";
 import { convertMessagesToConversation } from "../conversation/convert-messages-to-conversation.ts";
 import type { ModelConfig } from "../settings/settings-types.ts";
 import type { MessagesRequest } from "../anthropic/anthropic-types.ts";
+import { continueMessagesChat, rememberMessagesChat } from "./continue-messages-chat.ts";
 
 export type ChatRequestWithStop = ChatRequest & { stop?: string[] };
 
@@ -28,8 +29,14 @@ function reasoningEffort(req: MessagesRequest): string | undefined {
  * equivalent and are left out with a note.
  */
 export function convertMessagesToChat(req: MessagesRequest, model: ModelConfig, notes: string[]): ChatRequestWithStop {
-  const turns = convertMessagesToConversation(req, { notes, replayThinking: model.reasoning !== false });
-  const messages = renderChatMessages(turns, { notes, noImages: model.noImageSupport, toolNames: SAME_NAMES });
+  const conversation = { notes, replayThinking: model.reasoning !== false };
+  const render = { notes, noImages: model.noImageSupport, toolNames: SAME_NAMES };
+  // what the rendering depends on besides the messages (continue-messages-chat.ts)
+  const how = JSON.stringify([req.system ?? null, conversation.replayThinking, render.noImages]);
+  const messages =
+    continueMessagesChat(req.messages, how, (tail) => renderChatMessages(convertMessagesToConversation({ ...req, system: undefined, messages: tail }, conversation), render)) ??
+    renderChatMessages(convertMessagesToConversation(req, conversation), render);
+  rememberMessagesChat(req.messages, messages, how);
   const out: ChatRequestWithStop = { model: model.model, messages, stream: true, stream_options: { include_usage: true } };
   const maxTokens = req.max_tokens ?? model.maxOutputTokens;
   if (maxTokens) out.max_tokens = model.maxOutputTokens ? Math.min(maxTokens, model.maxOutputTokens) : maxTokens;

@@ -75,7 +75,7 @@ export const messagesChatRoute: UpstreamRoute = {
   prepare(ctx: RouteContext): PreparedUpstream {
     const body = convertMessagesToChat(ctx.request as unknown as MessagesRequest, ctx.model, ctx.notes);
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages"), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages", { reuseElements: true }), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
       createOutput({ responseId }) {
         const writer = new AnthropicSseWriter({ messageId: responseId.replace(/^resp_/, "msg_"), model: ctx.requestedSlug });

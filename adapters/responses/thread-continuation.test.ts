@@ -9,6 +9,7 @@ import type { RouteContext } from "../routes/upstream-route.ts";
 import type { InputItem, ResponsesRequest } from "./responses-types.ts";
 import { DEFAULT_TIMEOUTS, type ModelConfig } from "../settings/settings-types.ts";
 import { codexRequestBody } from "../../test/helpers/shared-fixtures.ts";
+import { encodeChatReasoning } from "../chat/chat-reasoning-carrier.ts";
 
 const model: ModelConfig = { slug: "m", model: "up-model", provider: "openai", baseUrl: "http://127.0.0.1:9/v1", displayName: "m", noImageSupport: false, extraHeaders: {}, index: 0, timeouts: DEFAULT_TIMEOUTS };
 const turn3 = codexRequestBody("tool-loop-turn3") as ResponsesRequest & { input: InputItem[] };
@@ -29,6 +30,8 @@ const item: fc.Arbitrary<InputItem> = fc.oneof(
     m.role === "assistant" ? { ...m, content: m.content.map((c) => ({ type: "output_text", text: c.text })) } : m,
   ),
   text.map((t) => ({ type: "reasoning", summary: [{ type: "summary_text", text: t }], content: null, encrypted_content: null })),
+  // reasoning this upstream model produced: replayed with the tool calls that follow it
+  text.map((t) => ({ type: "reasoning", summary: [], content: null, encrypted_content: encodeChatReasoning("up-model", t || "r") })),
   fc.record({ type: fc.constant("function_call"), call_id: callId, name: fc.constantFrom("exec_command", "shell"), arguments: fc.oneof(fc.constant('{"cmd":"ls"}'), text) }),
   fc.record({ type: fc.constant("function_call_output"), call_id: callId, output: text }),
   fc.record({ type: fc.constant("custom_tool_call"), call_id: callId, name: fc.constant("apply_patch"), input: text }),
