@@ -1,12 +1,15 @@
 /**
  * CPU of each step a Codex request body passes through inside the shim, in one process, without
  * the network: read (UTF-8 check, decode, JSON.parse, depth check), validation, the chat and
- * Anthropic routes' prepare (conversion + serialization to UTF-8 bytes) and the conversation
+ * Anthropic routes' prepare (conversion + serialization to UTF-8 bytes), the read and the native
+ * Responses prepare when a thread's turns share their history (server/body-prefix-reuse.ts), and the conversation
  * cache's entry (sized from the body's length, or by walking the history without that hint). Each step is timed as the median of many runs,
  * next to the JSON floor of the same body. Usage: node --expose-gc bench/measure-body-path.ts [bytes...]
  */
 import { isUtf8 } from "node:buffer";
 import { exceedsDepth, MAX_JSON_DEPTH } from "../server/read-json-body.ts";
+import { BodyPrefixReuse, DEFAULT_BODY_PREFIX_LIMITS } from "../server/body-prefix-reuse.ts";
+import { openaiResponsesRoute } from "../adapters/openai-responses/openai-responses-route.ts";
 import { validateResponsesRequest } from "../adapters/responses/validate-responses-request.ts";
 import { chatRoute } from "../adapters/chat/chat-route.ts";
 import { anthropicRoute } from "../adapters/anthropic/anthropic-route.ts";
@@ -22,6 +25,7 @@ const settings = parseSettings(
     models: [
       { model: "m", slug: "chat", provider: "openai", base_url: "http://127.0.0.1:9/v1", api_key: "sk-x" },
       { model: "m", slug: "anth", provider: "anthropic", base_url: "http://127.0.0.1:9/v1", api_key: "sk-x" },
+      { model: "m", slug: "resp", provider: "openai-responses", base_url: "http://127.0.0.1:9/v1", api_key: "sk-x" },
     ],
   },
   null,
@@ -59,8 +63,28 @@ for (const bytes of sizes.length ? sizes : [30_000, 250_000, 1_000_000]) {
   const raw = Buffer.from(b.json);
   const runs = bytes > 500_000 ? 25 : bytes > 100_000 ? 60 : 200;
   const body = validateResponsesRequest(read(raw));
+  // the next turn of the same thread: the same history, two new items (server/body-prefix-reuse.ts)
+  const next = Buffer.from(JSON.stringify({ ...body, input: [...(body.input as unknown[]), { type: "function_call_output", call_id: "c", output: "new ✓" }, { type: "message", role: "user", content: "next" }] }));
+  const fresh = Array.from({ length: runs + 5 }, () => validateResponsesRequest(read(raw)));
+  const reuse = new BodyPrefixReuse();
+  reuse.remember(raw, body, "t");
+  reuse.parse(next, "t");
   const steps: [string, () => unknown][] = [
     ["read (utf8 check, decode, parse, depth)", () => read(raw)],
+    ...(raw.length < DEFAULT_BODY_PREFIX_LIMITS.minBytes ? [] : ([[
+      "read, 2nd turn (+ locating the 1st's items)",
+      () => {
+        const r = new BodyPrefixReuse();
+        r.remember(raw, body, "t");
+        if (!isUtf8(next) || !r.parse(next, "t")) throw new Error("no reuse");
+      },
+    ],
+    [
+      "read, later turns (history items reused)",
+      () => {
+        if (!isUtf8(next) || !reuse.parse(next, "t")) throw new Error("no reuse");
+      },
+    ]] as [string, () => unknown][])),
     ["validate", () => validateResponsesRequest(body)],
     ...(["chat", "anth"] as const).flatMap((slug): [string, () => unknown][] => {
       const route: UpstreamRoute = slug === "chat" ? chatRoute : anthropicRoute;
@@ -71,6 +95,8 @@ for (const bytes of sizes.length ? sizes : [30_000, 250_000, 1_000_000]) {
         [`${slug}: cache entry, history walked`, () => cache.remember({ responseId: "r", threadKey: "t", model: slug, input: body.input as never, output: [], upstreamMessages: prepared.upstreamMessages })],
       ];
     }),
+    ["resp: prepare, items parsed afresh", () => openaiResponsesRoute.prepare(ctxFor(fresh.pop()!, "resp"))],
+    ["resp: prepare, items shared with the turn before", () => openaiResponsesRoute.prepare(ctxFor(body, "resp"))],
   ];
   rows.push(`\n${(b.bytes / 1024).toFixed(0)} KiB, ${b.items} items — JSON floor ${jsonFloorMs(b.json).toFixed(3)} ms`);
   for (const [name, fn] of steps) rows.push(`  ${name.padEnd(44)} ${median(fn, runs).toFixed(3).padStart(8)} ms`);

@@ -1,5 +1,6 @@
 import { scanJsonArraySpans, type ArraySpans } from "./scan-json-array-spans.ts";
 import { exceedsDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
+import { markSharedHistory } from "../adapters/transport/shared-history.ts";
 
 /**
  * Parsing only what is new in a request body. Over HTTP Codex resends the whole history every
@@ -124,6 +125,7 @@ export class BodyPrefixReuse {
     if (!spans || spans.ends.length !== k + added.length) return undefined;
     const items = rec.items.slice(0, k).concat(added);
     body[this.key] = items;
+    markSharedHistory(items);
     this.hits++;
     this.reusedItems += k;
     this.keep(best.key, { raw, spans, items: items.slice() });

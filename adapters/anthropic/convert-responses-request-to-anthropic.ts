@@ -7,6 +7,7 @@ import { finishAnthropicMessages, renderAnthropicTurns, type AnthropicRenderOpti
 import { continueAnthropicMessages, noteAnthropicMessages, type AnthropicContinuation } from "./continue-anthropic-messages.ts";
 import { instructionsOf } from "../chat/continue-chat-messages.ts";
 import type { RouteContext } from "../routes/upstream-route.ts";
+import { markSharedHistory } from "../transport/shared-history.ts";
 import { defaultMaxTokens, planThinking } from "./anthropic-model-capabilities.ts";
 import { placeCacheBreakpoints, promptCachingEnabled } from "./place-cache-breakpoints.ts";
 import { isRemoteCompaction } from "../compaction/is-remote-compaction.ts";
@@ -55,7 +56,10 @@ export function convertResponsesRequestToAnthropic(req: ResponsesRequest, model:
   const opts: AnthropicRenderOptions = { model: model.model, noImages: model.noImageSupport, tools, notes };
   const toolNames = tools.functions.map((f) => f.name).join(",");
   // A continuation renders only what came after the cached input (null: render it all).
-  const { system, messages, extendable } = continueAnthropicMessages(continuation, req, opts, toolNames) ?? renderWhole(req, opts);
+  const continued = continueAnthropicMessages(continuation, req, opts, toolNames);
+  const { system, messages, extendable } = continued ?? renderWhole(req, opts);
+  // shared with the turn before: their encodings are worth keeping (encode-json-body.ts)
+  if (continued) markSharedHistory(messages);
   const conversationSystem = system.slice();
   const maxTokens = req.max_output_tokens ?? model.maxOutputTokens ?? defaultMaxTokens(model.model);
   const body: AnthropicRequest = { model: model.model, max_tokens: maxTokens, messages, stream: true };

@@ -4,6 +4,7 @@ import { convertMessagesToConversation } from "../conversation/convert-messages-
 import type { ModelConfig } from "../settings/settings-types.ts";
 import type { MessagesRequest } from "../anthropic/anthropic-types.ts";
 import { continueMessagesChat, rememberMessagesChat } from "./continue-messages-chat.ts";
+import { markSharedHistory } from "../transport/shared-history.ts";
 
 export type ChatRequestWithStop = ChatRequest & { stop?: string[] };
 
@@ -33,9 +34,10 @@ export function convertMessagesToChat(req: MessagesRequest, model: ModelConfig, 
   const render = { notes, noImages: model.noImageSupport, toolNames: SAME_NAMES };
   // what the rendering depends on besides the messages (continue-messages-chat.ts)
   const how = JSON.stringify([req.system ?? null, conversation.replayThinking, render.noImages]);
-  const messages =
-    continueMessagesChat(req.messages, how, (tail) => renderChatMessages(convertMessagesToConversation({ ...req, system: undefined, messages: tail }, conversation), render)) ??
-    renderChatMessages(convertMessagesToConversation(req, conversation), render);
+  const continued = continueMessagesChat(req.messages, how, (tail) => renderChatMessages(convertMessagesToConversation({ ...req, system: undefined, messages: tail }, conversation), render));
+  const messages = continued ?? renderChatMessages(convertMessagesToConversation(req, conversation), render);
+  // shared with the request before: their encodings are worth keeping (encode-json-body.ts)
+  if (continued) markSharedHistory(messages);
   rememberMessagesChat(req.messages, messages, how);
   const out: ChatRequestWithStop = { model: model.model, messages, stream: true, stream_options: { include_usage: true } };
   const maxTokens = req.max_tokens ?? model.maxOutputTokens;

@@ -5,6 +5,7 @@ import { encodeCompactionSummary } from "../compaction/compaction-carrier.ts";
 import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
 import { buildNativeResponsesBody } from "./build-native-responses-body.ts";
 import { nativeResponsesPolicy } from "./native-responses-policy.ts";
+import { markSharedHistory } from "../transport/shared-history.ts";
 
 const row = (extra: Record<string, unknown> = {}) =>
   parseSettings({ models: [{ model: "qwen3-coder", slug: "local", provider: "responses", base_url: "http://127.0.0.1:11434/v1", ...extra }] }, null).models[0];
@@ -120,8 +121,12 @@ describe("buildNativeResponsesBody", () => {
   it("rewrites a shared history item to the same object on every turn (so its encoding is reused), equal to a fresh rewrite", () => {
     const req = codexRequestBody("tool-loop-turn3") as Record<string, unknown>;
     const input = req.input as Record<string, unknown>[];
-    const first = build(req).body.input as unknown[];
-    const second = build({ ...req, input: [...input] }).body.input as unknown[];
+    // as body-prefix reuse hands them out: arrays marked as sharing items with the turn before
+    const shared = (items: unknown[]) => (markSharedHistory(items), items);
+    const first = build({ ...req, input: shared([...input]) }).body.input as unknown[];
+    const second = build({ ...req, input: shared([...input]) }).body.input as unknown[];
+    // not shared: rewritten afresh
+    expect(build({ ...req, input: [...input] }).body.input).not.toContain(first[input.findIndex((i) => i.type === "custom_tool_call")]);
     expect(JSON.stringify(second)).toBe(JSON.stringify(first));
     const at = input.findIndex((i) => i.type === "custom_tool_call");
     expect(at).toBeGreaterThanOrEqual(0);

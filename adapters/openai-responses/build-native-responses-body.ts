@@ -7,6 +7,7 @@ import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
 import { isRemoteCompaction } from "../compaction/is-remote-compaction.ts";
 import type { NativeResponsesPolicy } from "./native-responses-policy.ts";
 import { imageGenerationNote, toolSearchOutputText, webSearchNote } from "../conversation/history-notes.ts";
+import { isSharedHistory } from "../transport/shared-history.ts";
 
 type Json = Record<string, unknown>;
 
@@ -74,18 +75,19 @@ export function buildNativeResponsesBody(req: Json, model: ModelConfig, policy: 
   }
 
   if (input) {
-    const out = rewriteInput(stripForeignReasoning(input), toolSet, policy, compaction, notes);
+    // rewritten copies are kept per item only when the items come again (a thread's shared history)
+    const out = rewriteInput(stripForeignReasoning(input), toolSet, policy, compaction, notes, isSharedHistory(input));
     if (out !== req.input) body.input = out;
   }
   return { body, tools: compaction ? null : toolSet, compaction };
 }
 
-function rewriteInput(input: Json[], toolSet: UpstreamToolSet | null, policy: NativeResponsesPolicy, compaction: boolean, notes: string[]): Json[] {
+function rewriteInput(input: Json[], toolSet: UpstreamToolSet | null, policy: NativeResponsesPolicy, compaction: boolean, notes: string[], memo: boolean): Json[] {
   let out: Json[] | null = null;
   const customAsFunction = !policy.customTools;
   for (let i = 0; i < input.length; i++) {
     const item = input[i];
-    const next = rewriteItem(item, toolSet, customAsFunction, policy.hostedTools, compaction);
+    const next = rewriteItem(item, toolSet, customAsFunction, policy.hostedTools, compaction, memo);
     if (next === item && !out) continue;
     out ??= input.slice(0, i);
     if (next) out.push(next);
@@ -102,7 +104,8 @@ function rewriteInput(input: Json[], toolSet: UpstreamToolSet | null, policy: Na
  */
 const rewrites = new WeakMap<Json, { name: string; out: Json }>();
 
-function rewritten(item: Json, name: string, build: () => Json): Json {
+function rewritten(memo: boolean, item: Json, name: string, build: () => Json): Json {
+  if (!memo) return build();
   const known = rewrites.get(item);
   if (known?.name === name) return known.out;
   const out = build();
@@ -111,7 +114,7 @@ function rewritten(item: Json, name: string, build: () => Json): Json {
 }
 
 /** One input item as the upstream should see it: the same object, a rewritten copy, or null (left out). */
-function rewriteItem(item: Json, toolSet: UpstreamToolSet | null, customAsFunction: boolean, hostedTools: boolean, compaction: boolean): Json | null {
+function rewriteItem(item: Json, toolSet: UpstreamToolSet | null, customAsFunction: boolean, hostedTools: boolean, compaction: boolean, memo: boolean): Json | null {
   switch (item.type) {
     case "compaction_trigger":
       return compaction ? userText(COMPACTION_PROMPT) : null;
@@ -126,19 +129,19 @@ function rewriteItem(item: Json, toolSet: UpstreamToolSet | null, customAsFuncti
       const { namespace, ...rest } = item;
       // Without a tool set (no namespace tool sent this turn) the name is flattened as the chat renderer does.
       const name = toolSet ? toolSet.upstreamNameFor({ name: String(item.name), namespace: String(namespace) }) : toUpstreamName(`${String(namespace)}__${String(item.name)}`);
-      return rewritten(item, name, () => ({ ...rest, name }));
+      return rewritten(memo, item, name, () => ({ ...rest, name }));
     }
     case "custom_tool_call": {
       if (!customAsFunction) return item;
       const name = toolSet ? toolSet.upstreamNameFor({ name: String(item.name) }) : String(item.name);
-      return rewritten(item, name, () => {
+      return rewritten(memo, item, name, () => {
         const fc: Json = { type: "function_call", call_id: item.call_id, name, arguments: JSON.stringify({ [CUSTOM_TOOL_PARAM]: typeof item.input === "string" ? item.input : "" }) };
         if (item.status !== undefined) fc.status = item.status;
         return fc;
       });
     }
     case "custom_tool_call_output":
-      return customAsFunction ? rewritten(item, "", () => ({ type: "function_call_output", call_id: item.call_id, output: item.output })) : item;
+      return customAsFunction ? rewritten(memo, item, "", () => ({ type: "function_call_output", call_id: item.call_id, output: item.output })) : item;
     case "tool_search_call": {
       const args = item.arguments;
       return { type: "function_call", call_id: str(item.call_id) ?? str(item.id) ?? "call_0", name: "tool_search", arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}) };
