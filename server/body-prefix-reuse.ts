@@ -37,7 +37,7 @@ export interface BodyPrefixLimits {
   minBytes: number;
 }
 
-export const DEFAULT_BODY_PREFIX_LIMITS: Readonly<BodyPrefixLimits> = { maxRecords: 8, anonymous: 4, maxBytes: 24 * 1024 * 1024, minBytes: 64 * 1024 };
+export const DEFAULT_BODY_PREFIX_LIMITS: Readonly<BodyPrefixLimits> = { maxRecords: 8, anonymous: 4, maxBytes: 8 * 1024 * 1024, minBytes: 64 * 1024 };
 
 const COMMA = 0x2c;
 const RBRACKET = 0x5d;
