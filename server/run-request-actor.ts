@@ -30,6 +30,12 @@ export function sseResponse(body: ReadableStream<Uint8Array> | Readable, headers
   return body instanceof ReadableStream ? new Response(body, init) : (new FastResponse(body as unknown as BodyInit, init) as unknown as Response);
 }
 
+/** The auto-router as the request machine's `classifying` step; a test's own `ctx.classify` classifies every request. */
+export function routerDeps(ctx: ServerContext): Pick<RunRequestOptions, "classify" | "classifies"> {
+  if (ctx.classify) return { classify: ctx.classify };
+  return ctx.router ? { classify: ctx.router.classify, classifies: ctx.router.classifies } : {};
+}
+
 /** HTTP status for a non-streaming answer that failed after the upstream answered. */
 export function statusForFailedCode(code: string): number {
   if (code === "context_length_exceeded" || code === "invalid_prompt") return 400;
@@ -45,8 +51,9 @@ export interface RunRequestOptions {
   endpoint?: RequestInput["endpoint"];
   /** Client headers routes may forward. */
   forwardHeaders?: RequestInput["forwardHeaders"];
-  /** The auto-router; only for Responses requests. */
-  classify?: ServerContext["classify"];
+  /** The auto-router; only for Responses requests (`routerDeps`). */
+  classify?: RequestInput["deps"]["classify"];
+  classifies?: RequestInput["deps"]["classifies"];
   /** Remember the finished answer in the conversation cache (Responses requests only). */
   conversation?: RequestInput["conversation"];
   /** Appended to the request's summary log line. */
@@ -99,7 +106,7 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
       body: o.body,
       settings: ctx.store.current,
       sink: recorder.sink(sink),
-      deps: { transport: recorder.transport(ctx.transport), conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      deps: { transport: recorder.transport(ctx.transport), conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify, classifies: o.classifies },
       endpoint: o.endpoint,
       forwardHeaders: o.forwardHeaders,
       headers: req.headers,
