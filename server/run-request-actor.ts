@@ -1,9 +1,10 @@
 import { createActor, type SnapshotFrom } from "xstate";
 import { requestMachine, type RequestContext, type RequestInput } from "../machines/request.machine.ts";
+import type { Readable } from "node:stream";
 import { FastResponse } from "srvx";
 import { createSseBody, discardSink, type ByteSink } from "../adapters/stream/sse-body-sink.ts";
+import { createNodeSseBody } from "../adapters/stream/node-sse-body.ts";
 import { nodeRuntimeOf } from "./node-runtime.ts";
-import { createNodeSseResponse, WRITTEN_TO_NODE_RESPONSE, type NodeSseResponse } from "./node-sse-response.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { ServerContext } from "./server-context.ts";
 import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
@@ -23,13 +24,10 @@ export const SSE_HEADERS = {
   "x-accel-buffering": "no",
 };
 
-/**
- * The 200 SSE answer of a streaming run: its web-stream body (`app.fetch` without a Node server),
- * or on the Node server a token, the head and events having gone straight to the ServerResponse.
- */
-export function sseResponse(run: RunRequestResult): Response {
-  const init = { status: 200, headers: { ...SSE_HEADERS, ...run.headers } };
-  return run.sseBody ? new Response(run.sseBody, init) : (new FastResponse(WRITTEN_TO_NODE_RESPONSE as unknown as BodyInit, init) as unknown as Response);
+/** The 200 SSE answer; srvx pipes a Node stream body straight into the ServerResponse. */
+export function sseResponse(body: ReadableStream<Uint8Array> | Readable, headers: Record<string, string>): Response {
+  const init = { status: 200, headers: { ...SSE_HEADERS, ...headers } };
+  return body instanceof ReadableStream ? new Response(body, init) : (new FastResponse(body as unknown as BodyInit, init) as unknown as Response);
 }
 
 /** The auto-router as the request machine's `classifying` step; a test's own `ctx.classify` classifies every request. */
@@ -76,8 +74,8 @@ export interface RunRequestResult {
   /** The actor's state when the handler can answer: streaming, or final. */
   state: "streaming" | "done" | "failed" | "aborted";
   context: RequestContext;
-  /** The SSE body to return when streaming without a Node response (null otherwise: see `sseResponse`). */
-  sseBody: ReadableStream<Uint8Array> | null;
+  /** The SSE body to return when streaming (null for non-streaming clients): a Node stream on the Node server. */
+  sseBody: ReadableStream<Uint8Array> | Readable | null;
   /** `x-request-id` and `x-codex-shim-overhead-ms`. */
   headers: Record<string, string>;
   /** Settles with the final context once the actor is done (the stream has ended). */
@@ -97,29 +95,11 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
   const t0 = performance.now();
   const recorder = startTrace(ctx, req, o);
   let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
-  // The Node response closing early, the SSE body's cancel or the request signal report a vanished client; the actor may already be final.
+  // Both the SSE body's cancel and the request signal report a vanished client; the actor may already be final.
   const clientGone = () => {
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
-  // `x-request-id` and the time the shim itself spent so far: before the upstream call and after its headers.
-  let answerHeaders: Record<string, string> | null = null;
-  const headersNow = (): Record<string, string> => {
-    const h: Record<string, string> = { "x-request-id": o.requestId };
-    const { sent, headers: gotHeaders } = actorRef!.getSnapshot().context.timings;
-    if (sent !== undefined && gotHeaders !== undefined) h["x-codex-shim-overhead-ms"] = (sent - t0 + (performance.now() - gotHeaders)).toFixed(2);
-    return h;
-  };
-  const node = o.sink ? undefined : nodeRuntimeOf(req);
-  let nodeSse: NodeSseResponse | null = null;
-  let sseBody: ReadableStream<Uint8Array> | null = null;
-  let sink: ByteSink;
-  if (o.sink) sink = o.sink;
-  else if (!o.streaming) sink = discardSink;
-  else if (node) {
-    // the head goes out with the first event, in the turn the upstream's headers arrived
-    nodeSse = createNodeSseResponse(node.res, () => ({ ...SSE_HEADERS, ...(answerHeaders = headersNow()) }), clientGone);
-    sink = nodeSse.sink;
-  } else ({ body: sseBody, sink } = createSseBody(clientGone));
+  const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
   const actor = createActor(requestMachine, {
     input: {
       requestId: o.requestId,
@@ -151,23 +131,24 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
       const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
       o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
-      if (!node) req.signal.removeEventListener("abort", clientGone);
+      req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
       resolveFinished(s.context);
     } else if (o.streaming && s.matches("streaming")) {
       resolveAnswerable(s);
     }
   });
-  if (node) {
-    // a streaming answer's sink watches the response itself (srvx's request signal costs an AbortController per request)
-    if (!nodeSse) node.res.once("close", () => node.res.writableEnded || clientGone());
-  } else if (req.signal.aborted) queueMicrotask(clientGone);
+  if (req.signal.aborted) queueMicrotask(clientGone);
   else req.signal.addEventListener("abort", clientGone, { once: true });
 
   actor.start();
   const snap = await answerable;
-  if (nodeSse && snap.value === "streaming") nodeSse.start();
-  return { state: snap.value as RunRequestResult["state"], context: snap.context, sseBody, headers: answerHeaders ?? headersNow(), finished };
+  const c = snap.context;
+  const headers: Record<string, string> = { "x-request-id": o.requestId };
+  const { sent, headers: gotHeaders } = c.timings;
+  // Time the shim itself spent so far: before the upstream call and after its headers.
+  if (sent !== undefined && gotHeaders !== undefined) headers["x-codex-shim-overhead-ms"] = (sent - t0 + (performance.now() - gotHeaders)).toFixed(2);
+  return { state: snap.value as RunRequestResult["state"], context: c, sseBody, headers, finished };
 }
 
 /** The request's inspector trace (and its capture, when capturing is on). */

@@ -46,7 +46,7 @@ async function run(ctx: ServerContext, req: Request, body: ResponsesRequest, req
     const err = c.error ?? new ShimError({ status: 502, code: "upstream_error", message: "The request failed before the upstream answered." });
     return anthropicErrorResponse(err, run.headers);
   }
-  if (streaming) return sseResponse(run);
+  if (streaming) return sseResponse(run.sseBody!, run.headers);
   if (c.writer.status === "failed") {
     const e = c.writer.error ?? { code: "server_error", message: "The upstream failed." };
     return Response.json(anthropicErrorBody(anthropicErrorTypeForCode(e.code), e.message, requestId), { status: statusForFailedCode(e.code), headers: run.headers });

@@ -47,7 +47,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     const err = c.error ?? new ShimError({ status: 502, code: "upstream_error", message: "The request failed before the upstream answered." });
     return err.toResponse(run.headers);
   }
-  if (streaming) return sseResponse(run);
+  if (streaming) return sseResponse(run.sseBody!, run.headers);
   const obj = c.writer.responseObject();
   const status = obj.status === "failed" && obj.error ? statusForFailedCode(obj.error.code) : 200;
   return Response.json(obj, { status, headers: run.headers });
