@@ -30,12 +30,6 @@ export function sseResponse(body: ReadableStream<Uint8Array> | Readable, headers
   return body instanceof ReadableStream ? new Response(body, init) : (new FastResponse(body as unknown as BodyInit, init) as unknown as Response);
 }
 
-/** The auto-router as the request machine's `classifying` step; a test's own `ctx.classify` classifies every request. */
-export function routerDeps(ctx: ServerContext): Pick<RunRequestOptions, "classify" | "classifies"> {
-  if (ctx.classify) return { classify: ctx.classify };
-  return ctx.router ? { classify: ctx.router.classify, classifies: ctx.router.classifies } : {};
-}
-
 /** HTTP status for a non-streaming answer that failed after the upstream answered. */
 export function statusForFailedCode(code: string): number {
   if (code === "context_length_exceeded" || code === "invalid_prompt") return 400;
@@ -99,6 +93,7 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
   const clientGone = () => {
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
+  const nodeRes = o.sink ? undefined : nodeRuntimeOf(req)?.res;
   const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
   const actor = createActor(requestMachine, {
     input: {
@@ -131,14 +126,17 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
       const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
       o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
-      req.signal.removeEventListener("abort", clientGone);
+      if (!nodeRes) req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
       resolveFinished(s.context);
     } else if (o.streaming && s.matches("streaming")) {
       resolveAnswerable(s);
     }
   });
-  if (req.signal.aborted) queueMicrotask(clientGone);
+  // On the Node server a vanished client is the response closing before it ended (reading srvx's
+  // request signal builds an AbortController and a close listener per request); elsewhere the signal.
+  if (nodeRes) nodeRes.once("close", () => nodeRes.writableEnded || clientGone());
+  else if (req.signal.aborted) queueMicrotask(clientGone);
   else req.signal.addEventListener("abort", clientGone, { once: true });
 
   actor.start();
@@ -169,4 +167,10 @@ function startTrace(ctx: ServerContext, req: ActorRequest, o: RunRequestOptions)
   bindTrace(req, trace);
   ctx.traces.add(trace);
   return new TraceRecorder(trace, ctx.traces, receivedAt(req), capture);
+}
+
+/** The auto-router as the request machine's `classifying` step; a test's own `ctx.classify` classifies every request. */
+export function routerDeps(ctx: ServerContext): Pick<RunRequestOptions, "classify" | "classifies"> {
+  if (ctx.classify) return { classify: ctx.classify };
+  return ctx.router ? { classify: ctx.router.classify, classifies: ctx.router.classifies } : {};
 }
