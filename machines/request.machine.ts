@@ -2,7 +2,7 @@ import { assign, fromPromise, setup } from "xstate";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import { newResponseId } from "../adapters/responses/new-id.ts";
 import type { Settings } from "../adapters/settings/settings-types.ts";
-import type { OutputWriter, PreparedUpstream, RouteContext, StreamTranslator } from "../adapters/routes/upstream-route.ts";
+import type { OutputWriter, PreparedUpstream, RouteContext, RouteOutput, StreamTranslator } from "../adapters/routes/upstream-route.ts";
 import { selectRoute, type Selection } from "../adapters/routes/select-route.ts";
 import type { Endpoint } from "../adapters/routes/route-table.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
@@ -132,16 +132,24 @@ async function connect(selection: Selection, deps: RequestDeps, signal: AbortSig
   const paramRetry = route.paramWire && !prepared.open ? ParamRetry.forWire(route.paramWire, model) : null;
   if (paramRetry) request.body = paramRetry.applyRemembered(request.body);
   const sentAt = performance.now();
+  let output: RouteOutput | null = null;
+  const outputFor = () => (output ??= prepared.createOutput({ responseId: newResponseId(), model: slug, echo }));
   for (;;) {
     let response: Response;
+    const answer = prepared.open ? prepared.open(signal) : deps.transport.send(request, signal);
+    // While the upstream works (the request is on the wire by then), the answer's writer prepares
+    // its opening events: for a Codex request, serializing the ~20 KB request echo.
+    const warm = setImmediate(() => outputFor().writer.warm?.());
     try {
-      response = prepared.open ? await prepared.open(signal) : await deps.transport.send(request, signal);
+      response = await answer;
     } catch (err) {
       if (signal.aborted || err instanceof ShimError) throw err;
       throw mapUpstreamNetworkError(err, request.url, model.slug);
+    } finally {
+      clearImmediate(warm);
     }
     if (response.ok) {
-      const { writer, translator } = prepared.createOutput({ responseId: newResponseId(), model: slug, echo });
+      const { writer, translator } = outputFor();
       return { response, prepared: { ...prepared, request }, writer, translator, sentAt, headersAt: performance.now() };
     }
     const bodyText = await readErrorBody(response);
