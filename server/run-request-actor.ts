@@ -93,7 +93,6 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
   const clientGone = () => {
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
-  const nodeRes = o.sink ? undefined : nodeRuntimeOf(req)?.res;
   const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
   const actor = createActor(requestMachine, {
     input: {
@@ -113,6 +112,7 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
   actorRef = actor;
   recorder.attach(actor);
 
+  const nodeResponse = o.sink ? undefined : nodeRuntimeOf(req)?.res;
   let resolveAnswerable!: (s: Snap) => void;
   const answerable = new Promise<Snap>((r) => (resolveAnswerable = r));
   let resolveFinished!: (c: RequestContext) => void;
@@ -126,7 +126,7 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
       const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
       o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
-      if (!nodeRes) req.signal.removeEventListener("abort", clientGone);
+      if (!nodeResponse) req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
       resolveFinished(s.context);
     } else if (o.streaming && s.matches("streaming")) {
@@ -135,7 +135,7 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
   });
   // On the Node server a vanished client is the response closing before it ended (reading srvx's
   // request signal builds an AbortController and a close listener per request); elsewhere the signal.
-  if (nodeRes) nodeRes.once("close", () => nodeRes.writableEnded || clientGone());
+  if (nodeResponse) nodeResponse.once("close", () => nodeResponse.writableEnded || clientGone());
   else if (req.signal.aborted) queueMicrotask(clientGone);
   else req.signal.addEventListener("abort", clientGone, { once: true });
 
