@@ -94,6 +94,7 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
   const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
+  const startedAt = recorder.now();
   const actor = createActor(requestMachine, {
     input: {
       requestId: o.requestId,
@@ -110,7 +111,7 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
     inspect: recorder.inspect,
   });
   actorRef = actor;
-  recorder.attach(actor);
+  recorder.attach(actor, startedAt);
 
   const nodeResponse = o.sink ? undefined : nodeRuntimeOf(req)?.res;
   let resolveAnswerable!: (s: Snap) => void;

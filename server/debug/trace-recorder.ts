@@ -92,9 +92,10 @@ export class TraceRecorder {
     return this.ms(performance.now())!;
   }
 
-  attach(actor: AnyActorRef): void {
+  /** `startedAt`: when the actor was about to be created (its initial state, selection included, is computed in the constructor). */
+  attach(actor: AnyActorRef, startedAt: number = this.now()): void {
     this.actor = actor;
-    this.trace.timings.started = this.now();
+    this.trace.timings.started = startedAt;
   }
 
   readonly inspect = (ev: InspectionEvent): void => {
