@@ -81,7 +81,7 @@ export class AutoRouter {
   }
 
   /** Whether a request names the router's slug (anything else is served as requested, no classify call). */
-  readonly classifies = (body: ResponsesRequest, settings: Settings): boolean => settings.router !== undefined && body.model === settings.router.slug;
+  readonly classifies = (body: ResponsesRequest, settings: Settings): boolean => !!settings.router && body.model === settings.router.slug;
 
   readonly classify = async (input: ClassifyInput): Promise<ClassifyResult> => {
     const r = input.settings.router;
