@@ -88,13 +88,14 @@ export type ActorRequest = Pick<Request, "signal" | "headers" | "method" | "url"
 export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: RunRequestOptions): Promise<RunRequestResult> {
   const t0 = performance.now();
   const recorder = startTrace(ctx, req, o);
+  // the actor's initial state (route selection included) is computed when it is created
+  const startedAt = recorder.now();
   let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
   // Both the SSE body's cancel and the request signal report a vanished client; the actor may already be final.
   const clientGone = () => {
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
   const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
-  const startedAt = recorder.now();
   const actor = createActor(requestMachine, {
     input: {
       requestId: o.requestId,
