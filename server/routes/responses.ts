@@ -12,7 +12,7 @@ import { isAnthropicMessages } from "../../adapters/anthropic/continue-anthropic
 /** Upstream messages a route can continue (chat and Anthropic). */
 const continuable = (m: readonly unknown[]) => isChatMessages(m) || isAnthropicMessages(m);
 import type { TraceEndpoint } from "../debug/request-trace.ts";
-import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
+import { routerDeps, runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 import { decideStore, storeFinishedResponse } from "./store-finished-response.ts";
 
 /**
@@ -36,7 +36,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     requestId: newItemId("req"),
     body,
     streaming,
-    classify: ctx.classify ?? ctx.router?.classify,
+    ...routerDeps(ctx),
     // the body's own input (no previous_response_id): its cache entry is sized from the body's length
     conversation: opts.remember === false ? undefined : { threadKey, previousResponseId, bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
