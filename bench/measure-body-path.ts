@@ -32,12 +32,18 @@ const settings = parseSettings(
 );
 const gc = (globalThis as { gc?: () => void }).gc;
 
+/** `fn` may return a function: then that is what is timed (what `fn` did before it is set-up). */
 function median(fn: () => unknown, runs: number): number {
   const t: number[] = [];
   for (let i = 0; i < runs + 5; i++) {
+    let step = fn;
+    if (fn.length === 1) {
+      const set = (fn as unknown as (x: null) => () => unknown)(null);
+      step = set;
+    }
     gc?.();
     const t0 = performance.now();
-    fn();
+    step();
     if (i >= 5) t.push(performance.now() - t0);
   }
   t.sort((a, b) => a - b);
@@ -65,7 +71,6 @@ for (const bytes of sizes.length ? sizes : [30_000, 250_000, 1_000_000]) {
   const body = validateResponsesRequest(read(raw));
   // the next turn of the same thread: the same history, two new items (server/body-prefix-reuse.ts)
   const next = Buffer.from(JSON.stringify({ ...body, input: [...(body.input as unknown[]), { type: "function_call_output", call_id: "c", output: "new ✓" }, { type: "message", role: "user", content: "next" }] }));
-  const fresh = Array.from({ length: runs + 5 }, () => validateResponsesRequest(read(raw)));
   const reuse = new BodyPrefixReuse();
   reuse.remember(raw, body, "t");
   // a body whose items are the turn before's (bodies below the reuse threshold are parsed whole)
@@ -97,7 +102,11 @@ for (const bytes of sizes.length ? sizes : [30_000, 250_000, 1_000_000]) {
         [`${slug}: cache entry, history walked`, () => cache.remember({ responseId: "r", threadKey: "t", model: slug, input: body.input as never, output: [], upstreamMessages: prepared.upstreamMessages })],
       ];
     }),
-    ["resp: prepare, items parsed afresh", () => openaiResponsesRoute.prepare(ctxFor(fresh.pop()!, "resp"))],
+    // (a fresh parse first, untimed)
+    ["resp: prepare, items parsed afresh", ((_: null) => {
+      const fresh = validateResponsesRequest(read(raw));
+      return () => openaiResponsesRoute.prepare(ctxFor(fresh, "resp"));
+    }) as unknown as () => unknown],
     ...(shared ? ([["resp: prepare, items shared with the turn before", () => openaiResponsesRoute.prepare(ctxFor(shared, "resp"))]] as [string, () => unknown][]) : []),
   ];
   rows.push(`\n${(b.bytes / 1024).toFixed(0)} KiB, ${b.items} items — JSON floor ${jsonFloorMs(b.json).toFixed(3)} ms`);
