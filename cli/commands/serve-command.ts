@@ -8,6 +8,7 @@ import { routerState } from "../../adapters/router/router-config.ts";
 import { stateDir } from "../../adapters/settings/state-paths.ts";
 import { removeDaemonRecord, writeDaemonRecord } from "../daemon/daemon-files.ts";
 import { closeInheritedFds } from "../daemon/close-inherited-fds.ts";
+import { releaseMemoryWhenIdle } from "../daemon/release-memory-when-idle.ts";
 
 export class ServeCommand extends ShimCommand {
   static paths = [["serve"]];
@@ -56,12 +57,14 @@ export class ServeCommand extends ShimCommand {
       writeDaemonRecord(dir, { pid: process.pid, port: server.port, url: server.url, settingsFile: file, version: server.ctx.version, startedAt: new Date().toISOString() });
       process.once("exit", () => removeDaemonRecord(dir, process.pid));
     }
+    const memory = releaseMemoryWhenIdle({ gc: globalThis.gc });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       process.once("SIGHUP", stop);
     });
+    memory.stop();
     if (this.daemonRecord) removeDaemonRecord(dir, process.pid);
     await server.close();
     return 0;
