@@ -1,7 +1,7 @@
 /**
  * RSS of codex-shim trees under the bench's memory phases, A/B in one run: for each tree the real
- * daemon (`cli/bin.mjs serve`, as `codex-shim start` spawns it: the daemon's Node flags and
- * environment) and/or the bench's shim child (bench/shim-child-entry.mjs, which can run a full GC
+ * daemon (`cli/bin.mjs serve`, as `codex-shim start` spawns it: with that tree's own Node flags and
+ * environment, cli/daemon/server-node-flags.ts) and/or the bench's shim child (bench/shim-child-entry.mjs, which can run a full GC
  * on request), plus the pass-through proxy as the reference. Every measurement is a fresh process;
  * rounds rotate the order. Phases (as `measureRss` in bench-phases.ts): idle after 20 warm-up
  * requests, peak at concurrency 1, peak under 64 concurrent paced streams, then after the load:
@@ -24,7 +24,6 @@ import { benchSettings, endpointsFor, type SizeCase } from "./bench-scenarios.ts
 import { codexShapedBody } from "./codex-shaped-requests.ts";
 import { freePort, runConcurrent } from "./bench-phases.ts";
 import { percentile, sortNums } from "./stream-client.ts";
-import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
 import { smapsSummary } from "./smaps-summary.ts";
 
 const argv = process.argv.slice(2);
@@ -50,7 +49,7 @@ const settingsFile = join(dir, "models.json");
 writeFileSync(settingsFile, JSON.stringify(benchSettings(mock.url)));
 const codexHome = join(dir, "codex-home");
 mkdirSync(codexHome);
-const childEnv = { ...SERVER_ENV, ...process.env, CODEX_HOME: codexHome, CODEX_SHIM_HOME: join(dir, "state"), CODEX_SHIM_DISABLE_CURSOR: "1" };
+const childEnv0 = { CODEX_HOME: codexHome, CODEX_SHIM_HOME: join(dir, "state"), CODEX_SHIM_DISABLE_CURSOR: "1" };
 Object.assign(process.env, { CODEX_HOME: codexHome, CODEX_SHIM_DISABLE_CURSOR: "1" });
 
 const made = codexShapedBody(BYTES, "MODEL");
@@ -85,9 +84,16 @@ interface Subject {
   stop(): Promise<void>;
 }
 
+/** The Node flags and environment a tree's own daemon is spawned with (its cli/daemon/server-node-flags.ts). */
+async function serverLaunchOf(tree: string): Promise<{ flags: readonly string[]; env: Record<string, string | undefined> }> {
+  const m = (await import(join(tree, "cli/daemon/server-node-flags.ts"))) as { SERVER_NODE_FLAGS: readonly string[]; SERVER_ENV?: Record<string, string> };
+  return { flags: m.SERVER_NODE_FLAGS, env: { ...(m.SERVER_ENV ?? {}), ...process.env, ...childEnv0 } };
+}
+
 async function startDaemon(tree: string): Promise<Subject> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(tree, "cli/bin.mjs"), "--settings", settingsFile, "--port", String(port), "serve"], { cwd: dir, stdio: "ignore", env: childEnv });
+  const { flags, env } = await serverLaunchOf(tree);
+  const child: ChildProcess = spawn(process.execPath, [...flags, join(tree, "cli/bin.mjs"), "--settings", settingsFile, "--port", String(port), "serve"], { cwd: dir, stdio: "ignore", env });
   const url = `http://127.0.0.1:${port}`;
   const t0 = Date.now();
   for (;;) {
@@ -172,7 +178,14 @@ const subjects: [string, () => Promise<Subject>][] = [];
 if (WHAT.has("passthrough")) subjects.push(["pass-through", async () => fromChild("pass-through", await startChild("passthrough", here("./passthrough-child.ts"), [mock.url], { execArgv: ["--expose-gc"] }))]);
 for (const t of trees) {
   if (WHAT.has("daemon")) subjects.push([`daemon ${t}`, () => startDaemon(t)]);
-  if (WHAT.has("child")) subjects.push([`child ${t}`, async () => fromChild(t, await startChild(t, join(t, "bench/shim-child-entry.mjs"), [settingsFile], { execArgv: [...SERVER_NODE_FLAGS, "--expose-gc"], env: childEnv }))]);
+  if (WHAT.has("child"))
+    subjects.push([
+      `child ${t}`,
+      async () => {
+        const { flags, env } = await serverLaunchOf(t);
+        return fromChild(t, await startChild(t, join(t, "bench/shim-child-entry.mjs"), [settingsFile], { execArgv: [...flags, "--expose-gc"], env: env as Record<string, string> }));
+      },
+    ]);
 }
 for (let round = 0; round < ROUNDS; round++) {
   for (let i = 0; i < subjects.length; i++) {

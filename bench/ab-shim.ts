@@ -18,7 +18,7 @@ import { startChild, cpuUs, type ChildServer } from "./child-server.ts";
 import { benchSettings, endpointsFor, type Endpoint, type Route, type SizeCase } from "./bench-scenarios.ts";
 import { codexShapedBody, jsonFloorMs, tinyBody } from "./codex-shaped-requests.ts";
 import { streamOnce, sortNums, percentile } from "./stream-client.ts";
-import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
+import { SERVER_ENV } from "../cli/daemon/server-node-flags.ts";
 import type { StreamKind } from "./mock-stream-scripts.ts";
 import { convertResponsesRequestToAnthropic } from "../adapters/anthropic/convert-responses-request-to-anthropic.ts";
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
@@ -54,9 +54,12 @@ const messages = JSON.stringify({ ...convertResponsesRequestToAnthropic(JSON.par
 const size: SizeCase = { label: `${BYTES}`, bytes: made.bytes, floorMs: jsonFloorMs(made.json), responses: made.json, messages, messagesBytes: Buffer.byteLength(messages) };
 
 const proxy = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
-const execArgv = [...SERVER_NODE_FLAGS, "--expose-gc"];
 const shims: ChildServer[] = [];
-for (const t of trees) shims.push(await startChild(t, join(t, "bench/shim-child-entry.mjs"), [settingsFile], { execArgv, env: SERVER_ENV }));
+for (const t of trees) {
+  // each tree with its own Node flags and environment (so a flag change can be A/B'd too)
+  const own = (await import(join(t, "cli/daemon/server-node-flags.ts"))) as { SERVER_NODE_FLAGS: readonly string[]; SERVER_ENV?: Record<string, string> };
+  shims.push(await startChild(t, join(t, "bench/shim-child-entry.mjs"), [settingsFile], { execArgv: [...own.SERVER_NODE_FLAGS, "--expose-gc"], env: own.SERVER_ENV ?? SERVER_ENV }));
+}
 
 interface Subject {
   name: string;
