@@ -81,6 +81,7 @@ interface Subject {
   url: string;
   gc?: () => Promise<void>;
   heap?: () => Promise<string>;
+  heapNoGc?: () => Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -126,13 +127,16 @@ function fromChild(name: string, c: ChildServer): Subject {
     pid: c.pid,
     url: c.url,
     gc: async () => void (await c.stats({ gc: true })),
-    heap: async () => {
-      const s = await c.stats({ gc: true });
-      const m = (n: number) => (n / 1048576).toFixed(1);
-      return `heapUsed ${m(s.heapUsed)}, heapTotal ${m(s.heapTotal)}, external ${m(s.external)}, arrayBuffers ${m(s.arrayBuffers)}${s.spaces ? `; V8 spaces committed/used: ${s.spaces}` : ""}`;
-    },
+    heapNoGc: () => heapOf(c, false),
+    heap: () => heapOf(c, true),
     stop: () => c.stop(),
   };
+}
+
+async function heapOf(c: ChildServer, gc: boolean): Promise<string> {
+  const s = await c.stats({ gc });
+  const m = (n: number) => (n / 1048576).toFixed(1);
+  return `heapUsed ${m(s.heapUsed)}, heapTotal ${m(s.heapTotal)}, external ${m(s.external)}, arrayBuffers ${m(s.arrayBuffers)}${s.spaces ? `; V8 spaces committed/used: ${s.spaces}` : ""}`;
 }
 
 type Figures = Record<"idle" | "c1" | "c64" | "after" | "afterGc" | "settled", number>;
@@ -151,6 +155,7 @@ async function measure(label: string, start: () => Promise<Subject>, last: boole
     const idle = procStatus(s.pid).rss;
     const idleSmaps = last && DETAIL ? smapsSummary(s.pid) : "";
     const c1 = await peakDuring(s.pid, runConcurrent(e, 1, { count: C1 }));
+    const c1Smaps = last && DETAIL ? `${smapsSummary(s.pid)}${s.heapNoGc ? `\n  ${await s.heapNoGc()}` : ""}` : "";
     mock.shape.interTokenMs = 10;
     const c64 = await peakDuring(s.pid, runConcurrent(e, 64, { count: C64 }));
     mock.shape.interTokenMs = 0;
@@ -166,7 +171,7 @@ async function measure(label: string, start: () => Promise<Subject>, last: boole
     const settled = procStatus(s.pid).rss;
     results.set(label, [...(results.get(label) ?? []), { idle, c1, c64, after, afterGc, settled }]);
     if (last) notes.push(`${label}: after the load, smaps_rollup: ${smapsRollup(s.pid)}${s.heap ? `; ${await s.heap()}` : ""}`);
-    if (last && DETAIL) notes.push(`${label}: smaps at idle\n${idleSmaps}\n${label}: smaps after the load\n${smapsSummary(s.pid)}`);
+    if (last && DETAIL) notes.push(`${label}: smaps at idle\n${idleSmaps}\n${label}: smaps at the end of the c1 phase (no GC)\n${c1Smaps}\n${label}: smaps after the load\n${smapsSummary(s.pid)}`);
   } finally {
     mock.shape.interTokenMs = 0;
     agent.destroy();

@@ -154,7 +154,7 @@ async function main() {
   const s250 = sizes.find((s) => s.label.startsWith("~250")) ?? sizes.at(-1)!;
   const rss = await measureRss({ mock, settingsFile, shimExecArgv: SHIM_EXEC_ARGV, size: s250, quick: QUICK, here });
   results.rss_mib = rss;
-  log(`\nRSS with ${s250.label} bodies (MiB): codex-shim idle ${fmt(rss.shim.idle, 1)}, concurrency 1 peak ${fmt(rss.shim.c1, 1)}, 64 concurrent streams peak ${fmt(rss.shim.c64, 1)}, after load ${fmt(rss.shim.after, 1)}; pass-through idle ${fmt(rss.passthrough.idle, 1)}, c1 ${fmt(rss.passthrough.c1, 1)}, c64 ${fmt(rss.passthrough.c64, 1)}`);
+  log(`\nRSS with ${s250.label} bodies (MiB): codex-shim idle ${fmt(rss.shim.idle, 1)}, concurrency 1 peak ${fmt(rss.shim.c1, 1)}, 64 concurrent streams peak ${fmt(rss.shim.c64, 1)}, 5 s after the load ${fmt(rss.shim.after, 1)}; pass-through idle ${fmt(rss.passthrough.idle, 1)}, c1 ${fmt(rss.passthrough.c1, 1)}, c64 ${fmt(rss.passthrough.c64, 1)}`);
   checks.push([`RSS concurrency 1, ${s250.label} ≤ 100 MiB`, rss.shim.c1 <= 100, `${fmt(rss.shim.c1, 1)} MiB`]);
   checks.push([`RSS 64 concurrent ${s250.label} streams ≤ 250 MiB`, rss.shim.c64 <= 250, `${fmt(rss.shim.c64, 1)} MiB`]);
   checks.push(["RSS back to baseline after load (≤ idle + 15 MiB)", rss.shim.after <= rss.shim.idle + 15, `${fmt(rss.shim.after, 1)} vs idle ${fmt(rss.shim.idle, 1)} MiB`]);
