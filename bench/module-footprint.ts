@@ -30,7 +30,8 @@ writeFileSync(settingsFile, JSON.stringify({ models: [{ model: "m", slug: "chat-
 /** label → what to import (relative to the tree; "" imports nothing). */
 const ROWS: [string, string][] = [
   ["bare node", ""],
-  ["a .ts constant (type stripping)", tsConstant],
+  ["a .ts constant, from the compile cache", tsConstant],
+  ["a .ts constant, compile cache off (amaro)", `nocache:${tsConstant}`],
   ["undici", "undici"],
   ["h3", "h3"],
   ["crossws/server/node", "crossws/server/node"],
@@ -50,12 +51,14 @@ const rows = only ? ROWS.filter(([l]) => only.split(",").some((o) => l.includes(
 const childEnv = { ...SERVER_ENV, ...process.env, CODEX_SHIM_HOME: dir };
 const script = (spec: string) =>
   `const m = await import("node:module"); m.enableCompileCache?.();` +
-  (spec ? `await import(${JSON.stringify(spec.startsWith("./") || spec.startsWith("/") ? spec : spec)});` : "") +
+  (spec ? `await import(${JSON.stringify(spec)});` : "") +
   `gc(); gc(); await new Promise((r) => setTimeout(r, 100)); gc();` +
   `process.stdout.write(String(process.memoryUsage().rss));`;
 
 function importRss(tree: string, spec: string): number {
-  const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, "--expose-gc", "--input-type=module", "-e", script(spec)], { cwd: tree, env: childEnv, encoding: "utf8" });
+  const noCache = spec.startsWith("nocache:");
+  const env = noCache ? { ...childEnv, NODE_DISABLE_COMPILE_CACHE: "1" } : childEnv;
+  const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, "--expose-gc", "--input-type=module", "-e", script(noCache ? spec.slice(8) : spec)], { cwd: tree, env, encoding: "utf8" });
   return Number(out) / 1048576;
 }
 
