@@ -14,13 +14,12 @@
  */
 import { Agent } from "node:http";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockUpstream } from "./mock-upstream.ts";
+import { startBenchFixture } from "./bench-fixture.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
-import { benchSettings, endpointsFor, type SizeCase } from "./bench-scenarios.ts";
+import { endpointsFor, type SizeCase } from "./bench-scenarios.ts";
 import { codexShapedBody } from "./codex-shaped-requests.ts";
 import { freePort, runConcurrent } from "./bench-phases.ts";
 import { percentile, sortNums } from "./stream-client.ts";
@@ -43,14 +42,8 @@ const SETTLE_S = Number(opt("--settle", "5"));
 const DETAIL = argv.includes("--smaps");
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-const mock = await startMockUpstream({ tokens: 200, interTokenMs: 0 });
-const dir = mkdtempSync(join(tmpdir(), "codex-shim-ab-rss-"));
-const settingsFile = join(dir, "models.json");
-writeFileSync(settingsFile, JSON.stringify(benchSettings(mock.url)));
-const codexHome = join(dir, "codex-home");
-mkdirSync(codexHome);
+const { mock, dir, settingsFile, codexHome } = await startBenchFixture("codex-shim-ab-rss-");
 const childEnv0 = { CODEX_HOME: codexHome, CODEX_SHIM_HOME: join(dir, "state"), CODEX_SHIM_DISABLE_CURSOR: "1" };
-Object.assign(process.env, { CODEX_HOME: codexHome, CODEX_SHIM_DISABLE_CURSOR: "1" });
 
 const made = codexShapedBody(BYTES, "MODEL");
 const size: SizeCase = { label: `${BYTES}`, bytes: made.bytes, floorMs: 0, responses: made.json, messages: "{}", messagesBytes: 2 };

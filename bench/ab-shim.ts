@@ -9,11 +9,9 @@
  * (TREE = a checkout of codex-shim, e.g. /work/main and a worktree; routes as in `npm run bench`.)
  */
 import { Agent } from "node:http";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockUpstream } from "./mock-upstream.ts";
+import { startBenchFixture } from "./bench-fixture.ts";
 import { startChild, cpuUs, type ChildServer } from "./child-server.ts";
 import { benchSettings, endpointsFor, type Endpoint, type Route, type SizeCase } from "./bench-scenarios.ts";
 import { codexShapedBody, jsonFloorMs, tinyBody } from "./codex-shaped-requests.ts";
@@ -39,14 +37,7 @@ const ROUNDS = Number(opt("--rounds", "8"));
 const N = Number(opt("--n", "25"));
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-const mock = await startMockUpstream({ tokens: 200, interTokenMs: 0 });
-const dir = mkdtempSync(join(tmpdir(), "codex-shim-ab-"));
-const settingsFile = join(dir, "models.json");
-writeFileSync(settingsFile, JSON.stringify(benchSettings(mock.url)));
-const codexHome = join(dir, "codex-home");
-mkdirSync(codexHome);
-writeFileSync(join(codexHome, "auth.json"), JSON.stringify({ tokens: { access_token: "bench-not-a-real-token", account_id: "bench" } }));
-Object.assign(process.env, { CODEX_HOME: codexHome, CODEX_SHIM_CHATGPT_BASE_URL: `${mock.url}/text/chatgpt`, CODEX_SHIM_DISABLE_CURSOR: "1" });
+const { mock, settingsFile } = await startBenchFixture("codex-shim-ab-");
 
 const made = BYTES > 0 ? codexShapedBody(BYTES, "MODEL") : tinyBody("MODEL");
 const anthropicRow = parseSettings(benchSettings(mock.url), null).models.find((m) => m.slug === "anthropic-text")!;
