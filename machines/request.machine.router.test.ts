@@ -43,7 +43,8 @@ const input: RequestInput = {
   body: { model: "codex-auto", stream: true, input: "hi" },
   settings,
   sink: discardSink,
-  deps: { transport: { send: async () => new Response(), close: async () => {} }, conversations: new ConversationCache(), env: {}, keepAliveMs: 0 },
+  // the router's slug: `classifying` has work (a request for any other slug passes through it)
+  deps: { transport: { send: async () => new Response(), close: async () => {} }, conversations: new ConversationCache(), env: {}, keepAliveMs: 0, classify: async () => ({ slug: "cheap" }), classifies: () => true },
 };
 
 const eventsFor = (s: { value: unknown }): Ev[] => {
@@ -58,8 +59,6 @@ const eventsFor = (s: { value: unknown }): Ev[] => {
       return [{ type: "xstate.done.actor.connect", output: fakeConnect }, { type: "xstate.error.actor.connect", error: rateLimited() }];
     case "streaming":
       return [{ type: "xstate.done.actor.pump", output: { outcome: "finished" } }];
-    case "caching":
-      return [{ type: "xstate.done.actor.remember" }];
     default:
       return [];
   }

@@ -14,21 +14,29 @@ const settings = parseSettings({ models: [{ model: "up", slug: "m", provider: "o
 
 type Ev = { type: string; output?: unknown; error?: unknown };
 
-function inputFor(model: string): RequestInput {
+/** `classifies`: a classify dep that has work for this request (the auto-router's slug); else `classifying` passes through. */
+function inputFor(model: string, classifies: boolean): RequestInput {
   return {
     requestId: "req_graph",
     body: { model, stream: true, input: "hi" },
     settings,
     sink: discardSink,
-    deps: { transport: { send: async () => new Response(), close: async () => {} }, conversations: new ConversationCache(), env: {}, keepAliveMs: 0 },
+    deps: {
+      transport: { send: async () => new Response(), close: async () => {} },
+      conversations: new ConversationCache(),
+      env: {},
+      keepAliveMs: 0,
+      ...(classifies ? { classify: async () => ({ slug: model }) } : {}),
+    },
   };
 }
 
 const connectOutput = fakeConnectOutput("m", UPSTREAM);
 
 // Results of invoked actors are modelled as events (docs/stack.md §4). Paths that cannot happen
-// in practice (the pump or cache throwing, an abort during the synchronous cache step) are not
-// offered, so every generated path is one the real server can be driven along.
+// in practice (the pump throwing) are not offered, so every generated path is one the real server
+// can be driven along. `caching` is synchronous (no event), and with nothing to classify so is
+// `classifying`.
 const eventsFor = (model: string) => (s: { value: unknown }): Ev[] => {
   switch (s.value) {
     case "classifying":
@@ -37,16 +45,14 @@ const eventsFor = (model: string) => (s: { value: unknown }): Ev[] => {
       return [{ type: "xstate.done.actor.connect", output: connectOutput }, { type: "xstate.error.actor.connect", error: new Error("HTTP 500") }, { type: "CLIENT_ABORT" }];
     case "streaming":
       return [{ type: "xstate.done.actor.pump", output: { outcome: "finished" } }, { type: "xstate.done.actor.pump", output: { outcome: "failed" } }, { type: "CLIENT_ABORT" }];
-    case "caching":
-      return [{ type: "xstate.done.actor.remember" }];
     default:
       return [];
   }
 };
 
-function pathsFor(model: string) {
+function pathsFor(model: string, classifies: boolean) {
   return getSimplePaths(requestMachine, {
-    input: inputFor(model),
+    input: inputFor(model, classifies),
     events: eventsFor(model) as never,
     serializeState: (s: { value: unknown }) => JSON.stringify(s.value),
     toState: (s: { status: string }) => s.status === "done",
@@ -54,20 +60,21 @@ function pathsFor(model: string) {
     steps: p.steps.map((st) => st.event as unknown as Ev),
     final: String((p.state as { value: unknown }).value),
     model,
+    classifies,
   }));
 }
 
-const allPaths = [...pathsFor("m"), ...pathsFor("no-such-model")];
+const allPaths = [...pathsFor("m", true), ...pathsFor("no-such-model", true), ...pathsFor("m", false), ...pathsFor("no-such-model", false)];
 
 interface Scenario {
   model: string;
-  classify: "done" | "error" | "hang";
+  classify: "none" | "done" | "error" | "hang";
   connect: "done" | "error" | "hang";
   pump: "finished" | "failed" | "hang";
 }
 
-function scenarioOf(path: { steps: Ev[] }, model: string): Scenario {
-  const s: Scenario = { model, classify: "hang", connect: "hang", pump: "hang" };
+function scenarioOf(path: { steps: Ev[]; classifies: boolean }, model: string): Scenario {
+  const s: Scenario = { model, classify: path.classifies ? "hang" : "none", connect: "hang", pump: "hang" };
   for (const e of path.steps) {
     if (e.type === "xstate.done.actor.classify") s.classify = "done";
     if (e.type === "xstate.error.actor.classify") s.classify = "error";
@@ -102,14 +109,14 @@ const upstreamStep: ScriptStep = async (_req, res) => {
 
 let shim: TestShim;
 let up: ScriptedUpstream;
+const classify: NonNullable<TestShim["ctx"]["classify"]> = async ({ body }) => {
+  if (scenario.classify === "error") throw new Error("router down");
+  if (scenario.classify === "hang") await new Promise((r) => setTimeout(r, 2000));
+  return { slug: body.model };
+};
 beforeAll(async () => {
   up = await startScriptedUpstream([upstreamStep]);
   shim = await startTestShim({ models: [{ model: "up", slug: "m", provider: "openai", base_url: `${up.url}/v1`, api_key: "sk-graph-test" }] });
-  shim.ctx.classify = async ({ body }) => {
-    if (scenario.classify === "error") throw new Error("router down");
-    if (scenario.classify === "hang") await new Promise((r) => setTimeout(r, 2000));
-    return { slug: body.model };
-  };
 });
 afterAll(async () => {
   await shim.close();
@@ -128,17 +135,22 @@ async function untilFinal(id: () => string | undefined): Promise<{ events: strin
 
 describe("request machine: every simple path, driven through the real server", () => {
   it("has the expected number of paths to final states", () => {
-    // known model: classify done|error × (connect error, connect abort, stream finished, stream failed, stream abort) + classify abort;
-    // unknown model: classify done|error → failed, + classify abort
-    expect(allPaths.length).toBeGreaterThanOrEqual(13);
+    // with a classifier: known model: classify done|error × (connect error, connect abort, stream finished,
+    // stream failed, stream abort) + classify abort = 11; unknown model: classify done|error → failed, + classify abort = 3
+    expect(allPaths.filter((p) => p.classifies)).toHaveLength(14);
+    // nothing to classify: known model: connect error, connect abort, stream finished, stream failed, stream abort;
+    // unknown model: failed before any event
+    expect(allPaths.filter((p) => !p.classifies)).toHaveLength(6);
+    expect(allPaths.filter((p) => !p.classifies && p.steps.some((s) => s.type.includes("classify")))).toEqual([]);
     expect(new Set(allPaths.map((p) => p.final))).toEqual(new Set(["done", "failed", "aborted"]));
   });
 
   for (const path of allPaths) {
     const model = path.model;
-    const name = `${model}: ${path.steps.map((s) => (s.type === "xstate.done.actor.pump" ? `pump(${(s.output as { outcome: string }).outcome})` : s.type.replace("xstate.", ""))).join(" → ")} ⇒ ${path.final}`;
+    const name = `${model}${path.classifies ? "" : " (nothing to classify)"}: ${path.steps.map((s) => (s.type === "xstate.done.actor.pump" ? `pump(${(s.output as { outcome: string }).outcome})` : s.type.replace("xstate.", ""))).join(" → ") || "no event"} ⇒ ${path.final}`;
     it(name, async () => {
       scenario = scenarioOf(path, model);
+      shim.ctx.classify = path.classifies ? classify : undefined;
       const before = new Set(shim.ctx.traces.list().map((t) => t.id));
       const ac = new AbortController();
       const abortsEarly = path.final === "aborted" && (scenario.classify === "hang" || scenario.connect === "hang");
@@ -165,7 +177,7 @@ describe("request machine: every simple path, driven through the real server", (
         while (!upstreamClosedAt && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
         expect(upstreamClosedAt).toBeGreaterThan(0);
       }
-      expect(events.slice(0, path.steps.length)).toEqual(path.steps.map((s) => s.type));
+      expect(events).toEqual(path.steps.map((s) => s.type));
       if (res instanceof Response && path.final !== "aborted") {
         const text = await res.text();
         if (path.final === "done") {

@@ -2,7 +2,7 @@ import { assign, fromPromise, setup } from "xstate";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import { newResponseId } from "../adapters/responses/new-id.ts";
 import type { Settings } from "../adapters/settings/settings-types.ts";
-import type { OutputWriter, PreparedUpstream, RouteContext, StreamTranslator } from "../adapters/routes/upstream-route.ts";
+import type { OutputWriter, PreparedUpstream, RouteContext, RouteOutput, StreamTranslator } from "../adapters/routes/upstream-route.ts";
 import { selectRoute, type Selection } from "../adapters/routes/select-route.ts";
 import type { Endpoint } from "../adapters/routes/route-table.ts";
 import type { Transport } from "../adapters/transport/upstream-transport.ts";
@@ -30,6 +30,8 @@ export interface RequestDeps {
   keepAliveMs: number;
   /** Picks the concrete model slug for a request (the auto-router); absent = the requested slug. */
   classify?: (input: ClassifyInput) => Promise<ClassifyResult>;
+  /** Whether `classify` has anything to decide for this request (absent: every request is classified). */
+  classifies?: (body: ResponsesRequest, settings: Settings) => boolean;
 }
 
 export interface RequestInput {
@@ -70,7 +72,13 @@ export interface RequestTimings {
   end?: number;
 }
 
-export interface RequestContext extends RequestInput {
+/**
+ * The request as it came in (`input`, never reassigned) and what the machine learned. Kept to a
+ * dozen keys: XState copies the context on every `assign`, and a copy of ~20 keys or more makes V8
+ * build a dictionary-mode object each time (measured ~4 µs per assign, docs/performance.md).
+ */
+export interface RequestContext {
+  readonly input: RequestInput;
   slug: string;
   /** The auto-router's decision, when the request named the router's slug. */
   routing: RouteDecision | null;
@@ -124,16 +132,24 @@ async function connect(selection: Selection, deps: RequestDeps, signal: AbortSig
   const paramRetry = route.paramWire && !prepared.open ? ParamRetry.forWire(route.paramWire, model) : null;
   if (paramRetry) request.body = paramRetry.applyRemembered(request.body);
   const sentAt = performance.now();
+  let output: RouteOutput | null = null;
+  const outputFor = () => (output ??= prepared.createOutput({ responseId: newResponseId(), model: slug, echo }));
   for (;;) {
     let response: Response;
+    const answer = prepared.open ? prepared.open(signal) : deps.transport.send(request, signal);
+    // While the upstream works (the request is on the wire by then), the answer's writer prepares
+    // its opening events: for a Codex request, serializing the ~20 KB request echo.
+    const warm = setImmediate(() => outputFor().writer.warm?.());
     try {
-      response = prepared.open ? await prepared.open(signal) : await deps.transport.send(request, signal);
+      response = await answer;
     } catch (err) {
       if (signal.aborted || err instanceof ShimError) throw err;
       throw mapUpstreamNetworkError(err, request.url, model.slug);
+    } finally {
+      clearImmediate(warm);
     }
     if (response.ok) {
-      const { writer, translator } = prepared.createOutput({ responseId: newResponseId(), model: slug, echo });
+      const { writer, translator } = outputFor();
       return { response, prepared: { ...prepared, request }, writer, translator, sentAt, headersAt: performance.now() };
     }
     const bodyText = await readErrorBody(response);
@@ -154,11 +170,12 @@ async function connect(selection: Selection, deps: RequestDeps, signal: AbortSig
  * One request, as an actor. Every state does one job:
  *   classifying  the auto-router seam: deps.classify picks the model slug (a router bug keeps the requested
  *                one; the router's own refusal fails the request); a routed request that gets 429 / quota /
- *                overload / context overflow in `connecting` goes back to `selecting` with the next candidate
+ *                overload / context overflow in `connecting` goes back to `selecting` with the next candidate.
+ *                Passed through at once when there is nothing to classify (no router, not the router's slug)
  *   selecting    the route table: slug passthroughs, then the settings row → route (404/401/502 when none)
  *   connecting   the upstream call, parameter retries, HTTP error mapping; creates the route's output
  *   streaming    the pump (the data plane: bytes never become machine events)
- *   caching      the conversation cache remembers what the finished answer handed the client
+ *   caching      the conversation cache remembers what the finished answer handed the client (synchronous)
  * and the final states done / failed / aborted (failed and aborted abort the upstream call).
  */
 export const requestMachine = setup({
@@ -178,6 +195,7 @@ export const requestMachine = setup({
     pump: fromPromise<PumpOutput, { context: RequestContext }>(async ({ input }) => {
       const c = input.context;
       const writer = c.writer!;
+      const sink = c.input.sink;
       let firstOutputAt: number | undefined;
       try {
         const outcome = await pumpUpstreamToResponses({
@@ -185,33 +203,19 @@ export const requestMachine = setup({
           contentType: c.upstream!.headers.get("content-type") ?? "",
           translator: c.translator!,
           writer,
-          sink: c.sink,
+          sink,
           signal: c.abort.signal,
-          keepAliveMs: c.deps.keepAliveMs,
+          keepAliveMs: c.input.deps.keepAliveMs,
           onFirstOutput: () => (firstOutputAt = performance.now()),
         });
         return { outcome: outcome === "aborted" ? "aborted" : writer.status === "failed" ? "failed" : "finished", firstOutputAt };
       } finally {
-        c.sink.close();
+        sink.close();
       }
-    }),
-    /** Only finished answers get here (failed and aborted ones end before `caching`). */
-    remember: fromPromise<void, { context: RequestContext }>(async ({ input }) => {
-      const c = input.context;
-      if (!c.conversation) return;
-      const response = c.writer!.responseObject();
-      c.deps.conversations.remember({
-        responseId: response.id,
-        threadKey: c.conversation.threadKey,
-        model: c.slug,
-        input: inputItemsOf(c.body.input),
-        output: response.output,
-        upstreamMessages: c.prepared?.upstreamMessages,
-        sizeHint: c.conversation.bodyBytes,
-      });
     }),
   },
   guards: {
+    nothingToClassify: ({ context: { input } }) => !input.deps.classify || input.deps.classifies?.(input.body, input.settings) === false,
     hasSelection: ({ context }) => context.selection !== null,
     routerRefused: ({ event }) => (event as unknown as { error: unknown }).error instanceof ShimError,
     canSpill: ({ context, event }) => !context.abort.signal.aborted && context.routing?.spillTarget(context.slug, (event as unknown as { error: unknown }).error) != null,
@@ -219,6 +223,25 @@ export const requestMachine = setup({
     pumpAborted: ({ event }) => (event as unknown as { output: PumpOutput }).output.outcome === "aborted",
   },
   actions: {
+    /** Only finished answers get here (failed and aborted ones end before `caching`); the answer is already out, so a cache failure is not the request's. */
+    remember: ({ context: c }) => {
+      const conversation = c.input.conversation;
+      if (!conversation) return;
+      try {
+        const response = c.writer!.responseObject();
+        c.input.deps.conversations.remember({
+          responseId: response.id,
+          threadKey: conversation.threadKey,
+          model: c.slug,
+          input: inputItemsOf(c.input.body.input),
+          output: response.output,
+          upstreamMessages: c.prepared?.upstreamMessages,
+          sizeHint: conversation.bodyBytes,
+        });
+      } catch {
+        // not remembered: a later previous_response_id gets previous_response_not_found
+      }
+    },
     abortUpstream: ({ context }) => context.abort.abort(),
     spillToNextCandidate: assign(({ context, event }) => ({
       slug: context.routing?.spill(context.slug, (event as unknown as { error: unknown }).error) ?? context.slug,
@@ -230,7 +253,7 @@ export const requestMachine = setup({
 }).createMachine({
   id: "request",
   context: ({ input }) => ({
-    ...input,
+    input,
     slug: input.body.model ?? "",
     routing: null,
     selection: null,
@@ -247,14 +270,16 @@ export const requestMachine = setup({
   on: { CLIENT_ABORT: ".aborted" },
   states: {
     classifying: {
+      // no router, or a slug that is not the router's: nothing to decide, no actor
+      always: { guard: "nothingToClassify", target: "selecting" },
       invoke: {
         id: "classify",
         src: "classify",
-        input: ({ context }) => ({
-          input: { requestId: context.requestId, body: context.body, settings: context.settings, headers: context.headers, signal: context.abort.signal },
-          deps: context.deps,
+        input: ({ context: { input, abort } }) => ({
+          input: { requestId: input.requestId, body: input.body, settings: input.settings, headers: input.headers, signal: abort.signal },
+          deps: input.deps,
         }),
-        onDone: { target: "selecting", actions: assign({ slug: ({ event }) => event.output.slug, routing: ({ event }) => event.output.decision ?? null }) },
+        onDone: { target: "selecting", actions: assign(({ event }) => ({ slug: event.output.slug, routing: event.output.decision ?? null })) },
         onError: [
           // The router's own answer (disabled, no usable candidate, images without a vision model).
           { guard: "routerRefused", target: "failed", actions: assign({ error: ({ event }) => event.error as ShimError }) },
@@ -264,15 +289,15 @@ export const requestMachine = setup({
       },
     },
     selecting: {
-      entry: assign(({ context }) => {
+      entry: assign(({ context: { input, slug } }) => {
         const picked = selectRoute({
-          endpoint: context.endpoint ?? "responses",
-          slug: context.slug,
-          request: context.body,
-          settings: context.settings,
-          env: context.deps.env,
-          forwardHeaders: context.forwardHeaders ?? {},
-          continuation: context.continuation,
+          endpoint: input.endpoint ?? "responses",
+          slug,
+          request: input.body,
+          settings: input.settings,
+          env: input.deps.env,
+          forwardHeaders: input.forwardHeaders ?? {},
+          continuation: input.continuation,
         });
         return picked instanceof ShimError ? { selection: null, error: picked } : { selection: picked, error: null };
       }),
@@ -284,10 +309,10 @@ export const requestMachine = setup({
         src: "connect",
         input: ({ context }) => ({
           selection: context.selection!,
-          deps: context.deps,
+          deps: context.input.deps,
           signal: context.abort.signal,
           slug: context.slug,
-          echo: buildResponseEcho(context.body, context.conversation?.previousResponseId),
+          echo: buildResponseEcho(context.input.body, context.input.conversation?.previousResponseId),
         }),
         onDone: {
           target: "streaming",
@@ -330,15 +355,8 @@ export const requestMachine = setup({
         onError: { target: "failed" },
       },
     },
-    caching: {
-      invoke: {
-        id: "remember",
-        src: "remember",
-        input: ({ context }) => ({ context }),
-        onDone: { target: "done" },
-        onError: { target: "done" },
-      },
-    },
+    // a synchronous step: an action, not an invoked actor
+    caching: { entry: "remember", always: { target: "done" } },
     done: { type: "final", entry: "markEnd" },
     failed: { type: "final", entry: ["abortUpstream", "markEnd"] },
     aborted: { type: "final", entry: ["abortUpstream", "markEnd"] },

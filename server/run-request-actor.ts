@@ -45,8 +45,9 @@ export interface RunRequestOptions {
   endpoint?: RequestInput["endpoint"];
   /** Client headers routes may forward. */
   forwardHeaders?: RequestInput["forwardHeaders"];
-  /** The auto-router; only for Responses requests. */
-  classify?: ServerContext["classify"];
+  /** The auto-router; only for Responses requests (`routerDeps`). */
+  classify?: RequestInput["deps"]["classify"];
+  classifies?: RequestInput["deps"]["classifies"];
   /** Remember the finished answer in the conversation cache (Responses requests only). */
   conversation?: RequestInput["conversation"];
   /** Appended to the request's summary log line. */
@@ -87,6 +88,8 @@ export type ActorRequest = Pick<Request, "signal" | "headers" | "method" | "url"
 export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: RunRequestOptions): Promise<RunRequestResult> {
   const t0 = performance.now();
   const recorder = startTrace(ctx, req, o);
+  // the actor's initial state (route selection included) is computed when it is created
+  const startedAt = recorder.now();
   let actorRef: ReturnType<typeof createActor<typeof requestMachine>> | null = null;
   // Both the SSE body's cancel and the request signal report a vanished client; the actor may already be final.
   const clientGone = () => {
@@ -99,7 +102,7 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
       body: o.body,
       settings: ctx.store.current,
       sink: recorder.sink(sink),
-      deps: { transport: recorder.transport(ctx.transport), conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify },
+      deps: { transport: recorder.transport(ctx.transport), conversations: o.conversations ?? ctx.conversations, env: ctx.env, keepAliveMs: ctx.keepAliveMs, classify: o.classify, classifies: o.classifies },
       endpoint: o.endpoint,
       forwardHeaders: o.forwardHeaders,
       headers: req.headers,
@@ -109,8 +112,9 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
     inspect: recorder.inspect,
   });
   actorRef = actor;
-  recorder.attach(actor);
+  recorder.attach(actor, startedAt);
 
+  const nodeResponse = o.sink ? undefined : nodeRuntimeOf(req)?.res;
   let resolveAnswerable!: (s: Snap) => void;
   const answerable = new Promise<Snap>((r) => (resolveAnswerable = r));
   let resolveFinished!: (c: RequestContext) => void;
@@ -124,14 +128,17 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
       const shimStatus = !o.streaming && s.value === "failed" && !s.context.error && werr ? statusForFailedCode(werr.code) : undefined;
       ctx.log(summarizeRequest(o.requestId, s.context, String(s.value), shimStatus) + (o.logSuffix ?? ""));
       o.onFinal?.(s.context, s.value as RunRequestResult["state"]);
-      req.signal.removeEventListener("abort", clientGone);
+      if (!nodeResponse) req.signal.removeEventListener("abort", clientGone);
       resolveAnswerable(s);
       resolveFinished(s.context);
     } else if (o.streaming && s.matches("streaming")) {
       resolveAnswerable(s);
     }
   });
-  if (req.signal.aborted) queueMicrotask(clientGone);
+  // On the Node server a vanished client is the response closing before it ended (reading srvx's
+  // request signal builds an AbortController and a close listener per request); elsewhere the signal.
+  if (nodeResponse) nodeResponse.once("close", () => nodeResponse.writableEnded || clientGone());
+  else if (req.signal.aborted) queueMicrotask(clientGone);
   else req.signal.addEventListener("abort", clientGone, { once: true });
 
   actor.start();
@@ -162,4 +169,10 @@ function startTrace(ctx: ServerContext, req: ActorRequest, o: RunRequestOptions)
   bindTrace(req, trace);
   ctx.traces.add(trace);
   return new TraceRecorder(trace, ctx.traces, receivedAt(req), capture);
+}
+
+/** The auto-router as the request machine's `classifying` step; a test's own `ctx.classify` classifies every request. */
+export function routerDeps(ctx: ServerContext): Pick<RunRequestOptions, "classify" | "classifies"> {
+  if (ctx.classify) return { classify: ctx.classify };
+  return ctx.router ? { classify: ctx.router.classify, classifies: ctx.router.classifies } : {};
 }

@@ -10,6 +10,9 @@ interface CachedModels {
   slugs: readonly string[];
 }
 
+/** The only slugs the passthrough can serve: `gpt-5.5` and the cache's `gpt-*`/`codex-*` entries. */
+const PASSTHROUGH_SHAPE = /^(gpt-|codex-)/i;
+
 function parseModelsCache(read: FileRead): CachedModels {
   let j: unknown;
   try {
@@ -24,7 +27,7 @@ function parseModelsCache(read: FileRead): CachedModels {
         if (!m || typeof m !== "object") return false;
         const slug = (m as { slug?: unknown }).slug;
         const vis = (m as { visibility?: unknown }).visibility;
-        return typeof slug === "string" && /^(gpt-|codex-)/i.test(slug) && vis !== "hidden" && vis !== "hide" && vis !== "none";
+        return typeof slug === "string" && PASSTHROUGH_SHAPE.test(slug) && vis !== "hidden" && vis !== "hide" && vis !== "none";
       });
   const slugs = [CHATGPT_DEFAULT_SLUG];
   for (const m of models) if (!slugs.includes(m.slug as string)) slugs.push(m.slug as string);
@@ -57,5 +60,7 @@ export function chatgptSlugs(env: NodeJS.ProcessEnv): readonly string[] {
  */
 export function chatgptUpstreamModel(slug: string, env: NodeJS.ProcessEnv): string | undefined {
   if (/^openai-gpt-/i.test(slug)) return CHATGPT_DEFAULT_SLUG;
+  // any other slug cannot be in the cache: no stat of models_cache.json on its request
+  if (!PASSTHROUGH_SHAPE.test(slug)) return undefined;
   return chatgptSlugs(env).includes(slug) ? slug : undefined;
 }

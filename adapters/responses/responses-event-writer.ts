@@ -125,9 +125,14 @@ export class ResponsesEventWriter extends BufferedOutputWriter implements Output
     this.emit(type, `,"response":${responseResourceJson(this.state(status, withOutput), this.echoJson)}`);
   }
 
-  start(): void {
+  /** Serializes the opening events' response object (request echo included) ahead of `start`: the machine calls it while the upstream has not answered yet. */
+  warm(): void {
     this.echoJson ||= echoJsonFragment(this.echo);
-    this.inProgressJson = responseResourceJson(this.state("in_progress", false), this.echoJson);
+    this.inProgressJson ||= responseResourceJson(this.state("in_progress", false), this.echoJson);
+  }
+
+  start(): void {
+    this.warm();
     this.emit("response.created", `,"response":${this.inProgressJson}`);
     this.emit("response.in_progress", `,"response":${this.inProgressJson}`);
   }

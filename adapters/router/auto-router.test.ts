@@ -39,6 +39,15 @@ function router() {
 const chatReply = (content: string) => HttpResponse.json({ choices: [{ message: { role: "assistant", content } }], usage: { prompt_tokens: 50, completion_tokens: 9 } });
 
 describe("AutoRouter", () => {
+  it("classifies only requests for its own slug: the machine passes every other one through without a classify call", () => {
+    const { r } = router();
+    const s = settingsWith({});
+    expect(r.classifies({ model: "codex-auto", input: "x" } as never, s)).toBe(true);
+    expect(r.classifies({ model: "cheap", input: "x" } as never, s)).toBe(false);
+    expect(r.classifies({ model: "codex-auto", input: "x" } as never, parseSettings({ models: rows }, null))).toBe(false);
+    expect(r.classifies({ input: "x" } as never, parseSettings({ models: rows }, null))).toBe(false);
+  });
+
   it("scores through a chat classifier and picks the cheapest able candidate; other slugs pass through untouched", async () => {
     let seen: any;
     mock.use(http.post(CHAT, async ({ request }) => ((seen = await request.json()), chatReply('{"scores":{"cheap":0.3,"strong":0.9}}'))));

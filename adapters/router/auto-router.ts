@@ -1,4 +1,5 @@
-import type { RouterSettings } from "../settings/settings-types.ts";
+import type { RouterSettings, Settings } from "../settings/settings-types.ts";
+import type { ResponsesRequest } from "../responses/responses-types.ts";
 import type { Transport } from "../transport/upstream-transport.ts";
 import { ShimError } from "../errors/shim-error.ts";
 import { redactSecrets } from "../errors/redact-secrets.ts";
@@ -78,6 +79,9 @@ export class AutoRouter {
     const t = this.now();
     return [...this.cooldowns].filter(([, u]) => u > t).map(([slug, u]) => ({ slug, seconds: Math.ceil((u - t) / 1000) }));
   }
+
+  /** Whether a request names the router's slug (anything else is served as requested, no classify call). */
+  readonly classifies = (body: ResponsesRequest, settings: Settings): boolean => !!settings.router && body.model === settings.router.slug;
 
   readonly classify = async (input: ClassifyInput): Promise<ClassifyResult> => {
     const r = input.settings.router;

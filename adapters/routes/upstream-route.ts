@@ -65,6 +65,8 @@ export interface OutputWriter {
   readonly finished: boolean;
   /** The stream's opening events (nothing for relays, which forward the upstream's own). */
   start(): void;
+  /** Optional: what `start` can prepare before the upstream answers (called while its headers are awaited, off the time to first token). */
+  warm?(): void;
   /** The bytes written since the last call, as text. */
   take(): string;
   /** An event that resets the client's idle timer. */

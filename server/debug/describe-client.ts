@@ -42,13 +42,16 @@ export function codexIdsOf(headers: Headers, body: Record<string, unknown> | und
       // not JSON: ignore, the other sources still count
     }
   }
-  const ids: TraceCodexIds = {
-    threadId: str(meta.thread_id) ?? cut(headers.get("thread-id")) ?? cut(headers.get("session-id")) ?? str(clientMeta.thread_id),
-    turnId: str(meta.turn_id) ?? str(clientMeta.turn_id),
-    requestKind: str(meta.request_kind),
-    windowId: str(meta.window_id) ?? cut(headers.get("x-codex-window-id")) ?? str(clientMeta["x-codex-window-id"]),
-  };
-  for (const k of Object.keys(ids) as (keyof TraceCodexIds)[]) if (ids[k] === undefined) delete ids[k];
+  // only the ids present (no `delete` afterwards: that turns the object into a slow dictionary)
+  const ids: TraceCodexIds = {};
+  const threadId = str(meta.thread_id) ?? cut(headers.get("thread-id")) ?? cut(headers.get("session-id")) ?? str(clientMeta.thread_id);
+  if (threadId !== undefined) ids.threadId = threadId;
+  const turnId = str(meta.turn_id) ?? str(clientMeta.turn_id);
+  if (turnId !== undefined) ids.turnId = turnId;
+  const requestKind = str(meta.request_kind);
+  if (requestKind !== undefined) ids.requestKind = requestKind;
+  const windowId = str(meta.window_id) ?? cut(headers.get("x-codex-window-id")) ?? str(clientMeta["x-codex-window-id"]);
+  if (windowId !== undefined) ids.windowId = windowId;
   return ids;
 }
 

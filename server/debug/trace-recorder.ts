@@ -69,6 +69,7 @@ export class TraceRecorder {
   private actor: AnyActorRef | null = null;
   private secrets: string[] = [];
   private notesSeen = 0;
+  private readonly initTransitions: string[] = [];
 
   readonly trace: RequestTrace;
   readonly capture: CaptureRecorder | null;
@@ -91,22 +92,26 @@ export class TraceRecorder {
     return this.ms(performance.now())!;
   }
 
-  attach(actor: AnyActorRef): void {
+  /** `startedAt`: when the actor was about to be created (its initial state, selection included, is computed in the constructor). */
+  attach(actor: AnyActorRef, startedAt: number = this.now()): void {
     this.actor = actor;
-    this.trace.timings.started = this.now();
+    this.trace.timings.started = startedAt;
   }
 
   readonly inspect = (ev: InspectionEvent): void => {
-    if (ev.actorRef !== this.actor) return;
+    if (ev.actorRef !== this.actor) {
+      // The initial state is computed while the actor is constructed (before `attach`): its
+      // eventless hops (nothing to classify → selecting → connecting) belong to the init step.
+      if (this.actor === null && ev.type === "@xstate.microstep" && !(ev.actorRef as { _parent?: unknown })._parent) this.collectTransitions(ev, this.initTransitions);
+      return;
+    }
     const t = this.trace;
     if (ev.type === "@xstate.event") {
-      t.steps.push({ at: this.now(), event: ev.event.type, payload: summarizeEventPayload(ev.event as Record<string, unknown>, this.secrets), transitions: [], state: "" });
+      const init = t.steps.length === 0 ? this.initTransitions : [];
+      t.steps.push({ at: this.now(), event: ev.event.type, payload: summarizeEventPayload(ev.event as Record<string, unknown>, this.secrets), transitions: init, state: "" });
     } else if (ev.type === "@xstate.microstep") {
       const step = t.steps[t.steps.length - 1];
-      for (const tr of (ev as { _transitions?: object[] })._transitions ?? []) {
-        const id = TRANSITION_IDS.get(tr);
-        if (id && step) step.transitions.push(id);
-      }
+      if (step) this.collectTransitions(ev, step.transitions);
     } else if (ev.type === "@xstate.snapshot") {
       const snap = ev.snapshot as { value?: unknown; context?: RequestContext };
       const step = t.steps[t.steps.length - 1];
@@ -116,6 +121,13 @@ export class TraceRecorder {
       this.store.changed(t);
     }
   };
+
+  private collectTransitions(ev: InspectionEvent, into: string[]): void {
+    for (const tr of (ev as { _transitions?: object[] })._transitions ?? []) {
+      const id = TRANSITION_IDS.get(tr);
+      if (id) into.push(id);
+    }
+  }
 
   /** Facts from the context so far (a handful of reads per macrostep). */
   private refresh(c: RequestContext): void {

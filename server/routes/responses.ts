@@ -8,7 +8,7 @@ import { requestBodyBytes } from "../read-json-body.ts";
 import { threadContinuation } from "../../adapters/responses/thread-continuation.ts";
 import { isChatMessages } from "../../adapters/chat/continue-chat-messages.ts";
 import type { TraceEndpoint } from "../debug/request-trace.ts";
-import { runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
+import { routerDeps, runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 import { decideStore, storeFinishedResponse } from "./store-finished-response.ts";
 
 /**
@@ -32,7 +32,7 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     requestId: newItemId("req"),
     body,
     streaming,
-    classify: ctx.classify ?? ctx.router?.classify,
+    ...routerDeps(ctx),
     // the body's own input (no previous_response_id): its cache entry is sized from the body's length
     conversation: opts.remember === false ? undefined : { threadKey, previousResponseId, bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,

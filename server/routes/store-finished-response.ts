@@ -58,7 +58,7 @@ export function storeFinishedResponse(ctx: ServerContext, c: RequestContext, sta
   const response = c.writer.responseObject();
   if (response.status !== "completed" && response.status !== "incomplete") return;
   try {
-    ctx.responseStore.forWrite().put({ id: response.id, createdAt: response.created_at, input: normalizeStoredItems(inputItemsOf(c.body.input)), response });
+    ctx.responseStore.forWrite().put({ id: response.id, createdAt: response.created_at, input: normalizeStoredItems(inputItemsOf(c.input.body.input)), response });
   } catch (e) {
     ctx.log(`[store] could not store ${response.id}: ${(e as Error).message}`);
   }

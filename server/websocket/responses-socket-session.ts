@@ -8,7 +8,7 @@ import { inputItemsOf, restorePreviousResponse } from "../../adapters/responses/
 import { validateResponsesRequest } from "../../adapters/responses/validate-responses-request.ts";
 import { createFrameSink, type FrameChannel, type FrameSink } from "../../adapters/stream/websocket-frame-sink.ts";
 import type { OutputWriter } from "../../adapters/routes/upstream-route.ts";
-import { runRequestActor } from "../run-request-actor.ts";
+import { routerDeps, runRequestActor } from "../run-request-actor.ts";
 import { ResponseLookup } from "../../adapters/responses/response-lookup.ts";
 import { decideStore, storeFinishedResponse } from "../routes/store-finished-response.ts";
 import type { ServerContext } from "../server-context.ts";
@@ -221,7 +221,7 @@ async function runWithRequestMachine(ctx: ServerContext, conversations: Conversa
     requestId: newItemId("req"),
     body: turn.body,
     streaming: true,
-    classify: ctx.classify ?? ctx.router?.classify,
+    ...routerDeps(ctx),
     sink,
     conversations,
     conversation: { threadKey: undefined, previousResponseId: turn.previousResponseId ?? undefined },

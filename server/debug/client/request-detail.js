@@ -67,6 +67,8 @@ function waterfall(t) {
   const tm = { ...(t.timings ?? {}) };
   // an upstream error answer has no "headers" milestone in the machine; its attempt has the time
   const last = t.attempts?.[t.attempts.length - 1];
+  // and no "sent" either: the first attempt says when the upstream call went out
+  if (tm.sent === undefined && t.attempts?.[0]?.sentAt !== undefined) tm.sent = t.attempts[0].sentAt;
   let answeredLabel = null;
   if (tm.headers === undefined && last?.headersAt !== undefined) {
     tm.headers = last.headersAt;
