@@ -9,16 +9,14 @@
  * (TREE = a checkout of codex-shim, e.g. /work/main and a worktree; routes as in `npm run bench`.)
  */
 import { Agent } from "node:http";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startMockUpstream } from "./mock-upstream.ts";
+import { startBenchFixture } from "./bench-fixture.ts";
 import { startChild, cpuUs, type ChildServer } from "./child-server.ts";
 import { benchSettings, endpointsFor, type Endpoint, type Route, type SizeCase } from "./bench-scenarios.ts";
 import { codexShapedBody, jsonFloorMs, tinyBody } from "./codex-shaped-requests.ts";
 import { streamOnce, sortNums, percentile } from "./stream-client.ts";
-import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
+import { SERVER_ENV } from "../cli/daemon/server-node-flags.ts";
 import type { StreamKind } from "./mock-stream-scripts.ts";
 import { convertResponsesRequestToAnthropic } from "../adapters/anthropic/convert-responses-request-to-anthropic.ts";
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
@@ -39,14 +37,7 @@ const ROUNDS = Number(opt("--rounds", "8"));
 const N = Number(opt("--n", "25"));
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-const mock = await startMockUpstream({ tokens: 200, interTokenMs: 0 });
-const dir = mkdtempSync(join(tmpdir(), "codex-shim-ab-"));
-const settingsFile = join(dir, "models.json");
-writeFileSync(settingsFile, JSON.stringify(benchSettings(mock.url)));
-const codexHome = join(dir, "codex-home");
-mkdirSync(codexHome);
-writeFileSync(join(codexHome, "auth.json"), JSON.stringify({ tokens: { access_token: "bench-not-a-real-token", account_id: "bench" } }));
-Object.assign(process.env, { CODEX_HOME: codexHome, CODEX_SHIM_CHATGPT_BASE_URL: `${mock.url}/text/chatgpt`, CODEX_SHIM_DISABLE_CURSOR: "1" });
+const { mock, settingsFile } = await startBenchFixture("codex-shim-ab-");
 
 const made = BYTES > 0 ? codexShapedBody(BYTES, "MODEL") : tinyBody("MODEL");
 const anthropicRow = parseSettings(benchSettings(mock.url), null).models.find((m) => m.slug === "anthropic-text")!;
@@ -54,9 +45,12 @@ const messages = JSON.stringify({ ...convertResponsesRequestToAnthropic(JSON.par
 const size: SizeCase = { label: `${BYTES}`, bytes: made.bytes, floorMs: jsonFloorMs(made.json), responses: made.json, messages, messagesBytes: Buffer.byteLength(messages) };
 
 const proxy = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
-const execArgv = [...SERVER_NODE_FLAGS, "--expose-gc"];
 const shims: ChildServer[] = [];
-for (const t of trees) shims.push(await startChild(t, join(t, "bench/shim-child-entry.mjs"), [settingsFile], { execArgv, env: SERVER_ENV }));
+for (const t of trees) {
+  // each tree with its own Node flags and environment (so a flag change can be A/B'd too)
+  const own = (await import(join(t, "cli/daemon/server-node-flags.ts"))) as { SERVER_NODE_FLAGS: readonly string[]; SERVER_ENV?: Record<string, string> };
+  shims.push(await startChild(t, join(t, "bench/shim-child-entry.mjs"), [settingsFile], { execArgv: [...own.SERVER_NODE_FLAGS, "--expose-gc"], env: own.SERVER_ENV ?? SERVER_ENV }));
+}
 
 interface Subject {
   name: string;

@@ -79,10 +79,13 @@ async function peakWhile(child: ChildServer, work: Promise<unknown>): Promise<nu
   return peak / 1048576;
 }
 
+const AFTER_LOAD_SETTLE_MS = 5000;
+
 /**
  * RSS of fresh shim and pass-through processes with `size` bodies on the chat route: idle after a
- * warm-up, peak at concurrency 1, peak under 64 concurrent (paced) streams, and after the load
- * with a full GC (the child runs with --expose-gc for that).
+ * warm-up, peak at concurrency 1, peak under 64 concurrent (paced) streams, and 5 s after the load
+ * (then the heap after a full GC: the child runs with --expose-gc for that). bench/ab-rss.ts runs
+ * the same phases A/B against other trees and on the real daemon.
  */
 export async function measureRss(o: { mock: MockUpstream; settingsFile: string; shimExecArgv: string[]; size: SizeCase; quick: boolean; here: (p: string) => string }): Promise<Record<"shim" | "passthrough", RssFigures>> {
   const out = {} as Record<"shim" | "passthrough", RssFigures>;
@@ -98,10 +101,13 @@ export async function measureRss(o: { mock: MockUpstream; settingsFile: string; 
       o.mock.shape.interTokenMs = 10;
       const c64 = await peakWhile(child, runConcurrent(eps[t], 64, { count: 64 * (o.quick ? 1 : 2) }));
       o.mock.shape.interTokenMs = 0;
-      await new Promise((r) => setTimeout(r, 500));
+      // what a user sees a few seconds after the burst: the server gives memory back once idle
+      // (cli/daemon/release-memory-when-idle.ts, checked every 2 s), then the heap after a full GC
+      await new Promise((r) => setTimeout(r, AFTER_LOAD_SETTLE_MS));
+      const after = (await child.stats()).rss;
       const st = await child.stats({ gc: true });
       const mib = (n: number) => n / 1048576;
-      out[t] = { idle, c1, c64, after: mib(st.rss), afterHeap: { used: mib(st.heapUsed), total: mib(st.heapTotal), external: mib(st.external) } };
+      out[t] = { idle, c1, c64, after: mib(after), afterHeap: { used: mib(st.heapUsed), total: mib(st.heapTotal), external: mib(st.external) } };
     }
   } finally {
     o.mock.shape.interTokenMs = 0;

@@ -12,17 +12,15 @@
  * (e.g. chat/text; matrix cells to run), --matrix-only (skip throughput, RSS and cold start).
  */
 import { Agent } from "node:http";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
-import { startMockUpstream, type MockUpstream } from "./mock-upstream.ts";
+import { startBenchFixture } from "./bench-fixture.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
 import { cpuUs, startChild, type ChildServer } from "./child-server.ts";
 import { runIncrementalTurnsBench } from "./ws-incremental-turns.ts";
 import { runHttpIncrementalTurnsBench } from "./http-incremental-turns.ts";
-import { benchSettings, buildSizes, endpointsFor, KINDS, ROUTES, TARGETS, type Endpoint, type Target } from "./bench-scenarios.ts";
+import { buildSizes, endpointsFor, KINDS, ROUTES, TARGETS, type Endpoint, type Target } from "./bench-scenarios.ts";
 import { coldStart, measureRss, routerCachedDecisionAdded, runConcurrent } from "./bench-phases.ts";
 
 const args = process.argv.slice(2);
@@ -46,15 +44,8 @@ async function cpuMsPerRequest(child: ChildServer, ep: Endpoint, n: number): Pro
 }
 
 async function main() {
-  const mock: MockUpstream = await startMockUpstream({ tokens: 200, interTokenMs: 0 });
-  const dir = mkdtempSync(join(tmpdir(), "codex-shim-bench-"));
-  const settingsFile = join(dir, "models.json");
-  writeFileSync(settingsFile, JSON.stringify(benchSettings(mock.url)));
-  // the ChatGPT subscription passthrough, pointed at the mock (a fake login; the children inherit this env)
-  const codexHome = join(dir, "codex-home");
-  mkdirSync(codexHome);
-  writeFileSync(join(codexHome, "auth.json"), JSON.stringify({ tokens: { access_token: "bench-not-a-real-token", account_id: "bench" } }));
-  Object.assign(process.env, { CODEX_HOME: codexHome, CODEX_SHIM_CHATGPT_BASE_URL: `${mock.url}/text/chatgpt`, CODEX_SHIM_DISABLE_CURSOR: "1" });
+  // the mock, the settings, and the ChatGPT subscription passthrough pointed at the mock (a fake login; the children inherit this env)
+  const { mock, settingsFile } = await startBenchFixture("codex-shim-bench-");
   const profDir = here("./profiles");
   if (PROFILE) mkdirSync(profDir, { recursive: true });
   const proxy = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
@@ -154,7 +145,7 @@ async function main() {
   const s250 = sizes.find((s) => s.label.startsWith("~250")) ?? sizes.at(-1)!;
   const rss = await measureRss({ mock, settingsFile, shimExecArgv: SHIM_EXEC_ARGV, size: s250, quick: QUICK, here });
   results.rss_mib = rss;
-  log(`\nRSS with ${s250.label} bodies (MiB): codex-shim idle ${fmt(rss.shim.idle, 1)}, concurrency 1 peak ${fmt(rss.shim.c1, 1)}, 64 concurrent streams peak ${fmt(rss.shim.c64, 1)}, after load ${fmt(rss.shim.after, 1)}; pass-through idle ${fmt(rss.passthrough.idle, 1)}, c1 ${fmt(rss.passthrough.c1, 1)}, c64 ${fmt(rss.passthrough.c64, 1)}`);
+  log(`\nRSS with ${s250.label} bodies (MiB): codex-shim idle ${fmt(rss.shim.idle, 1)}, concurrency 1 peak ${fmt(rss.shim.c1, 1)}, 64 concurrent streams peak ${fmt(rss.shim.c64, 1)}, 5 s after the load ${fmt(rss.shim.after, 1)}; pass-through idle ${fmt(rss.passthrough.idle, 1)}, c1 ${fmt(rss.passthrough.c1, 1)}, c64 ${fmt(rss.passthrough.c64, 1)}`);
   checks.push([`RSS concurrency 1, ${s250.label} ≤ 100 MiB`, rss.shim.c1 <= 100, `${fmt(rss.shim.c1, 1)} MiB`]);
   checks.push([`RSS 64 concurrent ${s250.label} streams ≤ 250 MiB`, rss.shim.c64 <= 250, `${fmt(rss.shim.c64, 1)} MiB`]);
   checks.push(["RSS back to baseline after load (≤ idle + 15 MiB)", rss.shim.after <= rss.shim.idle + 15, `${fmt(rss.shim.after, 1)} vs idle ${fmt(rss.shim.idle, 1)} MiB`]);

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import { startServer } from "../server/start-server.ts";
 import { serveStats } from "./bench-ipc.ts";
+import { releaseMemoryWhenIdle } from "../cli/daemon/release-memory-when-idle.ts";
 
 /**
  * codex-shim as the bench measures it: the real server (startServer, as `codex-shim serve` runs
@@ -14,5 +15,7 @@ const server = await startServer({
   stateDir: dirname(process.argv[2]),
   log: (l) => process.stdout.write(`${l}\n`),
 });
+// as `codex-shim serve` does (the bench runs the child with the server's Node flags)
+releaseMemoryWhenIdle({ gc: globalThis.gc });
 serveStats();
 process.send?.({ type: "ready", port: server.port });

@@ -27,11 +27,30 @@ export async function launch(binUrl, mapArgs = (argv) => argv) {
     child.on("exit", (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
     return;
   }
-  // Cache the compiled (type-stripped) modules between runs: measured cold start to the first
-  // /health answer 355 → ~200 ms and idle RSS 117 → 88 MiB (docs/performance.md). Opt out with
-  // NODE_DISABLE_COMPILE_CACHE=1; NODE_COMPILE_CACHE picks the directory.
-  const { enableCompileCache } = await import("node:module");
-  enableCompileCache?.();
+  await enableProjectCompileCache();
   const { runCli } = await import("./main.ts");
   process.exitCode = await runCli(mapArgs(process.argv.slice(2)));
+}
+
+/**
+ * Node's compile cache: the compiled, and for our `.ts` modules the type-stripped, code of every
+ * module, checked against each file's content (a changed file is compiled afresh, never served
+ * stale). Measured: cold start to the first /health 355 → ~200 ms, and the daemon's RSS −14 MiB —
+ * a process whose modules all come from the cache never loads Node's TypeScript stripper (amaro,
+ * WebAssembly), which otherwise stays resident (docs/performance.md, "RSS"). Kept in
+ * node_modules/.cache (survives reboots, unlike the OS temp dir; `npm install` fills it, see
+ * warm-compile-cache.mjs), else Node's default. NODE_COMPILE_CACHE picks another directory,
+ * NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+ * @returns {Promise<string | undefined>} the cache directory in use, if any
+ */
+export async function enableProjectCompileCache() {
+  const { enableCompileCache, constants } = await import("node:module");
+  if (!enableCompileCache) return undefined;
+  const ok = (r) => r.status === constants.compileCacheStatus.ENABLED || r.status === constants.compileCacheStatus.ALREADY_ENABLED;
+  if (!process.env.NODE_COMPILE_CACHE) {
+    const r = enableCompileCache(fileURLToPath(new URL("../node_modules/.cache/codex-shim-compile", import.meta.url)));
+    if (ok(r)) return r.directory;
+  }
+  const r = enableCompileCache();
+  return ok(r) ? r.directory : undefined;
 }

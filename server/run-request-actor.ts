@@ -1,9 +1,8 @@
 import { createActor, type SnapshotFrom } from "xstate";
 import { requestMachine, type RequestContext, type RequestInput } from "../machines/request.machine.ts";
-import type { Readable } from "node:stream";
 import { FastResponse } from "srvx";
 import { createSseBody, discardSink, type ByteSink } from "../adapters/stream/sse-body-sink.ts";
-import { createNodeSseBody } from "../adapters/stream/node-sse-body.ts";
+import { createNodeSseBody, type NodeSseBody } from "../adapters/stream/node-sse-body.ts";
 import { nodeRuntimeOf } from "./node-runtime.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import type { ServerContext } from "./server-context.ts";
@@ -24,8 +23,8 @@ export const SSE_HEADERS = {
   "x-accel-buffering": "no",
 };
 
-/** The 200 SSE answer; srvx pipes a Node stream body straight into the ServerResponse. */
-export function sseResponse(body: ReadableStream<Uint8Array> | Readable, headers: Record<string, string>): Response {
+/** The 200 SSE answer; srvx hands the ServerResponse to a Node body (`body.pipe(res)`), which writes into it directly. */
+export function sseResponse(body: ReadableStream<Uint8Array> | NodeSseBody, headers: Record<string, string>): Response {
   const init = { status: 200, headers: { ...SSE_HEADERS, ...headers } };
   return body instanceof ReadableStream ? new Response(body, init) : (new FastResponse(body as unknown as BodyInit, init) as unknown as Response);
 }
@@ -68,8 +67,8 @@ export interface RunRequestResult {
   /** The actor's state when the handler can answer: streaming, or final. */
   state: "streaming" | "done" | "failed" | "aborted";
   context: RequestContext;
-  /** The SSE body to return when streaming (null for non-streaming clients): a Node stream on the Node server. */
-  sseBody: ReadableStream<Uint8Array> | Readable | null;
+  /** The SSE body to return when streaming (null for non-streaming clients): a direct ServerResponse writer on the Node server. */
+  sseBody: ReadableStream<Uint8Array> | NodeSseBody | null;
   /** `x-request-id` and `x-codex-shim-overhead-ms`. */
   headers: Record<string, string>;
   /** Settles with the final context once the actor is done (the stream has ended). */
@@ -95,7 +94,8 @@ export async function runRequestActor(ctx: ServerContext, req: ActorRequest, o: 
   const clientGone = () => {
     if (actorRef?.getSnapshot().status === "active") actorRef.send({ type: "CLIENT_ABORT" });
   };
-  const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : !o.streaming ? { body: null, sink: discardSink } : nodeRuntimeOf(req) ? createNodeSseBody(clientGone) : createSseBody(clientGone);
+  const nodeRes = o.sink || !o.streaming ? undefined : nodeRuntimeOf(req)?.res;
+  const { body: sseBody, sink } = o.sink ? { body: null, sink: o.sink } : !o.streaming ? { body: null, sink: discardSink } : nodeRes ? createNodeSseBody(nodeRes, clientGone) : createSseBody(clientGone);
   const actor = createActor(requestMachine, {
     input: {
       requestId: o.requestId,

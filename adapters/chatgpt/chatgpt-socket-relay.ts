@@ -1,4 +1,4 @@
-import { WebSocket } from "undici";
+import type { WebSocket } from "undici";
 import type { SlugRoute } from "../routes/upstream-route.ts";
 import type { FrameSink } from "../stream/websocket-frame-sink.ts";
 import { sniffEventType } from "../stream/buffered-output-writer.ts";
@@ -11,6 +11,8 @@ import { ResponsesRelayWriter } from "../responses/responses-relay-writer.ts";
 /** The beta header Codex sends on its own WebSocket upgrade (codex-protocol §11). */
 export const RESPONSES_WEBSOCKETS_BETA = "responses_websockets=2026-02-06";
 const CONNECT_TIMEOUT_MS = 15_000;
+/** WebSocket.OPEN: undici (and its WebSocket) loads only when a relay opens a socket. */
+const OPEN = 1;
 const ENDS_TURN = new Set(["response.completed", "response.failed", "response.incomplete", "error"]);
 
 export function chatgptWebSocketUrl(env: NodeJS.ProcessEnv): string {
@@ -78,12 +80,13 @@ export class ChatgptSocketRelay {
     const s = this.socket;
     this.socket = null;
     this.endTurn?.();
-    if (s && s.readyState <= WebSocket.OPEN) s.close(1000);
+    if (s && s.readyState <= OPEN) s.close(1000);
   }
 
-  private open(message: Record<string, unknown>): Promise<WebSocket | null> {
+  private async open(message: Record<string, unknown>): Promise<WebSocket | null> {
     const auth = readCodexAuth(this.env);
     if (!auth.ok) throw chatgptLoginRequired(String(message.model), auth.reason);
+    const { WebSocket } = await import("undici");
     const { "content-type": _ct, accept: _accept, ...headers } = chatgptHeaders(auth, message, "text/event-stream");
     const ws = new WebSocket(chatgptWebSocketUrl(this.env), { headers: { ...headers, "openai-beta": RESPONSES_WEBSOCKETS_BETA } } as never);
     return new Promise((resolve) => {

@@ -61,7 +61,8 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   /** Events inserted (keep-alives), by which later upstream sequence numbers are shifted. */
   private shift = 0;
   private lastSeq = -1;
-  /** The latest in-progress response object, as JSON, for keep-alive events. */
+  /** The latest in-progress response object, for keep-alive events; serialized only when one is sent. */
+  private progress: ResponseObject | null = null;
   private progressJson: string | null = null;
   private readonly held = new Set<string>();
   /** The `output_item.done` payloads as relayed: the output when the upstream's final response lists none. */
@@ -80,7 +81,8 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
   start(): void {}
 
   keepAlive(): void {
-    if (!this.o.keepAlive || this.finished || this.progressJson === null) return;
+    if (!this.o.keepAlive || this.finished || this.progress === null) return;
+    this.progressJson ??= JSON.stringify(this.ownObject("in_progress", this.progress));
     this.shift++;
     this.lastSeq++;
     this.buf += `event: response.in_progress\ndata: {"type":"response.in_progress","sequence_number":${this.lastSeq},"response":${this.progressJson}}\n\n`;
@@ -127,7 +129,10 @@ export class ResponsesRelayWriter extends BufferedOutputWriter implements Output
     if (r && !this.started && typeof r.id === "string") this.started = r;
     const terminal = TERMINAL[type];
     if (terminal && r) this.settle(terminal, r);
-    else if (r && this.o.keepAlive) this.progressJson = JSON.stringify(this.ownObject("in_progress", r));
+    else if (r && this.o.keepAlive) {
+      this.progress = r;
+      this.progressJson = null;
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Agent, Dispatcher1Wrapper, Pool as OriginPool } from "undici";
+import { Agent, Dispatcher1Wrapper, Pool as OriginPool } from "./undici-dispatchers.ts";
 import type { Readable } from "node:stream";
 import { DEFAULT_TIMEOUTS, type ModelTimeouts } from "../settings/settings-types.ts";
 import { UpstreamResponse } from "./upstream-response.ts";

@@ -1,3 +1,4 @@
+import { flushCompileCache } from "node:module";
 import { Command, Option } from "clipanion";
 import { ShimCommand } from "./base-command.ts";
 import { CliError } from "../shared/cli-error.ts";
@@ -8,6 +9,7 @@ import { routerState } from "../../adapters/router/router-config.ts";
 import { stateDir } from "../../adapters/settings/state-paths.ts";
 import { removeDaemonRecord, writeDaemonRecord } from "../daemon/daemon-files.ts";
 import { closeInheritedFds } from "../daemon/close-inherited-fds.ts";
+import { releaseMemoryWhenIdle } from "../daemon/release-memory-when-idle.ts";
 
 export class ServeCommand extends ShimCommand {
   static paths = [["serve"]];
@@ -56,12 +58,17 @@ export class ServeCommand extends ShimCommand {
       writeDaemonRecord(dir, { pid: process.pid, port: server.port, url: server.url, settingsFile: file, version: server.ctx.version, startedAt: new Date().toISOString() });
       process.once("exit", () => removeDaemonRecord(dir, process.pid));
     }
+    // Every module the server needs is loaded now: store their compiled code at once, so the next
+    // start is served from the cache even if this process is killed (Node writes it at exit otherwise).
+    flushCompileCache?.();
+    const memory = releaseMemoryWhenIdle({ gc: globalThis.gc });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
       process.once("SIGHUP", stop);
     });
+    memory.stop();
     if (this.daemonRecord) removeDaemonRecord(dir, process.pid);
     await server.close();
     return 0;

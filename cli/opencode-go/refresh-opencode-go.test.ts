@@ -8,6 +8,7 @@ import { PassThrough } from "node:stream";
 import { refreshOpencodeGo } from "./refresh-opencode-go.ts";
 import { prettyOpencodeId } from "./pretty-opencode-id.ts";
 import { makeCli } from "../main.ts";
+import { COMMANDS } from "../commands/all-commands.ts";
 import { loadSettingsFile } from "../../adapters/settings/load-settings-file.ts";
 
 const KEY = "ocgo-test-key-123";
@@ -129,7 +130,7 @@ describe("opencode-go refresh against a loopback fake OpenCode server", () => {
       let err = "";
       stdout.on("data", (d) => (out += d));
       stderr.on("data", (d) => (err += d));
-      const code = await makeCli().run(args, { stdin: process.stdin, stdout, stderr, env: process.env, colorDepth: 1 } as never);
+      const code = await makeCli(COMMANDS).run(args, { stdin: process.stdin, stdout, stderr, env: process.env, colorDepth: 1 } as never);
       return { code, out, err };
     };
     try {

@@ -41,6 +41,11 @@ export interface CommandInfo {
 
 const OPTIONS_WITH_VALUE = new Set(["--settings", "--port"]);
 
+/** The command words of argv (`["model", "use", "sonnet"]`): not the global options and their values. */
+export function commandWords(argv: string[]): string[] {
+  return words(argv).words;
+}
+
 /** The words of argv that are not global options (and their values). */
 function words(argv: string[]): { words: string[]; help: boolean } {
   const out: string[] = [];

@@ -1,5 +1,6 @@
 import type { Hooks, Peer } from "crossws";
 import type { ServerContext } from "../server-context.ts";
+import type { FrameChannel } from "../../adapters/stream/websocket-frame-sink.ts";
 import { ResponsesSocketSession } from "../websocket/responses-socket-session.ts";
 
 export const WEBSOCKETS_OFF_MESSAGE =
@@ -24,7 +25,7 @@ export function responsesWebSocketHooks(ctx: ServerContext): Partial<Hooks> {
         return new Response(WEBSOCKETS_OFF_MESSAGE, { status: 426, headers: { "content-type": "text/plain; charset=utf-8" } });
     },
     open(peer) {
-      sessions.set(peer, new ResponsesSocketSession(ctx, peer, { headers: peer.request.headers }));
+      sessions.set(peer, new ResponsesSocketSession(ctx, frameChannelOf(peer), { headers: peer.request.headers }));
       ctx.openSockets?.add(peer);
     },
     message(peer, message) {
@@ -35,5 +36,34 @@ export function responsesWebSocketHooks(ctx: ServerContext): Partial<Hooks> {
     },
     close: end,
     error: end,
+  };
+}
+
+/** What the channel reads of the `ws` WebSocket under a crossws peer. */
+interface WsSocket {
+  readyState: number;
+  /** The negotiated extensions (crossws's proxy answers `extensions` with the client's offer). */
+  _extensions?: Record<string, unknown>;
+  _socket?: { write(b: Uint8Array): boolean } | null;
+}
+
+/**
+ * The peer as the frame sink's channel. Its `writeFrames` writes the sink's encoded frames on the
+ * socket under crossws's `ws` (its `_socket`): one write per upstream chunk instead of one `send`
+ * per event. Only on an open connection without extensions (the server turns permessage-deflate
+ * off), where `ws` itself writes each frame whole and at once, so frames never interleave.
+ */
+function frameChannelOf(peer: Peer): FrameChannel {
+  const ws = peer.websocket as unknown as WsSocket;
+  if (!ws?._socket || typeof ws._socket.write !== "function" || !ws._extensions || Object.keys(ws._extensions).length) return peer;
+  return {
+    send: (text) => void peer.send(text),
+    get bufferedAmount() {
+      return peer.bufferedAmount;
+    },
+    close: (code, reason) => peer.close(code, reason),
+    writeFrames(frames) {
+      if (ws.readyState === 1) ws._socket?.write(frames); // closing or closed: ws drops sends too
+    },
   };
 }
