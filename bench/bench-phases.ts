@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { spawn } from "node:child_process";
 import { SERVER_ENV, SERVER_NODE_FLAGS } from "../cli/daemon/server-node-flags.ts";
 import { percentile, sortNums, streamOnce } from "./stream-client.ts";
+import { coldBodies } from "./cold-bodies.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
 import { endpointsFor, type Endpoint, type SizeCase } from "./bench-scenarios.ts";
 import type { MockUpstream } from "./mock-upstream.ts";
@@ -125,11 +126,11 @@ export async function measureRss(o: { mock: MockUpstream; settingsFile: string; 
  */
 export async function routerCachedDecisionAdded(ep: Endpoint, n: number): Promise<{ p50: number; p99: number }> {
   const body = JSON.parse(ep.body) as Record<string, unknown>;
-  const auto = JSON.stringify({ ...body, model: "codex-auto", client_metadata: { thread_id: "bench-thread", turn_id: "bench-turn" } });
+  const auto = coldBodies(JSON.stringify({ ...body, model: "codex-auto", client_metadata: { thread_id: "bench-thread", turn_id: "bench-turn" } }));
   const pair: Record<"shim" | "auto", number[]> = { shim: [], auto: [] };
   for (let i = 0; i < n; i++) {
     for (const t of (i % 2 ? ["auto", "shim"] : ["shim", "auto"]) as ("shim" | "auto")[]) {
-      const res = await streamOnce(ep.agent, ep.url, t === "auto" ? auto : ep.body, ep.marker);
+      const res = await streamOnce(ep.agent, ep.url, t === "auto" ? auto() : ep.body, ep.marker);
       if (!res.ok) throw new Error(`${t}: request failed during the router run (${res.status} ${res.error ?? ""})`);
       pair[t].push(res.ttft);
     }

@@ -4,6 +4,7 @@ import { parseSettings } from "../adapters/settings/parse-settings.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 import { codexShapedBody, jsonFloorMs, tinyBody } from "./codex-shaped-requests.ts";
 import type { StreamKind } from "./mock-stream-scripts.ts";
+import { coldBodies } from "./cold-bodies.ts";
 
 /**
  * What the bench sends: for each body size and each shim route, the same bytes three ways —
@@ -18,7 +19,8 @@ export const KINDS: StreamKind[] = ["text", "tool"];
 
 export interface Endpoint {
   url: URL;
-  body: string;
+  /** The body of the next request (a fresh session's first turn each time it is read). */
+  readonly body: string;
   /** A substring of the first chunk that carries answer content, in that endpoint's wire format. */
   marker: string;
   agent: Agent;
@@ -74,6 +76,12 @@ const MARKERS: Record<"chat" | "anthropic" | "responses" | "messages-out", Recor
   "messages-out": { text: '"text_delta"', tool: '"tool_use"' },
 };
 
+/** An endpoint whose `body` is a new session's first turn at every read (bench/cold-bodies.ts). */
+export function coldEndpoint(url: URL, body: string, marker: string, agent: Agent): Endpoint {
+  const next = coldBodies(body);
+  return { url, marker, agent, get body() { return next(); } };
+}
+
 /** The three endpoints of one (size, route, kind) cell; the model name is set per endpoint. */
 export function endpointsFor(size: SizeCase, route: Route, kind: StreamKind, urls: { mock: string; proxy: string; shim: string }, agents: Record<Target, Agent>): Record<Target, Endpoint> {
   const slug = route === "anthropic" ? `anthropic-${kind}` : route === "responses" ? `responses-${kind}` : route === "chatgpt" ? "gpt-5.5" : `chat-${kind}`;
@@ -83,8 +91,8 @@ export function endpointsFor(size: SizeCase, route: Route, kind: StreamKind, url
   const shimPath = route === "messages" ? "/v1/messages" : "/v1/responses";
   const shimMarker = MARKERS[route === "messages" ? "messages-out" : "responses"][kind];
   return {
-    direct: { url: new URL(urls.mock + upstreamPath), body: clientBody, marker: upstreamMarker, agent: agents.direct },
-    passthrough: { url: new URL(urls.proxy + upstreamPath), body: clientBody, marker: upstreamMarker, agent: agents.passthrough },
-    shim: { url: new URL(urls.shim + shimPath), body: clientBody, marker: shimMarker, agent: agents.shim },
+    direct: coldEndpoint(new URL(urls.mock + upstreamPath), clientBody, upstreamMarker, agents.direct),
+    passthrough: coldEndpoint(new URL(urls.proxy + upstreamPath), clientBody, upstreamMarker, agents.passthrough),
+    shim: coldEndpoint(new URL(urls.shim + shimPath), clientBody, shimMarker, agents.shim),
   };
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { coldBodies } from "../../bench/cold-bodies.ts";
+import { codexShapedBody } from "../../bench/codex-shaped-requests.ts";
+
+describe("coldBodies", () => {
+  it("gives every call a different first history text and otherwise the same body", () => {
+    const body = codexShapedBody(30_000, "m").json;
+    const next = coldBodies(body);
+    const a = JSON.parse(next());
+    const b = JSON.parse(next());
+    const first = (x: { input: { content: { text: string }[] }[] }) => x.input[0].content[0].text;
+    expect(first(a)).not.toBe(first(b));
+    expect(first(a).endsWith(first(JSON.parse(body)))).toBe(true);
+    expect({ ...a, input: a.input.slice(1) }).toEqual({ ...JSON.parse(body), input: JSON.parse(body).input.slice(1) });
+  });
+
+  it("varies Anthropic Messages bodies in their first message", () => {
+    const body = JSON.stringify({ model: "m", system: [{ type: "text", text: "sys" }], messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] });
+    const next = coldBodies(body);
+    expect(JSON.parse(next()).messages[0].content[0].text).toBe("[session 0] hi");
+    expect(JSON.parse(next()).system[0].text).toBe("sys");
+  });
+});
