@@ -2,6 +2,7 @@ import { Agent, Dispatcher1Wrapper, Pool as OriginPool } from "./undici-dispatch
 import type { Readable } from "node:stream";
 import { DEFAULT_TIMEOUTS, type ModelTimeouts } from "../settings/settings-types.ts";
 import { UpstreamResponse } from "./upstream-response.ts";
+import { coalesceBodyPieces } from "./coalesce-body-pieces.ts";
 
 export interface UpstreamRequest {
   url: string;
@@ -84,13 +85,14 @@ export function createFetchTransport(): Transport {
     const { agent } = poolFor(req.timeouts);
     const url = new URL(req.url);
     let { body, headers } = req;
-    // Pieces go out as they are (no copy of the history into one buffer), with their total length.
+    // Pieces go out in ~64 KiB chunks (a socket write each), with their total length.
     if (typeof body !== "string" && !Buffer.isBuffer(body)) {
       const pieces = body as readonly Buffer[];
       let length = 0;
       for (const p of pieces) length += p.length;
       headers = { ...headers, "content-length": String(length) };
-      body = pieces.length === 1 ? pieces[0] : pieces;
+      const chunks = coalesceBodyPieces(pieces);
+      body = chunks.length === 1 ? chunks[0] : chunks;
     }
     // undici writes an iterable body piece by piece (its types list only the other body kinds).
     const r = await agent.request({ origin: url.origin, path: url.pathname + url.search, method: "POST", headers, body: body as string | Buffer, signal });
