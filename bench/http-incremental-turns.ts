@@ -1,7 +1,7 @@
 /**
  * Does reusing the previous turn's translation pay over HTTP (issue 12 item 3)? Two shim children
  * on the same upstream, one with incremental turns (the default) and one with
- * CODEX_SHIM_HTTP_TURN_REUSE=0, get the same Codex-shaped agent loop over HTTP: each turn sends
+ * CODEX_SHIM_HTTP_TURN_REUSE=0 and CODEX_SHIM_BODY_PREFIX_REUSE=0, get the same Codex-shaped agent loop over HTTP: each turn sends
  * the whole history again (as Codex 0.169 does), grown by the previous answer's items (as the shim
  * streamed them) and a new tool output, with Codex's session-id header. Turns alternate between
  * the two children in blocks; CPU is each child's own (process.cpuUsage over IPC).
@@ -63,11 +63,10 @@ export async function runHttpIncrementalTurnsBench(opts: { quick?: boolean; exec
   const up = await startUpstream();
   const settingsFile = writeTurnBenchSettings(up.url, "codex-shim-httpturns-");
   const reuse = await startChild("shim-reuse", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: opts.execArgv ?? [] });
-  const saved = process.env.CODEX_SHIM_HTTP_TURN_REUSE;
-  process.env.CODEX_SHIM_HTTP_TURN_REUSE = "0";
-  const fresh = await startChild("shim-fresh", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: opts.execArgv ?? [] }).finally(() => {
-    if (saved === undefined) delete process.env.CODEX_SHIM_HTTP_TURN_REUSE;
-    else process.env.CODEX_SHIM_HTTP_TURN_REUSE = saved;
+  // The control child reuses nothing of an earlier turn: neither its translation nor its parse.
+  const fresh = await startChild("shim-fresh", here("./shim-child-entry.mjs"), [settingsFile], {
+    execArgv: opts.execArgv ?? [],
+    env: { CODEX_SHIM_HTTP_TURN_REUSE: "0", CODEX_SHIM_BODY_PREFIX_REUSE: "0" },
   });
   try {
     const turns = opts.quick ? 20 : 60;
