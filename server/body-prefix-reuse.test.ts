@@ -86,7 +86,7 @@ describe("BodyPrefixReuse", () => {
     let reusedRuns = 0;
     fc.assert(
       fc.property(otherKeys, items, otherKeys, fc.nat(), items, otherKeys, style, (before, input, after, keepSeed, added, after2, how) => {
-        const reuse = new BodyPrefixReuse("input", { minBytes: 0 });
+        const reuse = new BodyPrefixReuse("input", { minBytes: 0, minSharedFraction: 0 });
         const first = render(bodyOf(before, input, after), how);
         expectSame(readWith(reuse, first), first);
         // the next turn: the same head and a prefix of the items, then new items and other trailing fields
@@ -110,7 +110,7 @@ describe("BodyPrefixReuse", () => {
     let reusedRuns = 0;
     fc.assert(
       fc.property(otherKeys, items, otherKeys, style, fc.nat(), fc.string({ unit: fc.constantFrom(",", "]", "}", " ", "1", '"', "\\", "[", "{", ":", "a", "é", "input") }), fc.nat(), (before, input, after, how, cutSeed, insert, tailSeed) => {
-        const reuse = new BodyPrefixReuse("input", { minBytes: 0 });
+        const reuse = new BodyPrefixReuse("input", { minBytes: 0, minSharedFraction: 0 });
         const first = render(bodyOf(before, input, after), how);
         readWith(reuse, first);
         const cut = cutSeed % (first.length + 1);
@@ -129,7 +129,7 @@ describe("BodyPrefixReuse", () => {
   });
 
   it("handles the cuts that would change a value or hide invalid JSON", () => {
-    const reuse = new BodyPrefixReuse("input", { minBytes: 0 });
+    const reuse = new BodyPrefixReuse("input", { minBytes: 0, minSharedFraction: 0 });
     readWith(reuse, '{"input":[1,2,{"a":"b"}],"tools":[]}');
     // a number that continues is a different number; a trailing comma is invalid either way
     expect(reuse.parse(Buffer.from('{"input":[1,23],"tools":[]}'), undefined)).toStrictEqual({ input: [1, 23], tools: [] });
@@ -142,7 +142,7 @@ describe("BodyPrefixReuse", () => {
   });
 
   it("shares the parsed items of the previous body of the same thread, never another thread's", () => {
-    const reuse = new BodyPrefixReuse("input", { minBytes: 0 });
+    const reuse = new BodyPrefixReuse("input", { minBytes: 0, minSharedFraction: 0 });
     const a = readWith(reuse, '{"input":[{"big":"x"},{"y":1}]}', "t1") as { input: object[] };
     const b = readWith(reuse, '{"input":[{"big":"x"},{"y":1},{"z":2}]}', "t1") as { input: object[] };
     expect(b.input[0]).toBe(a.input[0]);
@@ -156,8 +156,21 @@ describe("BodyPrefixReuse", () => {
     expect(d.input[0]).toBe(a.input[0]);
   });
 
+  it("parses a body whole when what it shares is less than the given share of it", () => {
+    const reuse = new BodyPrefixReuse("input", { minBytes: 0, minSharedFraction: 0.5 });
+    const item = `{"t":"${"a".repeat(100)}"}`;
+    readWith(reuse, `{"input":[${item},{"u":1}]}`);
+    // a new session that opens like the other: one shared item, most of the body new
+    const fresh = `{"input":[${item},{"v":"${"b".repeat(300)}"}]}`;
+    expect(reuse.parse(Buffer.from(fresh), undefined)).toBeUndefined();
+    // the next turn of the first: nearly all of it shared
+    const next = `{"input":[${item},{"u":1},{"w":2}]}`;
+    expect(reuse.parse(Buffer.from(next), undefined)).toStrictEqual(JSON.parse(next));
+    expect(reuse.hits).toBe(1);
+  });
+
   it("keeps a bounded number of bodies and bytes", () => {
-    const reuse = new BodyPrefixReuse("input", { minBytes: 0, maxRecords: 3, anonymous: 2, maxBytes: 1000 });
+    const reuse = new BodyPrefixReuse("input", { minBytes: 0, minSharedFraction: 0, maxRecords: 3, anonymous: 2, maxBytes: 1000 });
     for (let i = 0; i < 10; i++) readWith(reuse, `{"input":[${i}]}`, `t${i}`);
     for (let i = 0; i < 10; i++) readWith(reuse, `{"input":[${i}]}`);
     const records = (reuse as unknown as { records: Map<string, unknown> }).records;
@@ -179,7 +192,7 @@ describe("BodyPrefixReuse", () => {
 describe("readJsonBody with prefix reuse", () => {
   const req = (body: string, headers: Record<string, string> = {}) => new Request("http://127.0.0.1/v1/responses", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
   it("reuses the thread's previous items and still refuses what a whole parse refuses", async () => {
-    const reuse = new BodyPrefixReuse("input", { minBytes: 0 });
+    const reuse = new BodyPrefixReuse("input", { minBytes: 0, minSharedFraction: 0 });
     const big = "é".repeat(100);
     const one = await readJsonBody(req(`{"model":"m","input":[{"t":"${big}"}]}`, { "session-id": "s" }), 1e6, reuse);
     const two = await readJsonBody(req(`{"model":"m","input":[{"t":"${big}"},{"u":1}]}`, { "session-id": "s" }), 1e6, reuse);

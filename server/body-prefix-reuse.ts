@@ -35,9 +35,15 @@ export interface BodyPrefixLimits {
   maxBytes: number;
   /** Smaller bodies are parsed whole and not kept (their parse is cheaper than the bookkeeping). */
   minBytes: number;
+  /**
+   * Reuse only when the shared items are at least this share of the new body: otherwise (a new
+   * session whose opening items match another's) the cut-down copy of the body would cost more
+   * than it saves — measured +30 MiB RSS under 64 concurrent 250 KB first turns.
+   */
+  minSharedFraction: number;
 }
 
-export const DEFAULT_BODY_PREFIX_LIMITS: Readonly<BodyPrefixLimits> = { maxRecords: 8, anonymous: 4, maxBytes: 8 * 1024 * 1024, minBytes: 64 * 1024 };
+export const DEFAULT_BODY_PREFIX_LIMITS: Readonly<BodyPrefixLimits> = { maxRecords: 8, anonymous: 4, maxBytes: 8 * 1024 * 1024, minBytes: 64 * 1024, minSharedFraction: 0.5 };
 
 const COMMA = 0x2c;
 const RBRACKET = 0x5d;
@@ -89,11 +95,13 @@ export class BodyPrefixReuse {
   parse(raw: Buffer, thread: string | undefined): Record<string, unknown> | undefined {
     if (raw.length < this.limits.minBytes) return undefined;
     let best: { key: string; rec: BodyRecord; prefix: number } | undefined;
+    const worth = raw.length * this.limits.minSharedFraction;
     for (const [key, rec] of this.candidates(thread)) {
-      rec.spans ??= scanJsonArraySpans(rec.raw, this.key);
-      if (!rec.spans || rec.spans.ends.length !== rec.items.length) continue;
+      if (rec.spans === null) continue;
       const prefix = commonPrefixLength(rec.raw, raw);
-      if (!best || prefix > best.prefix) best = { key, rec, prefix };
+      if (prefix < worth || (best && prefix <= best.prefix)) continue;
+      rec.spans ??= scanJsonArraySpans(rec.raw, this.key);
+      if (rec.spans && rec.spans.ends.length === rec.items.length) best = { key, rec, prefix };
     }
     if (!best) return undefined;
     const { rec } = best;
@@ -103,6 +111,7 @@ export class BodyPrefixReuse {
     while (k > 0 && raw[ends[k - 1]] !== COMMA && raw[ends[k - 1]] !== RBRACKET) k--;
     if (k === 0) return undefined;
     const end = ends[k - 1];
+    if (end - open < raw.length * this.limits.minSharedFraction) return undefined;
     let tail: number;
     if (raw[end] === RBRACKET) tail = end;
     else {
