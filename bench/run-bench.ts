@@ -167,6 +167,10 @@ async function main() {
   results.http_incremental_turns = httpTurns;
   const mb = httpTurns.at(-1)!;
   checks.push(["HTTP turn reuse pays at 1 MB (CPU < 0.9× translating all)", mb.reuse_cpu_ms < 0.9 * mb.fresh_cpu_ms, `${fmt(mb.reuse_cpu_ms / mb.fresh_cpu_ms)}×`]);
+  for (const t of httpTurns) {
+    const target = t.passthrough_cpu_ms + 1.5 * t.floor_ms;
+    checks.push([`HTTP session turn CPU, ${Math.round(t.history_bytes / 1024)} KB history ≤ pass-through + 1.5× floor`, t.reuse_cpu_ms <= target, `${fmt(t.reuse_cpu_ms)} vs ${fmt(target)} ms`]);
+  }
 
   results.targets = Object.fromEntries(checks.map(([k, ok, v]) => [k, { ok, value: v }]));
   log(`\ntargets: ${checks.filter((c) => c[1]).length} of ${checks.length} met`);
