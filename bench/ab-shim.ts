@@ -66,7 +66,7 @@ const subjects: Subject[] = [
 ];
 
 async function once(s: Subject): Promise<number> {
-  const r = await streamOnce(s.ep.agent, s.ep.url, s.ep.body, s.ep.marker);
+  const r = await streamOnce(s.ep.agent, s.ep.url, s.ep.body, s.ep.marker, undefined, s.ep.headers);
   if (!r.ok) throw new Error(`${s.name}: HTTP ${r.status} ${r.error ?? r.tail.slice(0, 300)}`);
   return r.ttft;
 }

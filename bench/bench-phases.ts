@@ -26,7 +26,7 @@ export async function runConcurrent(ep: Endpoint, concurrency: number, opts: { c
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (left-- > 0 && performance.now() < deadline) {
-        const r = await streamOnce(ep.agent, ep.url, ep.body, ep.marker);
+        const r = await streamOnce(ep.agent, ep.url, ep.body, ep.marker, undefined, ep.headers);
         if (r.ok) done++;
         else errors++;
       }

@@ -24,6 +24,8 @@ export interface Endpoint {
   /** A substring of the first chunk that carries answer content, in that endpoint's wire format. */
   marker: string;
   agent: Agent;
+  /** Headers of the request whose `body` was read last: its session's `session-id`, as Codex sends one with every turn. */
+  readonly headers?: Record<string, string>;
 }
 
 export interface SizeCase {
@@ -79,7 +81,21 @@ const MARKERS: Record<"chat" | "anthropic" | "responses" | "messages-out", Recor
 /** An endpoint whose `body` is a new session's first turn at every read (bench/cold-bodies.ts). */
 export function coldEndpoint(url: URL, body: string, marker: string, agent: Agent): Endpoint {
   const next = coldBodies(body);
-  return { url, marker, agent, get body() { return next(); } };
+  const tag = Math.random().toString(36).slice(2, 8);
+  let n = 0;
+  let headers: Record<string, string> = {};
+  return {
+    url,
+    marker,
+    agent,
+    get body() {
+      headers = { "session-id": `bench-${tag}-${n++}` };
+      return next();
+    },
+    get headers() {
+      return headers;
+    },
+  };
 }
 
 /** The three endpoints of one (size, route, kind) cell; the model name is set per endpoint. */

@@ -69,7 +69,7 @@ async function main() {
         if (route === "chatgpt" && kind === "tool") continue; // one ChatGPT base URL per process: text only
         const eps = endpointsFor(size, route, kind, urls, agents);
         for (const t of TARGETS) {
-          const r = await streamOnce(eps[t].agent, eps[t].url, eps[t].body, eps[t].marker);
+          const r = await streamOnce(eps[t].agent, eps[t].url, eps[t].body, eps[t].marker, undefined, eps[t].headers);
           if (!r.ok || r.ttft < 0) throw new Error(`${size.label} ${route}/${kind} ${t}: sanity request failed (${r.status} ${r.error ?? ""} ${r.tail.slice(-300)})`);
           await runConcurrent(eps[t], 1, { count: 3 });
         }
@@ -77,7 +77,7 @@ async function main() {
         for (let i = 0; i < n; i++) {
           for (let k = 0; k < 3; k++) {
             const t = TARGETS[(i + k) % 3];
-            const r = await streamOnce(eps[t].agent, eps[t].url, eps[t].body, eps[t].marker);
+            const r = await streamOnce(eps[t].agent, eps[t].url, eps[t].body, eps[t].marker, undefined, eps[t].headers);
             if (!r.ok) throw new Error(`${t}: request failed during the latency run (${r.status} ${r.error ?? ""})`);
             ttft[t].push(r.ttft);
           }

@@ -19,7 +19,7 @@ export interface StreamResult {
  * `marker` identifies a text chunk in the wire format (chat: `"content":"`, Responses:
  * `output_text.delta`).
  */
-export function streamOnce(agent: Agent, url: URL, body: string, marker: string, timeoutMs = 60_000): Promise<StreamResult> {
+export function streamOnce(agent: Agent, url: URL, body: string, marker: string, timeoutMs = 60_000, headers: Record<string, string> = {}): Promise<StreamResult> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     let ttfb = -1;
@@ -34,7 +34,7 @@ export function streamOnce(agent: Agent, url: URL, body: string, marker: string,
       resolve({ ttfb, ttft, total: performance.now() - t0, bytes, tail, ...r });
     };
     const req = request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), accept: "text/event-stream" } },
+      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body), accept: "text/event-stream" } },
       (res) => {
         ttfb = performance.now() - t0;
         res.setEncoding("utf8");
