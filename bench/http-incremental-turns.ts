@@ -24,6 +24,8 @@ export interface HttpTurnFigures {
   fresh_cpu_ms: number;
   /** The byte pass-through proxy relaying the same bodies (what any gateway pays at least). */
   passthrough_cpu_ms: number;
+  /** Time of a whole turn (the upstream answers at once), reuse thread − pass-through, p50. */
+  added_turn_ms_p50: number;
 }
 
 /** One thread of turns against one child: `next()` sends a turn and grows the history by its answer; `last` is the body it sent. */
@@ -33,8 +35,10 @@ function thread(shim: ChildServer, history: unknown[], id: string) {
   let input = [...history];
   const turn = async () => {
     turn.last = JSON.stringify({ ...base, input });
+    const t0 = performance.now();
     const res = await fetch(`${shim.url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json", "session-id": id }, body: turn.last });
     const text = await res.text();
+    turn.times.push(performance.now() - t0);
     if (!text.includes("response.completed")) throw new Error(`HTTP turn failed: ${text.slice(0, 300)}`);
     const items = text
       .split("\n")
@@ -43,15 +47,20 @@ function thread(shim: ChildServer, history: unknown[], id: string) {
     input = [...input, ...items, toolOutput("call_next")];
   };
   turn.last = "";
+  turn.times = [] as number[];
   return turn;
 }
 
 /** The pass-through relays the body the reuse thread sent last (the upstream answers anything with the same stream). */
 function relay(proxy: ChildServer, source: { last: string }) {
-  return async () => {
+  const turn = async () => {
+    const t0 = performance.now();
     const res = await fetch(`${proxy.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: source.last });
     if (!(await res.text()).includes("[DONE]")) throw new Error("pass-through turn failed");
+    turn.times.push(performance.now() - t0);
   };
+  turn.times = [] as number[];
+  return turn;
 }
 
 async function measure(reuse: ChildServer, fresh: ChildServer, proxy: ChildServer, bytes: number, turns: number): Promise<HttpTurnFigures> {
@@ -66,6 +75,8 @@ async function measure(reuse: ChildServer, fresh: ChildServer, proxy: ChildServe
     await p();
   }
   const floor = jsonFloorMs(a.last);
+  a.times.length = 0;
+  p.times.length = 0;
   const cpu = { a: 0, b: 0, p: 0 };
   const BLOCK = 5;
   const subjects: ["a" | "b" | "p", ChildServer, () => Promise<void>][] = [["a", reuse, a], ["b", fresh, b], ["p", proxy, p]];
@@ -78,8 +89,10 @@ async function measure(reuse: ChildServer, fresh: ChildServer, proxy: ChildServe
       cpu[k] += ((await cpuUs(child)) - c0) / 1000;
     }
   }
-  return { history_bytes: JSON.stringify(history).length, floor_ms: floor, reuse_cpu_ms: cpu.a / turns, fresh_cpu_ms: cpu.b / turns, passthrough_cpu_ms: cpu.p / turns };
+  return { history_bytes: JSON.stringify(history).length, floor_ms: floor, reuse_cpu_ms: cpu.a / turns, fresh_cpu_ms: cpu.b / turns, passthrough_cpu_ms: cpu.p / turns, added_turn_ms_p50: median(a.times) - median(p.times) };
 }
+
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 
 export async function runHttpIncrementalTurnsBench(opts: { quick?: boolean; execArgv?: string[]; log?: (s: string) => void } = {}): Promise<HttpTurnFigures[]> {
   const log = opts.log ?? ((s: string) => process.stdout.write(`${s}\n`));
@@ -102,7 +115,7 @@ export async function runHttpIncrementalTurnsBench(opts: { quick?: boolean; exec
       const target = f.passthrough_cpu_ms + 1.5 * f.floor_ms;
       log(
         `  ${(f.history_bytes / 1024).toFixed(0).padStart(5)} KB history: reuse ${f.reuse_cpu_ms.toFixed(2)} ms, fresh ${f.fresh_cpu_ms.toFixed(2)} ms (${(f.reuse_cpu_ms / f.fresh_cpu_ms).toFixed(2)}×); ` +
-          `pass-through ${f.passthrough_cpu_ms.toFixed(2)} ms, JSON floor ${f.floor_ms.toFixed(2)} ms: reuse ${f.reuse_cpu_ms <= target ? "within" : "over"} pass-through + 1.5× floor (${target.toFixed(2)} ms)`,
+          `pass-through ${f.passthrough_cpu_ms.toFixed(2)} ms, JSON floor ${f.floor_ms.toFixed(2)} ms: reuse ${f.reuse_cpu_ms <= target ? "within" : "over"} pass-through + 1.5× floor (${target.toFixed(2)} ms); turn time added over the pass-through ${f.added_turn_ms_p50.toFixed(2)} ms (p50)`,
       );
     }
     return out;

@@ -170,6 +170,7 @@ async function main() {
   for (const t of httpTurns) {
     const target = t.passthrough_cpu_ms + 1.5 * t.floor_ms;
     checks.push([`HTTP session turn CPU, ${Math.round(t.history_bytes / 1024)} KB history ≤ pass-through + 1.5× floor`, t.reuse_cpu_ms <= target, `${fmt(t.reuse_cpu_ms)} vs ${fmt(target)} ms`]);
+    checks.push([`HTTP session turn time added, ${Math.round(t.history_bytes / 1024)} KB history ≤ floor + 0.3 ms`, t.added_turn_ms_p50 <= t.floor_ms + 0.3, `${fmt(t.added_turn_ms_p50)} vs ${fmt(t.floor_ms + 0.3)} ms`]);
   }
 
   results.targets = Object.fromEntries(checks.map(([k, ok, v]) => [k, { ok, value: v }]));
