@@ -78,7 +78,7 @@ describe("ConversationCache", () => {
   });
 
   it("documents its defaults and estimates bytes without serialising", () => {
-    expect(DEFAULT_CONVERSATION_CACHE_LIMITS).toEqual({ maxEntries: 256, maxBytes: 16 * 1024 * 1024 });
+    expect(DEFAULT_CONVERSATION_CACHE_LIMITS).toEqual({ maxEntries: 32, maxBytes: 16 * 1024 * 1024 });
     const v = { a: "hello", b: [1, "xy"] };
     const n = approxBytes(v);
     expect(n).toBeGreaterThanOrEqual(JSON.stringify(v).length);
