@@ -130,7 +130,7 @@ export async function routerCachedDecisionAdded(ep: Endpoint, n: number): Promis
   const pair: Record<"shim" | "auto", number[]> = { shim: [], auto: [] };
   for (let i = 0; i < n; i++) {
     for (const t of (i % 2 ? ["auto", "shim"] : ["shim", "auto"]) as ("shim" | "auto")[]) {
-      const res = await streamOnce(ep.agent, ep.url, t === "auto" ? auto() : ep.body, ep.marker);
+      const res = await streamOnce(ep.agent, ep.url, t === "auto" ? auto(i) : ep.body, ep.marker);
       if (!res.ok) throw new Error(`${t}: request failed during the router run (${res.status} ${res.error ?? ""})`);
       pair[t].push(res.ttft);
     }

@@ -80,7 +80,7 @@ const MARKERS: Record<"chat" | "anthropic" | "responses" | "messages-out", Recor
 
 /** An endpoint whose `body` is a new session's first turn at every read (bench/cold-bodies.ts). */
 export function coldEndpoint(url: URL, body: string, marker: string, agent: Agent): Endpoint {
-  const next = coldBodies(body);
+  const bodyOf = coldBodies(body);
   const tag = Math.random().toString(36).slice(2, 8);
   let n = 0;
   let headers: Record<string, string> = {};
@@ -89,8 +89,9 @@ export function coldEndpoint(url: URL, body: string, marker: string, agent: Agen
     marker,
     agent,
     get body() {
-      headers = { "session-id": `bench-${tag}-${n++}` };
-      return next();
+      const session = n++;
+      headers = { "session-id": `bench-${tag}-${session}` };
+      return bodyOf(session);
     },
     get headers() {
       return headers;

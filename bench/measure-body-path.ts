@@ -7,7 +7,7 @@
  * next to the JSON floor of the same body. Usage: node --expose-gc bench/measure-body-path.ts [bytes...]
  */
 import { isUtf8 } from "node:buffer";
-import { exceedsDepth, MAX_JSON_DEPTH } from "../server/read-json-body.ts";
+import { exceedsDepth, MAX_JSON_DEPTH } from "../server/json-depth.ts";
 import { BodyPrefixReuse, DEFAULT_BODY_PREFIX_LIMITS } from "../server/body-prefix-reuse.ts";
 import { openaiResponsesRoute } from "../adapters/openai-responses/openai-responses-route.ts";
 import { validateResponsesRequest } from "../adapters/responses/validate-responses-request.ts";

@@ -111,7 +111,7 @@ export class BodyPrefixReuse {
     while (k > 0 && raw[ends[k - 1]] !== COMMA && raw[ends[k - 1]] !== RBRACKET) k--;
     if (k === 0) return undefined;
     const end = ends[k - 1];
-    if (end - open < raw.length * this.limits.minSharedFraction) return undefined;
+    if (end - open < worth) return undefined;
     let tail: number;
     if (raw[end] === RBRACKET) tail = end;
     else {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { exceedsDepth, readJsonBody, requestBodyBytes } from "./read-json-body.ts";
+import { readJsonBody, requestBodyBytes } from "./read-json-body.ts";
+import { exceedsDepth } from "./json-depth.ts";
 
 const reqOf = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
   new Request("http://127.0.0.1/v1/responses", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });

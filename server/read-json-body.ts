@@ -4,8 +4,7 @@ import { ShimError } from "../adapters/errors/shim-error.ts";
 import { nodeRuntimeOf } from "./node-runtime.ts";
 import { exceedsDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 import type { BodyPrefixReuse } from "./body-prefix-reuse.ts";
-
-export { exceedsDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
+import { threadHeaderOf } from "../adapters/responses/conversation-cache.ts";
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -34,7 +33,7 @@ export async function readJsonBody(req: Request, limit: number, reuse?: BodyPref
   const raw = node ? await readNodeBody(node, limit) : await readWebBody(req, limit);
   // one pass: validate UTF-8, then decode (Buffer#toString is the fastest decoder Node has)
   if (!isUtf8(raw)) throw new ShimError({ status: 400, code: "invalid_json", message: "Request body is not valid UTF-8." });
-  const thread = reuse && (req.headers.get("thread-id") ?? req.headers.get("session-id") ?? undefined);
+  const thread = reuse && threadHeaderOf(req.headers);
   const reused = reuse?.parse(raw, thread);
   if (reused) {
     bodyBytes.set(reused, raw.length);

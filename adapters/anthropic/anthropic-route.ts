@@ -6,7 +6,6 @@ import { AnthropicStreamTranslator } from "./translate-anthropic-stream-to-respo
 import { mapAnthropicHttpError } from "./map-anthropic-http-error.ts";
 import { ResponsesEventWriter } from "../responses/responses-event-writer.ts";
 import { encodeJsonBody } from "../transport/encode-json-body.ts";
-import { isSharedHistory } from "../transport/shared-history.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 
@@ -30,7 +29,7 @@ export const anthropicRoute: UpstreamRoute = {
     const url = joinUpstreamUrl(ctx.model.baseUrl, "/messages");
     const where = `model ${ctx.model.slug} at ${url}`;
     return {
-      request: { url, headers: anthropicHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages", { reuseElements: isSharedHistory(body.messages) }), timeouts: ctx.model.timeouts },
+      request: { url, headers: anthropicHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages"), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
       createOutput({ responseId, model, echo }) {
         const writer = new ResponsesEventWriter({ responseId, model, echo });

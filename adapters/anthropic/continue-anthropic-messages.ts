@@ -1,10 +1,10 @@
-import type { InputItem, ResponsesRequest } from "../responses/responses-types.ts";
+import type { ResponsesRequest } from "../responses/responses-types.ts";
 import type { RouteContext } from "../routes/upstream-route.ts";
 import type { AnthropicMessage, AnthropicTextBlock } from "./anthropic-types.ts";
 import { convertResponsesInputToConversation } from "../conversation/convert-responses-input-to-conversation.ts";
 import { finishAnthropicMessages, renderAnthropicTurns, type AnthropicRenderOptions } from "./render-anthropic-messages.ts";
 import { withoutBreakpoints } from "./place-cache-breakpoints.ts";
-import { endsOutsideAssistantTurn, instructionsOf, opensAssistantTurn } from "../chat/continue-chat-messages.ts";
+import { cachedRendering, endsOutsideAssistantTurn, instructionsOf, opensAssistantTurn } from "../conversation/continuation-boundaries.ts";
 
 /** How an Anthropic `messages` array was built, so that a continuation can tell whether it may reuse it. */
 export interface BuiltFrom {
@@ -49,17 +49,14 @@ export interface AnthropicContinuation {
  * first new message of the user's is merged into the last one (a copy). Otherwise null.
  */
 export function continueAnthropicMessages(continuation: RouteContext["continuation"], req: ResponsesRequest, opts: AnthropicRenderOptions, toolNames: string): AnthropicContinuation | null {
-  if (!continuation) return null;
-  const { previous, newItems } = continuation;
-  const cached = previous.upstreamMessages as readonly AnthropicMessage[] | undefined;
-  const how = cached && builtFrom.get(cached);
-  if (!cached?.length || !how) return null;
+  const r = cachedRendering<AnthropicMessage, BuiltFrom>(continuation, builtFrom);
+  if (!r) return null;
+  const { cached, how, suffix } = r;
   if (how.instructions !== instructionsOf(req) || how.toolNames !== toolNames || how.model !== opts.model || how.noImages !== opts.noImages) return null;
   const base = withoutBreakpoints(cached, how.marked);
-  const suffix: InputItem[] = [...(previous.output as readonly unknown[] as InputItem[]), ...newItems];
   // the cached input again: its rendering, as it is
   if (!suffix.length) return { system: how.system.slice(), messages: base, extendable: how.extendable };
-  if (!how.extendable || !endsOutsideAssistantTurn(previous.input) || !opensAssistantTurn(suffix[0])) return null;
+  if (!how.extendable || !endsOutsideAssistantTurn(r.previousInput) || !opensAssistantTurn(suffix[0])) return null;
   const tail = renderAnthropicTurns(convertResponsesInputToConversation({ input: suffix }, opts), opts);
   const first = tail.messages[0];
   const last = base[base.length - 1];

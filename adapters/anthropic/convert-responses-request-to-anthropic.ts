@@ -5,7 +5,7 @@ import type { AnthropicMessage, AnthropicRequest, AnthropicTool, AnthropicToolCh
 import { convertResponsesInputToConversation } from "../conversation/convert-responses-input-to-conversation.ts";
 import { finishAnthropicMessages, renderAnthropicTurns, type AnthropicRenderOptions } from "./render-anthropic-messages.ts";
 import { continueAnthropicMessages, noteAnthropicMessages, type AnthropicContinuation } from "./continue-anthropic-messages.ts";
-import { instructionsOf } from "../chat/continue-chat-messages.ts";
+import { instructionsOf } from "../conversation/continuation-boundaries.ts";
 import type { RouteContext } from "../routes/upstream-route.ts";
 import { markSharedHistory } from "../transport/shared-history.ts";
 import { defaultMaxTokens, planThinking } from "./anthropic-model-capabilities.ts";

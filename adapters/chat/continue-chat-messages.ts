@@ -1,9 +1,10 @@
-import type { InputItem, ResponsesRequest } from "../responses/responses-types.ts";
+import type { ResponsesRequest } from "../responses/responses-types.ts";
 import type { RouteContext } from "../routes/upstream-route.ts";
 import type { ChatContentPart, ChatMessage } from "./chat-types.ts";
 import { convertResponsesInputToChatMessages, type InputConversionOptions } from "./convert-responses-input-to-chat-messages.ts";
 import { noteExtends } from "./serialize-chat-body.ts";
 import { endsWithPendingReasoning, mergedContent, notePendingReasoning } from "./render-chat-messages.ts";
+import { cachedRendering, endsOutsideAssistantTurn, instructionsOf, opensAssistantTurn } from "../conversation/continuation-boundaries.ts";
 
 /** What a chat `messages` array was built from, so a continuation can tell whether it may reuse it. */
 interface BuiltFrom {
@@ -35,13 +36,10 @@ export function noteChatMessages(messages: readonly ChatMessage[], req: Response
  * (or with nothing to reuse) it returns null and the caller translates everything.
  */
 export function continueChatMessages(continuation: RouteContext["continuation"], req: ResponsesRequest, opts: InputConversionOptions, toolNames: string): ChatMessage[] | null {
-  if (!continuation) return null;
-  const { previous, newItems } = continuation;
-  const base = previous.upstreamMessages as readonly ChatMessage[] | undefined;
-  const how = base && builtFrom.get(base);
-  if (!base?.length || !how) return null;
+  const r = cachedRendering<ChatMessage, BuiltFrom>(continuation, builtFrom);
+  if (!r) return null;
+  const { cached: base, how, suffix } = r;
   if (how.instructions !== instructionsOf(req) || how.toolNames !== toolNames || how.upstreamModel !== opts.upstreamModel || how.noImages !== opts.noImages) return null;
-  const suffix: InputItem[] = [...(previous.output as readonly unknown[] as InputItem[]), ...newItems];
   if (!suffix.length) {
     // the cached input again, built the same way: its translation, as it is
     const messages = [...base];
@@ -49,23 +47,24 @@ export function continueChatMessages(continuation: RouteContext["continuation"],
     if (endsWithPendingReasoning(base)) notePendingReasoning(messages);
     return messages;
   }
-  if (!endsOutsideAssistantTurn(previous.input) || endsWithPendingReasoning(base)) return null;
   // The suffix must open an assistant turn: then the client-side run the cached input ended with
   // is closed, and no new tool result can pair with a call of the cached part (a result after an
   // empty answer may; the whole translation pairs it, a continuation would not).
-  if (!suffix.length || !opensAssistantTurn(suffix[0])) return null;
-  // the converter's placeholder for an input that produced nothing: never joined
-  if (isPlaceholder(base)) return null;
-  return joinChatMessages(base, convertResponsesInputToChatMessages({ ...req, instructions: undefined, input: suffix }, opts));
+  if (!endsOutsideAssistantTurn(r.previousInput) || !opensAssistantTurn(suffix[0])) return null;
+  return joinChatMessages(base, () => convertResponsesInputToChatMessages({ ...req, instructions: undefined, input: suffix }, opts));
 }
 
 /**
- * Cached chat messages followed by the rendering of the items after them, as the whole rendering
- * would be: a first new system/user message merged into a last one of the same role (a copy; the
- * cached messages are never modified). Null when either is the renderer's empty placeholder.
+ * Cached chat messages followed by the rendering of the items after them (`renderTail`, called
+ * only when `base` can be extended), as the whole rendering would be: a first new system/user
+ * message merged into a last one of the same role (a copy; the cached messages are never
+ * modified). Null when either is the renderer's empty placeholder, or `base` ended with
+ * reasoning not yet placed.
  */
-export function joinChatMessages(base: readonly ChatMessage[], tail: readonly ChatMessage[]): ChatMessage[] | null {
-  if (isPlaceholder(base) || isPlaceholder(tail) || endsWithPendingReasoning(base)) return null;
+export function joinChatMessages(base: readonly ChatMessage[], renderTail: () => readonly ChatMessage[]): ChatMessage[] | null {
+  if (isPlaceholder(base) || endsWithPendingReasoning(base)) return null;
+  const tail = renderTail();
+  if (isPlaceholder(tail)) return null;
   const joined = joinedMessages(base, tail);
   if (endsWithPendingReasoning(tail)) notePendingReasoning(joined);
   return joined;
@@ -85,30 +84,4 @@ function joinedMessages(base: readonly ChatMessage[], tail: readonly ChatMessage
 
 function isPlaceholder(messages: readonly ChatMessage[]): boolean {
   return messages.length === 1 && messages[0].role === "user" && messages[0].content === "";
-}
-
-export function instructionsOf(req: Pick<ResponsesRequest, "instructions">): string | undefined {
-  return typeof req.instructions === "string" && req.instructions.trim() ? req.instructions : undefined;
-}
-
-/** Items that always start an assistant turn after a client-side item (conversation-builder.ts: a step). */
-const ASSISTANT_ITEMS = new Set(["reasoning", "function_call", "custom_tool_call", "local_shell_call", "tool_search_call", "web_search_call", "image_generation_call"]);
-
-/** Whether the converter starts an assistant turn at `item` (assistant text only when it has some). */
-export function opensAssistantTurn(item: InputItem | undefined): boolean {
-  if (typeof item !== "object" || item === null) return false;
-  const it = item as { type?: unknown; role?: unknown; content?: unknown };
-  if (it.type !== undefined && it.type !== "message") return ASSISTANT_ITEMS.has(it.type as string);
-  if (it.role !== "assistant") return false;
-  if (typeof it.content === "string") return it.content !== "";
-  return Array.isArray(it.content) && it.content.some((p: { text?: unknown; refusal?: unknown }) => (typeof p?.text === "string" && p.text !== "") || (typeof p?.refusal === "string" && p.refusal !== ""));
-}
-
-/** Whether the converter is outside an assistant turn after the last of `input` (a client-side item ends it). */
-export function endsOutsideAssistantTurn(input: readonly InputItem[]): boolean {
-  const last = input[input.length - 1] as { type?: string; role?: string } | undefined;
-  if (!last) return false;
-  const type = last.type ?? "message";
-  if (type === "message") return last.role !== "assistant";
-  return type === "function_call_output" || type === "custom_tool_call_output";
 }

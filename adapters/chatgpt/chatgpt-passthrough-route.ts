@@ -8,7 +8,6 @@ import { chatgptBody, chatgptHeaders } from "./chatgpt-request.ts";
 import { createRelayTranslator, ResponsesRelayWriter } from "../responses/responses-relay-writer.ts";
 import { VerbatimUpstreamError } from "./verbatim-upstream-error.ts";
 import { encodeJsonBody } from "../transport/encode-json-body.ts";
-import { isSharedHistory } from "../transport/shared-history.ts";
 
 export const CODEX_LOGIN_HINT = "run `codex login` (ChatGPT sign-in), then retry";
 
@@ -45,7 +44,7 @@ export function chatgptPassthroughRoute(env: NodeJS.ProcessEnv): UpstreamRoute {
         request: {
           url: `${chatgptBaseUrl(env)}/responses`,
           headers: chatgptHeaders(auth, raw, streaming ? "text/event-stream" : "application/json"),
-          body: encodeJsonBody(body, "input", { reuseElements: isSharedHistory(raw.input) }),
+          body: encodeJsonBody(body, "input"),
           timeouts: ctx.model.timeouts,
         },
         createOutput({ responseId, echo }) {

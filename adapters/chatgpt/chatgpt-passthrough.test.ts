@@ -6,6 +6,7 @@ import { startScriptedUpstream, httpErrorStep, type ScriptedUpstream } from "../
 import { startTestShim, postResponses, type TestShim } from "../../test/helpers/start-test-shim.ts";
 import { parseSseEvents } from "../../test/helpers/parse-sse.ts";
 import { stripForeignReasoning } from "./strip-foreign-reasoning.ts";
+import { isSharedHistory, markSharedHistory } from "../transport/shared-history.ts";
 import { chatgptUpstreamModel } from "./chatgpt-slugs.ts";
 
 const TOKEN = "tok-unit-0123456789abcdef";
@@ -160,6 +161,10 @@ describe("helpers", () => {
     expect(stripForeignReasoning(input)).toEqual([input[0], input[2]]);
     const clean = [input[0]];
     expect(stripForeignReasoning(clean)).toBe(clean);
+    // a thread's shared history stays one after the drop (its items' encodings are reused)
+    expect(isSharedHistory(stripForeignReasoning(input))).toBe(false);
+    markSharedHistory(input);
+    expect(isSharedHistory(stripForeignReasoning(input))).toBe(true);
   });
 
   it("knows its slugs", () => {

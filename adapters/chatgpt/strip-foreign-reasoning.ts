@@ -1,3 +1,4 @@
+import { inheritSharedHistory } from "../transport/shared-history.ts";
 /**
  * Reasoning items whose `encrypted_content` the shim made for another upstream (chat reasoning,
  * Anthropic thinking) would make ChatGPT reject the request when a thread switches models, so
@@ -14,5 +15,5 @@ function isForeign(item: unknown): boolean {
 
 export function stripForeignReasoning<T>(input: T): T {
   if (!Array.isArray(input) || !input.some(isForeign)) return input;
-  return input.filter((i) => !isForeign(i)) as T;
+  return inheritSharedHistory(input, input.filter((i) => !isForeign(i)) as T);
 }

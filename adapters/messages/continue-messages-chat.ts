@@ -82,5 +82,5 @@ export function continueMessagesChat(client: readonly MessagesMessage[], how: st
   if (!closesAssistantTurn(prev.client[n - 1]) || !opensAssistantTurn(client[n])) return null;
   const suffix = client.slice(n);
   if (hasCallWithoutId(suffix)) return null;
-  return joinChatMessages(base, renderTail(suffix));
+  return joinChatMessages(base, () => renderTail(suffix));
 }

@@ -12,7 +12,6 @@ import { convertMessagesToChat } from "./convert-messages-to-chat.ts";
 import { AnthropicShapedError, anthropicErrorBody, anthropicErrorType } from "./anthropic-error.ts";
 import type { MessagesRequest } from "../anthropic/anthropic-types.ts";
 import { encodeJsonBody } from "../transport/encode-json-body.ts";
-import { isSharedHistory } from "../transport/shared-history.ts";
 
 /** What the Messages handler needs from the writer beyond the OutputWriter surface. */
 export interface MessagesWriter {
@@ -51,7 +50,7 @@ export const messagesAnthropicRoute: UpstreamRoute = {
     const beta = ctx.forwardHeaders?.["anthropic-beta"];
     if (beta && !headers["anthropic-beta"]) headers["anthropic-beta"] = beta;
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/messages"), headers, body: encodeJsonBody({ ...req, model: ctx.model.model }, "messages", { reuseElements: isSharedHistory(req.messages) }), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/messages"), headers, body: encodeJsonBody({ ...req, model: ctx.model.model }, "messages"), timeouts: ctx.model.timeouts },
       upstreamMessages: req.messages,
       createOutput() {
         const writer = new AnthropicRelayWriter({ slug: ctx.requestedSlug });
@@ -76,7 +75,7 @@ export const messagesChatRoute: UpstreamRoute = {
   prepare(ctx: RouteContext): PreparedUpstream {
     const body = convertMessagesToChat(ctx.request as unknown as MessagesRequest, ctx.model, ctx.notes);
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages", { reuseElements: isSharedHistory(body.messages) }), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/chat/completions"), headers: chatHeaders(ctx), body: encodeJsonBody(body as unknown as Record<string, unknown>, "messages"), timeouts: ctx.model.timeouts },
       upstreamMessages: body.messages,
       createOutput({ responseId }) {
         const writer = new AnthropicSseWriter({ messageId: responseId.replace(/^resp_/, "msg_"), model: ctx.requestedSlug });

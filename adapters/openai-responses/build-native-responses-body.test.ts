@@ -5,7 +5,7 @@ import { encodeCompactionSummary } from "../compaction/compaction-carrier.ts";
 import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
 import { buildNativeResponsesBody } from "./build-native-responses-body.ts";
 import { nativeResponsesPolicy } from "./native-responses-policy.ts";
-import { markSharedHistory } from "../transport/shared-history.ts";
+import { isSharedHistory, markSharedHistory } from "../transport/shared-history.ts";
 
 const row = (extra: Record<string, unknown> = {}) =>
   parseSettings({ models: [{ model: "qwen3-coder", slug: "local", provider: "responses", base_url: "http://127.0.0.1:11434/v1", ...extra }] }, null).models[0];
@@ -132,5 +132,8 @@ describe("buildNativeResponsesBody", () => {
     expect(at).toBeGreaterThanOrEqual(0);
     expect(second[at]).toBe(first[at]);
     expect(second[at]).not.toBe(input[at]);
+    // the rewritten array is still a shared history, so encodeJsonBody keeps its items' bytes
+    expect(isSharedHistory(second)).toBe(true);
+    expect(isSharedHistory(build({ ...req, input: [...input] }).body.input)).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { COMPACTION_PROMPT } from "../compaction/compaction-prompt.ts";
 import { isRemoteCompaction } from "../compaction/is-remote-compaction.ts";
 import type { NativeResponsesPolicy } from "./native-responses-policy.ts";
 import { imageGenerationNote, toolSearchOutputText, webSearchNote } from "../conversation/history-notes.ts";
-import { isSharedHistory } from "../transport/shared-history.ts";
+import { inheritSharedHistory, isSharedHistory } from "../transport/shared-history.ts";
 
 type Json = Record<string, unknown>;
 
@@ -93,7 +93,7 @@ function rewriteInput(input: Json[], toolSet: UpstreamToolSet | null, policy: Na
     if (next) out.push(next);
   }
   if (out && out.length !== input.length) notes.push(`${input.length - out.length} Codex-only input item(s) left out`);
-  return out ?? input;
+  return out ? inheritSharedHistory(input, out) : input;
 }
 
 /**

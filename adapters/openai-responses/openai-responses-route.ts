@@ -9,7 +9,6 @@ import { nativeResponsesPolicy } from "./native-responses-policy.ts";
 import { nativeToolCallMapper } from "./map-native-tool-calls.ts";
 import { NativeCompactionTranslator } from "./translate-native-compaction-stream.ts";
 import { encodeJsonBody } from "../transport/encode-json-body.ts";
-import { isSharedHistory } from "../transport/shared-history.ts";
 
 const responsesHeaders = (ctx: RouteContext, streaming: boolean) =>
   upstreamHeaders({ accept: streaming ? "text/event-stream" : "application/json", extraHeaders: ctx.model.extraHeaders, bearer: ctx.apiKey });
@@ -30,7 +29,7 @@ export const openaiResponsesRoute: UpstreamRoute = {
     const { body, tools, compaction } = buildNativeResponsesBody(raw, ctx.model, nativeResponsesPolicy(ctx.model), ctx.notes);
     if (compaction) body.stream = true;
     return {
-      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/responses"), headers: responsesHeaders(ctx, streaming || compaction), body: encodeJsonBody(body, "input", { reuseElements: isSharedHistory(raw.input) }), timeouts: ctx.model.timeouts },
+      request: { url: joinUpstreamUrl(ctx.model.baseUrl, "/responses"), headers: responsesHeaders(ctx, streaming || compaction), body: encodeJsonBody(body, "input"), timeouts: ctx.model.timeouts },
       createOutput({ responseId, model: slug, echo }) {
         if (compaction) {
           const writer = new ResponsesEventWriter({ responseId, model: slug, echo });

@@ -141,9 +141,14 @@ export class ConversationCache {
  * same UUID; codex-protocol §3), else the body's `prompt_cache_key` (also the thread UUID).
  */
 export function threadKeyOf(headers: Headers, body: { prompt_cache_key?: unknown }): string | undefined {
-  const h = headers.get("thread-id") ?? headers.get("session-id");
+  const h = threadHeaderOf(headers);
   if (h) return h;
   return typeof body.prompt_cache_key === "string" && body.prompt_cache_key ? body.prompt_cache_key : undefined;
+}
+
+/** The thread a request names in its headers (Codex's `thread-id`, or `session-id`), if any. */
+export function threadHeaderOf(headers: Pick<Headers, "get">): string | undefined {
+  return headers.get("thread-id") || headers.get("session-id") || undefined;
 }
 
 const OBJECT_COST = 16;

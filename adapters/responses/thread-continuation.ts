@@ -1,7 +1,7 @@
 import type { ConversationCache } from "./conversation-cache.ts";
 import type { InputItem, ResponsesRequest } from "./responses-types.ts";
 import type { RouteContext } from "../routes/upstream-route.ts";
-import { opensAssistantTurn } from "../chat/continue-chat-messages.ts";
+import { opensAssistantTurn } from "../conversation/continuation-boundaries.ts";
 
 /**
  * Incremental turns over HTTP. Codex resends the whole history every turn; when the newest cached

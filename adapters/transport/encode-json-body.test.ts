@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { markSharedHistory } from "./shared-history.ts";
 import { encodeJsonBody } from "./encode-json-body.ts";
 import { convertResponsesRequestToChat } from "../chat/convert-responses-request-to-chat.ts";
 import { convertResponsesRequestToAnthropic } from "../anthropic/convert-responses-request-to-anthropic.ts";
@@ -50,11 +51,13 @@ describe("encodeJsonBody with reused elements", () => {
     const element = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ type: text, text, n: fc.integer() }));
     fc.assert(
       fc.property(fc.array(element, { maxLength: 8 }), fc.array(element, { maxLength: 4 }), fc.nat(), text, (history, added, keepSeed, model) => {
-        const first = { model, input: history, store: false };
-        expect(encodeJsonBody(first, "input", { reuseElements: true }).equals(Buffer.from(JSON.stringify(first)))).toBe(true);
+        // arrays marked as a thread's shared history (as body-prefix reuse marks them): their elements' bytes are kept
+        const shared = <T extends unknown[]>(a: T) => (markSharedHistory(a), a);
+        const first = { model, input: shared(history), store: false };
+        expect(encodeJsonBody(first, "input").equals(Buffer.from(JSON.stringify(first)))).toBe(true);
         // the next turn: part of the same objects (by reference), then new ones
-        const next = { model: `${model}2`, input: [...history.slice(0, keepSeed % (history.length + 1)), ...added, ...history], tools: [] };
-        expect(encodeJsonBody(next, "input", { reuseElements: true }).equals(Buffer.from(JSON.stringify(next)))).toBe(true);
+        const next = { model: `${model}2`, input: shared([...history.slice(0, keepSeed % (history.length + 1)), ...added, ...history]), tools: [] };
+        expect(encodeJsonBody(next, "input").equals(Buffer.from(JSON.stringify(next)))).toBe(true);
       }),
       { numRuns: 300 },
     );

@@ -1,3 +1,5 @@
+import { isSharedHistory } from "./shared-history.ts";
+
 /**
  * The UTF-8 bytes of `JSON.stringify(body)`, byte for byte, built faster for big bodies: the
  * array at `body[arrayKey]` (the history: chat/Anthropic `messages`, Responses `input`) is
@@ -5,10 +7,11 @@
  * character anywhere makes `JSON.stringify` of the whole body a two-byte string, and every ASCII
  * element after it is written, copied and UTF-8-encoded at two bytes per character. Element by
  * element, only the elements that contain such characters pay that. Measured on a 1 MB
- * Codex-shaped chat body: 4.4 → 2.7 ms (docs/performance.md). With `reuseElements`, each element
- * object's bytes are kept and reused whenever the same object is encoded again (see below).
+ * Codex-shaped chat body: 4.4 → 2.7 ms (docs/performance.md). When the array is a shared
+ * history (shared-history.ts), each element object's bytes are kept and reused whenever the same
+ * object is encoded again (see below).
  */
-export function encodeJsonBody(body: Record<string, unknown>, arrayKey: string, opts: { reuseElements?: boolean } = {}): Buffer {
+export function encodeJsonBody(body: Record<string, unknown>, arrayKey: string): Buffer {
   const pieces: Buffer[] = [];
   let text = "{";
   let first = true;
@@ -18,9 +21,10 @@ export function encodeJsonBody(body: Record<string, unknown>, arrayKey: string, 
     if (key === arrayKey && Array.isArray(value)) {
       pieces.push(Buffer.from(`${text}${first ? "" : ","}${JSON.stringify(key)}:[`));
       first = false;
+      const reuse = isSharedHistory(value);
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
-        if (opts.reuseElements && typeof v === "object" && v !== null) {
+        if (reuse && typeof v === "object" && v !== null) {
           const b = elementBytes(v);
           pieces.push(i ? b : b.subarray(1));
         } else {

@@ -13,3 +13,9 @@ export function markSharedHistory(items: readonly unknown[]): void {
 export function isSharedHistory(items: unknown): boolean {
   return Array.isArray(items) && shared.has(items);
 }
+
+/** `derived` (a filtered or rewritten copy of `from`), marked shared when `from` is. */
+export function inheritSharedHistory<T>(from: unknown, derived: T): T {
+  if (Array.isArray(derived) && isSharedHistory(from)) shared.add(derived);
+  return derived;
+}

@@ -8,12 +8,12 @@ import { requestBodyBytes } from "../read-json-body.ts";
 import { threadContinuation } from "../../adapters/responses/thread-continuation.ts";
 import { isChatMessages } from "../../adapters/chat/continue-chat-messages.ts";
 import { isAnthropicMessages } from "../../adapters/anthropic/continue-anthropic-messages.ts";
-
-/** Upstream messages a route can continue (chat and Anthropic). */
-const continuable = (m: readonly unknown[]) => isChatMessages(m) || isAnthropicMessages(m);
 import type { TraceEndpoint } from "../debug/request-trace.ts";
 import { routerDeps, runRequestActor, sseResponse, statusForFailedCode } from "../run-request-actor.ts";
 import { decideStore, storeFinishedResponse } from "./store-finished-response.ts";
+
+/** Upstream messages a route can continue (chat and Anthropic). */
+const continuable = (m: readonly unknown[]) => isChatMessages(m) || isAnthropicMessages(m);
 
 /**
  * POST /v1/responses: one request actor per call. Pre-stream failures get a real HTTP status

@@ -3,11 +3,11 @@ import { coldBodies } from "../../bench/cold-bodies.ts";
 import { codexShapedBody } from "../../bench/codex-shaped-requests.ts";
 
 describe("coldBodies", () => {
-  it("gives every call a different first history text and otherwise the same body", () => {
+  it("gives every session a different first history text and otherwise the same body", () => {
     const body = codexShapedBody(30_000, "m").json;
-    const next = coldBodies(body);
-    const a = JSON.parse(next());
-    const b = JSON.parse(next());
+    const bodyOf = coldBodies(body);
+    const a = JSON.parse(bodyOf(0));
+    const b = JSON.parse(bodyOf(1));
     const first = (x: { input: { content: { text: string }[] }[] }) => x.input[0].content[0].text;
     expect(first(a)).not.toBe(first(b));
     expect(first(a).endsWith(first(JSON.parse(body)))).toBe(true);
@@ -16,8 +16,9 @@ describe("coldBodies", () => {
 
   it("varies Anthropic Messages bodies in their first message", () => {
     const body = JSON.stringify({ model: "m", system: [{ type: "text", text: "sys" }], messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] });
-    const next = coldBodies(body);
-    expect(JSON.parse(next()).messages[0].content[0].text).toBe("[session 0] hi");
-    expect(JSON.parse(next()).system[0].text).toBe("sys");
+    const bodyOf = coldBodies(body);
+    expect(JSON.parse(bodyOf(0)).messages[0].content[0].text).toBe("[session 0] hi");
+    expect(JSON.parse(bodyOf(7)).messages[0].content[0].text).toBe("[session 7] hi");
+    expect(JSON.parse(bodyOf(1)).system[0].text).toBe("sys");
   });
 });
