@@ -68,6 +68,19 @@ async function peakDuring(pid: number, work: Promise<unknown>): Promise<number> 
   return procStatus(pid).hwm;
 }
 
+/** smaps and heap figures at the highest RSS seen while `work` runs (sampled every 100 ms). */
+async function sampleAtPeak(s: Subject, work: Promise<unknown>): Promise<string> {
+  let done = false;
+  void work.finally(() => (done = true));
+  let best = { rss: 0, text: "" };
+  while (!done) {
+    const { rss } = procStatus(s.pid);
+    if (rss > best.rss) best = { rss, text: `  RSS ${rss.toFixed(1)}\n${smapsSummary(s.pid)}${s.heapNoGc ? `\n  ${await s.heapNoGc()}` : ""}` };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return best.text;
+}
+
 interface Subject {
   name: string;
   pid: number;
@@ -150,7 +163,10 @@ async function measure(label: string, start: () => Promise<Subject>, last: boole
     const c1 = await peakDuring(s.pid, runConcurrent(e, 1, { count: C1 }));
     const c1Smaps = last && DETAIL ? `${smapsSummary(s.pid)}${s.heapNoGc ? `\n  ${await s.heapNoGc()}` : ""}` : "";
     mock.shape.interTokenMs = 10;
-    const c64 = await peakDuring(s.pid, runConcurrent(e, 64, { count: C64 }));
+    const c64Work = runConcurrent(e, 64, { count: C64 });
+    const c64Sample = last && DETAIL ? sampleAtPeak(s, c64Work) : Promise.resolve("");
+    const c64 = await peakDuring(s.pid, c64Work);
+    const c64Smaps = await c64Sample;
     mock.shape.interTokenMs = 0;
     agent.destroy();
     await new Promise((r) => setTimeout(r, 500));
@@ -164,7 +180,7 @@ async function measure(label: string, start: () => Promise<Subject>, last: boole
     const settled = procStatus(s.pid).rss;
     results.set(label, [...(results.get(label) ?? []), { idle, c1, c64, after, afterGc, settled }]);
     if (last) notes.push(`${label}: after the load, smaps_rollup: ${smapsRollup(s.pid)}${s.heap ? `; ${await s.heap()}` : ""}`);
-    if (last && DETAIL) notes.push(`${label}: smaps at idle\n${idleSmaps}\n${label}: smaps at the end of the c1 phase (no GC)\n${c1Smaps}\n${label}: smaps after the load\n${smapsSummary(s.pid)}`);
+    if (last && DETAIL) notes.push(`${label}: smaps at idle\n${idleSmaps}\n${label}: smaps at the end of the c1 phase (no GC)\n${c1Smaps}\n${label}: at the highest RSS sampled during the c64 phase\n${c64Smaps}\n${label}: smaps after the load\n${smapsSummary(s.pid)}`);
   } finally {
     mock.shape.interTokenMs = 0;
     agent.destroy();

@@ -178,6 +178,28 @@ describe("BodyPrefixReuse", () => {
     expect([...records.keys()].filter((k) => k.startsWith("\0")).length).toBeLessThanOrEqual(2);
   });
 
+  it("keeps its own copy of each body, and reusing the copies' buffers across threads and evictions never mixes bodies up", () => {
+    const reuse = new BodyPrefixReuse("input", { minBytes: 0, minSharedFraction: 0, maxRecords: 3, anonymous: 1, maxBytes: 12_000 });
+    // the caller's buffer is not kept: overwriting it does not change what the next turn is compared with
+    const raw = Buffer.from('{"input":[{"a":"first"},{"b":2}]}');
+    reuse.remember(raw, JSON.parse(raw.toString()), "own");
+    raw.fill(0x20);
+    const next = '{"input":[{"a":"first"},{"b":2},{"c":3}]}';
+    expectSame(reuse.parse(Buffer.from(next), "own"), next);
+    expect(reuse.hits).toBe(1);
+    // many threads, each growing turn by turn, in an order that evicts and recycles buffers
+    const turns = new Map<string, string[]>();
+    for (let step = 0; step < 60; step++) {
+      const thread = `t${[0, 1, 0, 2, 1, 3, 0, 3, 2][step % 9]}`;
+      const history = turns.get(thread) ?? [];
+      history.push(JSON.stringify({ thread, step, text: "ü".repeat((step * 13) % 90) }));
+      turns.set(thread, history);
+      const text = `{"model":"m","input":[${history.join(",")}],"tools":[]}`;
+      expectSame(readWith(reuse, text, thread), text);
+    }
+    expect(reuse.hits).toBeGreaterThan(10);
+  });
+
   it("commonPrefixLength across block sizes", () => {
     const a = Buffer.alloc(200_000, 7);
     for (const at of [0, 1, 15, 16, 255, 4096, 65535, 65536, 199_999]) {

@@ -1,6 +1,7 @@
 import { scanJsonArraySpans, type ArraySpans } from "./scan-json-array-spans.ts";
 import { exceedsDepth, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { markSharedHistory } from "../adapters/transport/shared-history.ts";
+import { ReusableBodyBuffers, type KeptBytes } from "./reusable-body-buffers.ts";
 
 /**
  * Parsing only what is new in a request body. Over HTTP Codex resends the whole history every
@@ -20,7 +21,8 @@ import { markSharedHistory } from "../adapters/transport/shared-history.ts";
  * body-prefix-reuse.test.ts checks the result against JSON.parse of the whole body.
  */
 interface BodyRecord {
-  raw: Buffer;
+  /** Its bytes, in a buffer of the reuse's own (reusable-body-buffers.ts). */
+  kept: KeptBytes;
   /** Where its items end; scanned when a body is first compared with it (null: it cannot be reused). */
   spans?: ArraySpans | null;
   /** The parsed items, in order (a copy of the array: callers may replace or extend theirs). */
@@ -72,6 +74,7 @@ function countEndingBy(ends: readonly number[], limit: number): number {
 
 export class BodyPrefixReuse {
   private readonly records = new Map<string, BodyRecord>();
+  private readonly buffers: ReusableBodyBuffers;
   private bytes = 0;
   private anonymousSeq = 0;
   readonly limits: Readonly<BodyPrefixLimits>;
@@ -85,6 +88,7 @@ export class BodyPrefixReuse {
   constructor(key = "input", limits: Partial<BodyPrefixLimits> = {}) {
     this.key = key;
     this.limits = { ...DEFAULT_BODY_PREFIX_LIMITS, ...limits };
+    this.buffers = new ReusableBodyBuffers(this.limits.maxBytes / 2);
   }
 
   /**
@@ -98,9 +102,9 @@ export class BodyPrefixReuse {
     const worth = raw.length * this.limits.minSharedFraction;
     for (const [key, rec] of this.candidates(thread)) {
       if (rec.spans === null) continue;
-      const prefix = commonPrefixLength(rec.raw, raw);
+      const prefix = commonPrefixLength(rec.kept.bytes, raw);
       if (prefix < worth || (best && prefix <= best.prefix)) continue;
-      rec.spans ??= scanJsonArraySpans(rec.raw, this.key);
+      rec.spans ??= scanJsonArraySpans(rec.kept.bytes, this.key);
       if (rec.spans && rec.spans.ends.length === rec.items.length) best = { key, rec, prefix };
     }
     if (!best) return undefined;
@@ -137,7 +141,7 @@ export class BodyPrefixReuse {
     markSharedHistory(items);
     this.hits++;
     this.reusedItems += k;
-    this.keep(best.key, { raw, spans, items: items.slice() });
+    this.keep(best.key, raw, { spans, items: items.slice() });
     return body;
   }
 
@@ -145,7 +149,7 @@ export class BodyPrefixReuse {
   remember(raw: Buffer, body: Record<string, unknown>, thread: string | undefined): void {
     const items = body[this.key];
     if (raw.length < this.limits.minBytes || !Array.isArray(items)) return;
-    this.keep(thread ?? `\0${this.anonymousSeq++}`, { raw, items: items.slice() });
+    this.keep(thread ?? `\0${this.anonymousSeq++}`, raw, { items: items.slice() });
   }
 
   private *candidates(thread: string | undefined): Iterable<[string, BodyRecord]> {
@@ -157,10 +161,11 @@ export class BodyPrefixReuse {
     for (const entry of this.records) if (entry[0].startsWith("\0")) yield entry;
   }
 
-  private keep(key: string, rec: BodyRecord): void {
+  private keep(key: string, raw: Buffer, parsed: Omit<BodyRecord, "kept">): void {
     this.drop(key);
+    const rec: BodyRecord = { kept: this.buffers.copy(raw), ...parsed };
     this.records.set(key, rec);
-    this.bytes += rec.raw.length;
+    this.bytes += raw.length;
     const anonymous = [...this.records.keys()].filter((k) => k.startsWith("\0"));
     for (let i = 0; i < anonymous.length - this.limits.anonymous; i++) this.drop(anonymous[i]);
     // least recently kept first; the one just kept stays even when it alone is over the bound
@@ -174,6 +179,7 @@ export class BodyPrefixReuse {
     const rec = this.records.get(key);
     if (!rec) return;
     this.records.delete(key);
-    this.bytes -= rec.raw.length;
+    this.bytes -= rec.kept.bytes.length;
+    this.buffers.release(rec.kept);
   }
 }
