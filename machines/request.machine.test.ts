@@ -152,6 +152,7 @@ describe("request machine: every simple path, driven through the real server", (
       scenario = scenarioOf(path, model);
       shim.ctx.classify = path.classifies ? classify : undefined;
       const before = new Set(shim.ctx.traces.list().map((t) => t.id));
+      const cachedBefore = shim.ctx.conversations.size;
       const ac = new AbortController();
       const abortsEarly = path.final === "aborted" && (scenario.classify === "hang" || scenario.connect === "hang");
       if (abortsEarly) setTimeout(() => ac.abort(), 150);
@@ -178,6 +179,10 @@ describe("request machine: every simple path, driven through the real server", (
         expect(upstreamClosedAt).toBeGreaterThan(0);
       }
       expect(events).toEqual(path.steps.map((s) => s.type));
+      // the entry reserved once the upstream answered is committed for a finished answer, dropped otherwise
+      const cachedAfter = path.final === "done" ? cachedBefore + 1 : cachedBefore;
+      for (const end = Date.now() + 1000; shim.ctx.conversations.size !== cachedAfter && Date.now() < end; ) await new Promise((r) => setTimeout(r, 5));
+      expect(shim.ctx.conversations.size).toBe(cachedAfter);
       if (res instanceof Response && path.final !== "aborted") {
         const text = await res.text();
         if (path.final === "done") {

@@ -12,7 +12,8 @@ import { ParamRetry } from "../adapters/transport/unsupported-params.ts";
 import { pumpUpstreamToResponses } from "../adapters/stream/pump-upstream-to-responses.ts";
 import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
 import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
-import { inputItemsOf } from "../adapters/responses/restore-previous-response.ts";
+import type { ConversationReservation } from "../adapters/responses/conversation-cache.ts";
+import { reserveConversationEntry } from "./reserve-conversation-entry.ts";
 import { buildResponseEcho, type ResponseEcho } from "../adapters/responses/build-response-resource.ts";
 import type { ClassifyInput, ClassifyResult } from "../adapters/router/classify-types.ts";
 import type { RouteDecision } from "../adapters/router/route-decision.ts";
@@ -58,6 +59,8 @@ export interface RequestInput {
     previousResponseId?: string;
     /** The request body's byte length, when `body.input` is its own (the cache entry's size estimate). */
     bodyBytes?: number;
+    /** Let go of the history once the upstream answered (reserve-conversation-entry.ts); not when something reads it at the end. */
+    releaseHistory?: boolean;
   };
   /** The body continues a cached response (WebSocket turns): a route may translate only the new items. */
   continuation?: RouteContext["continuation"];
@@ -110,6 +113,8 @@ interface ConnectOutput {
 interface PumpOutput {
   outcome: StreamOutcome;
   firstOutputAt: number | undefined;
+  /** The cache entry held for a finished answer (committed by `remember`). */
+  reservation: ConversationReservation | undefined;
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -197,8 +202,10 @@ export const requestMachine = setup({
       const writer = c.writer!;
       const sink = c.input.sink;
       let firstOutputAt: number | undefined;
+      let outcome: StreamOutcome = "failed";
+      const reservation = reserveConversationEntry({ conversations: c.input.deps.conversations, conversation: c.input.conversation, responseId: c.input.requestId, slug: c.slug, body: c.input.body, prepared: c.prepared });
       try {
-        const outcome = await pumpUpstreamToResponses({
+        const pumped = await pumpUpstreamToResponses({
           body: c.upstream!.body,
           contentType: c.upstream!.headers.get("content-type") ?? "",
           translator: c.translator!,
@@ -208,8 +215,10 @@ export const requestMachine = setup({
           keepAliveMs: c.input.deps.keepAliveMs,
           onFirstOutput: () => (firstOutputAt = performance.now()),
         });
-        return { outcome: outcome === "aborted" ? "aborted" : writer.status === "failed" ? "failed" : "finished", firstOutputAt };
+        outcome = pumped === "aborted" ? "aborted" : writer.status === "failed" ? "failed" : "finished";
+        return { outcome, firstOutputAt, reservation };
       } finally {
+        if (outcome !== "finished") reservation?.cancel();
         sink.close();
       }
     }),
@@ -224,22 +233,15 @@ export const requestMachine = setup({
   },
   actions: {
     /** Only finished answers get here (failed and aborted ones end before `caching`); the answer is already out, so a cache failure is not the request's. */
-    remember: ({ context: c }) => {
-      const conversation = c.input.conversation;
-      if (!conversation) return;
+    remember: ({ context: c, event }) => {
+      const reservation = (event as unknown as { output: PumpOutput }).output.reservation;
+      if (!reservation) return;
       try {
         const response = c.writer!.responseObject();
-        c.input.deps.conversations.remember({
-          responseId: response.id,
-          threadKey: conversation.threadKey,
-          model: c.slug,
-          input: inputItemsOf(c.input.body.input),
-          output: response.output,
-          upstreamMessages: c.prepared?.upstreamMessages,
-          sizeHint: conversation.bodyBytes,
-        });
+        reservation.commit(response.output, response.id);
       } catch {
         // not remembered: a later previous_response_id gets previous_response_not_found
+        reservation.cancel();
       }
     },
     abortUpstream: ({ context }) => context.abort.abort(),

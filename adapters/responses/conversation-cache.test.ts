@@ -61,6 +61,50 @@ describe("ConversationCache", () => {
     expect(cache.bytes).toBe(0);
   });
 
+  it("a reserved entry is held and counted but found by nothing until committed; the thread's last finished response stays its newest", () => {
+    const cache = new ConversationCache();
+    cache.remember(entry("resp_1", { threadKey: "t1" }));
+    const { output: _o, ...rest } = entry("resp_2", { threadKey: "t1" });
+    const r = cache.reserve(rest);
+    expect(cache.size).toBe(2);
+    const reservedBytes = cache.bytes;
+    expect(cache.get("resp_2")).toBeUndefined();
+    expect(cache.latestForThread("t1")?.responseId).toBe("resp_1");
+    const got = r.commit([text, call]);
+    expect(got?.input).toBe(rest.input);
+    expect(got?.toolCalls.get("call_a")).toBe(call);
+    expect(cache.bytes).toBeGreaterThan(reservedBytes);
+    expect(cache.get("resp_2")).toBe(got);
+    expect(cache.latestForThread("t1")?.responseId).toBe("resp_2");
+    // a second commit changes nothing
+    expect(r.commit([])).toBeUndefined();
+    expect(cache.get("resp_2")?.output).toEqual([text, call]);
+    // held under a provisional key, committed under the id the stream named (relays)
+    const relayed = cache.reserve({ ...rest, responseId: "req_9" });
+    expect(relayed.commit([text], "resp_upstream")?.responseId).toBe("resp_upstream");
+    expect([cache.get("req_9"), cache.get("resp_upstream")?.responseId, cache.latestForThread("t1")?.responseId]).toEqual([undefined, "resp_upstream", "resp_upstream"]);
+    expect(cache.size).toBe(3);
+  });
+
+  it("a cancelled reservation, or one evicted before it finished, leaves nothing behind", () => {
+    const cache = new ConversationCache({ maxEntries: 2 });
+    const strip = (e: ConversationEntry) => ({ responseId: e.responseId, threadKey: e.threadKey, model: e.model, input: e.input, upstreamMessages: e.upstreamMessages });
+    const cancelled = cache.reserve(strip(entry("a", { threadKey: "t" })));
+    cancelled.cancel();
+    expect([cache.size, cache.bytes]).toEqual([0, 0]);
+    expect(cancelled.commit([text])).toBeUndefined();
+    expect(cache.get("a")).toBeUndefined();
+    // reservations take their place in the bounds, oldest first: the newest requests' are kept
+    const r1 = cache.reserve(strip(entry("r1", { threadKey: "t1" })));
+    cache.reserve(strip(entry("r2")));
+    cache.reserve(strip(entry("r3")));
+    expect(cache.size).toBe(2);
+    expect(r1.commit([text])).toBeUndefined();
+    expect(cache.latestForThread("t1")).toBeUndefined();
+    r1.cancel();
+    expect(cache.size).toBe(2);
+  });
+
   it("sizes an entry from its request body's length when given one, without walking the input", () => {
     const big = "x".repeat(100_000);
     const cache = new ConversationCache({ maxBytes: 50_000 });

@@ -7,6 +7,9 @@ import type { InputItem, OutputItem, OutputCustomToolCallItem, OutputFunctionCal
  * API (small on purpose; the WebSocket and stored-responses endpoints build on it):
  *   remember(entry)            after a response completed (or ended incomplete); failed and
  *                              aborted responses are never remembered
+ *   reserve(entry)             once the upstream answered: the entry without its output, held
+ *                              (and counted against the bounds) but invisible until `commit`;
+ *                              the request then lets go of its history (reserve-conversation-entry.ts)
  *   get(responseId)            one entry (marks it recently used), or undefined
  *   latestForThread(threadKey) the newest entry of a thread, or undefined
  *   evict(responseId)          drops one entry
@@ -51,6 +54,18 @@ export interface CachedConversation extends ConversationEntry {
   bytes: number;
 }
 
+/** A response's entry, held from the moment its upstream answered until it finishes. */
+export interface ConversationReservation {
+  /**
+   * Makes the entry visible with its output, under `responseId` when given (a relay learns the
+   * upstream's id only from its stream); undefined when it was evicted meanwhile (then nothing is
+   * remembered).
+   */
+  commit(output: readonly OutputItem[], responseId?: string): CachedConversation | undefined;
+  /** Drops it (a failed or aborted response). */
+  cancel(): void;
+}
+
 export interface ConversationCacheLimits {
   maxEntries: number;
   maxBytes: number;
@@ -77,6 +92,8 @@ export class ConversationCache {
   /** Map order is recency order: the first key is the least recently used. */
   private readonly entries = new Map<string, CachedConversation>();
   private readonly threads = new Map<string, string>();
+  /** Reserved entries not committed yet: held and counted, never handed out. */
+  private readonly pending = new Set<string>();
   private totalBytes = 0;
   readonly limits: Readonly<ConversationCacheLimits>;
 
@@ -84,6 +101,7 @@ export class ConversationCache {
     this.limits = { ...DEFAULT_CONVERSATION_CACHE_LIMITS, ...limits };
   }
 
+  /** Entries held, reserved ones included. */
   get size(): number {
     return this.entries.size;
   }
@@ -94,30 +112,52 @@ export class ConversationCache {
   }
 
   remember(entry: ConversationEntry): CachedConversation {
-    this.evict(entry.responseId);
-    const toolCalls = new Map<string, CachedToolCall>();
-    for (const item of entry.output) {
-      if (item.type === "function_call" || item.type === "custom_tool_call" || item.type === "local_shell_call") toolCalls.set(item.call_id, item);
-    }
+    const { output, ...rest } = entry;
+    return this.reserve(rest).commit(output)!;
+  }
+
+  reserve(entry: Omit<ConversationEntry, "output">): ConversationReservation {
+    const id = entry.responseId;
+    this.evict(id);
     const held = entry.sizeHint !== undefined ? entry.sizeHint * HEAP_PER_BODY_BYTE : (approxBytes(entry.input) + approxBytes(entry.upstreamMessages)) * HEAP_PER_APPROX_BYTE;
-    const bytes = Math.ceil(held + approxBytes(entry.output) * HEAP_PER_APPROX_BYTE);
-    const cached: CachedConversation = { ...entry, toolCalls, bytes };
-    this.entries.set(entry.responseId, cached);
-    this.totalBytes += bytes;
-    if (entry.threadKey) this.threads.set(entry.threadKey, entry.responseId);
+    const reserved: CachedConversation = { ...entry, output: [], toolCalls: new Map(), bytes: Math.ceil(held) };
+    this.add(reserved);
+    this.pending.add(id);
+    return {
+      commit: (output, finalId = id) => {
+        if (this.entries.get(id) !== reserved || !this.pending.has(id)) return undefined;
+        this.evict(id);
+        if (finalId !== id) this.evict(finalId);
+        const toolCalls = new Map<string, CachedToolCall>();
+        for (const item of output) {
+          if (item.type === "function_call" || item.type === "custom_tool_call" || item.type === "local_shell_call") toolCalls.set(item.call_id, item);
+        }
+        const cached: CachedConversation = { ...reserved, responseId: finalId, output, toolCalls, bytes: reserved.bytes + Math.ceil(approxBytes(output) * HEAP_PER_APPROX_BYTE) };
+        this.add(cached);
+        if (cached.threadKey) this.threads.set(cached.threadKey, finalId);
+        return cached;
+      },
+      cancel: () => {
+        if (this.entries.get(id) === reserved) this.evict(id);
+      },
+    };
+  }
+
+  /** Adds as the most recent entry, then evicts the least recent ones over the bounds. */
+  private add(e: CachedConversation): void {
+    this.entries.set(e.responseId, e);
+    this.totalBytes += e.bytes;
     // Never evict the entry just added: a single oversized response is still kept until the next one.
     while (this.entries.size > 1 && (this.entries.size > this.limits.maxEntries || this.totalBytes > this.limits.maxBytes)) {
       this.evict(this.entries.keys().next().value!);
     }
-    return cached;
   }
 
   get(responseId: string): CachedConversation | undefined {
     const e = this.entries.get(responseId);
-    if (e) {
-      this.entries.delete(responseId);
-      this.entries.set(responseId, e);
-    }
+    if (!e || this.pending.has(responseId)) return undefined;
+    this.entries.delete(responseId);
+    this.entries.set(responseId, e);
     return e;
   }
 
@@ -130,6 +170,7 @@ export class ConversationCache {
     const e = this.entries.get(responseId);
     if (!e) return false;
     this.entries.delete(responseId);
+    this.pending.delete(responseId);
     this.totalBytes -= e.bytes;
     if (e.threadKey && this.threads.get(e.threadKey) === responseId) this.threads.delete(e.threadKey);
     return true;

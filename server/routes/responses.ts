@@ -38,7 +38,8 @@ export async function handleResponses(ctx: ServerContext, req: Request, rawBody:
     streaming,
     ...routerDeps(ctx),
     // the body's own input (no previous_response_id): its cache entry is sized from the body's length
-    conversation: opts.remember === false ? undefined : { threadKey, previousResponseId, bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined },
+    // once the upstream answered, the history is the cache's alone (a stored response reads it at the end)
+    conversation: opts.remember === false ? undefined : { threadKey, previousResponseId, bodyBytes: body === rawBody ? requestBodyBytes(rawBody) : undefined, releaseHistory: !store },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
     continuation,
     traceEndpoint: opts.traceEndpoint,

@@ -224,7 +224,7 @@ async function runWithRequestMachine(ctx: ServerContext, conversations: Conversa
     ...routerDeps(ctx),
     sink,
     conversations,
-    conversation: { threadKey: undefined, previousResponseId: turn.previousResponseId ?? undefined },
+    conversation: { threadKey: undefined, previousResponseId: turn.previousResponseId ?? undefined, releaseHistory: !store },
     onFinal: store ? (c, state) => storeFinishedResponse(ctx, c, state) : undefined,
     continuation: turn.previous ? { previous: turn.previous, newItems: turn.newItems } : undefined,
     logSuffix,
