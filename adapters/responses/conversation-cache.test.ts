@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { ConversationCache, DEFAULT_CONVERSATION_CACHE_LIMITS, HEAP_PER_BODY_BYTE, approxBytes, threadKeyOf, type ConversationEntry } from "./conversation-cache.ts";
 import { restorePreviousResponse } from "./restore-previous-response.ts";
 import { ShimError } from "../errors/shim-error.ts";
@@ -103,6 +105,23 @@ describe("ConversationCache", () => {
     expect(cache.latestForThread("t1")).toBeUndefined();
     r1.cancel();
     expect(cache.size).toBe(2);
+  });
+
+  it("an entry evicted before its answer ends is freed then: the reservation does not hold it", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const cache = new ConversationCache({ maxEntries: 1 });
+    let input: ConversationEntry["input"] | undefined = [{ type: "message", role: "user", content: "x".repeat(100_000) }];
+    const held = new WeakRef(input);
+    const r = cache.reserve({ responseId: "req_1", threadKey: undefined, model: "m", input, upstreamMessages: undefined });
+    input = undefined;
+    cache.reserve({ responseId: "req_2", threadKey: undefined, model: "m", input: [], upstreamMessages: undefined });
+    for (let i = 0; i < 5 && held.deref(); i++) {
+      await new Promise((res) => setTimeout(res, 0));
+      gc();
+    }
+    expect(held.deref()).toBeUndefined();
+    expect(r.commit([text])).toBeUndefined();
   });
 
   it("sizes an entry from its request body's length when given one, without walking the input", () => {

@@ -120,12 +120,14 @@ export class ConversationCache {
     const id = entry.responseId;
     this.evict(id);
     const held = entry.sizeHint !== undefined ? entry.sizeHint * HEAP_PER_BODY_BYTE : (approxBytes(entry.input) + approxBytes(entry.upstreamMessages)) * HEAP_PER_APPROX_BYTE;
-    const reserved: CachedConversation = { ...entry, output: [], toolCalls: new Map(), bytes: Math.ceil(held) };
-    this.add(reserved);
+    this.add({ ...entry, output: [], toolCalls: new Map(), bytes: Math.ceil(held) });
     this.pending.add(id);
+    // The handle holds the id alone: an entry evicted before its answer ends must be freed then,
+    // not kept alive by the request that will commit it (ids are unique: a request id).
     return {
       commit: (output, finalId = id) => {
-        if (this.entries.get(id) !== reserved || !this.pending.has(id)) return undefined;
+        const reserved = this.entries.get(id);
+        if (!reserved || !this.pending.has(id)) return undefined;
         this.evict(id);
         if (finalId !== id) this.evict(finalId);
         const toolCalls = new Map<string, CachedToolCall>();
@@ -138,7 +140,7 @@ export class ConversationCache {
         return cached;
       },
       cancel: () => {
-        if (this.entries.get(id) === reserved) this.evict(id);
+        if (this.pending.has(id)) this.evict(id);
       },
     };
   }

@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { DEFAULT_TIMEOUTS, type ModelTimeouts } from "../settings/settings-types.ts";
 import { UpstreamResponse } from "./upstream-response.ts";
 import { coalesceBodyPieces } from "./coalesce-body-pieces.ts";
+import { releaseBodyChunksAsWritten } from "./release-body-chunks-as-written.ts";
 
 export interface UpstreamRequest {
   url: string;
@@ -92,7 +93,7 @@ export function createFetchTransport(): Transport {
       for (const p of pieces) length += p.length;
       headers = { ...headers, "content-length": String(length) };
       const chunks = coalesceBodyPieces(pieces);
-      body = chunks.length === 1 ? chunks[0] : chunks;
+      body = chunks.length === 1 ? chunks[0] : (releaseBodyChunksAsWritten(chunks) as unknown as Buffer);
     }
     // undici writes an iterable body piece by piece (its types list only the other body kinds).
     const r = await agent.request({ origin: url.origin, path: url.pathname + url.search, method: "POST", headers, body: body as string | Buffer, signal });

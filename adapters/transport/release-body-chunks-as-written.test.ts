@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { releaseBodyChunksAsWritten } from "./release-body-chunks-as-written.ts";
+
+describe("releaseBodyChunksAsWritten", () => {
+  it("yields every chunk once, in order, and holds none it has handed out", () => {
+    const chunks = [Buffer.from("a"), Buffer.from("bc"), Buffer.from("def")];
+    const kept = [...chunks];
+    const it = releaseBodyChunksAsWritten(chunks);
+    expect(it.next().value).toBe(kept[0]);
+    expect(chunks.includes(kept[0])).toBe(false);
+    expect(chunks[1]).toBe(kept[1]);
+    expect([...it]).toEqual([kept[1], kept[2]]);
+    expect(chunks).toEqual([]);
+  });
+});
