@@ -15,8 +15,9 @@
 import { Agent } from "node:http";
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { treeArgs } from "./tree-args.ts";
 import { startBenchFixture } from "./bench-fixture.ts";
 import { startChild, type ChildServer } from "./child-server.ts";
 import { endpointsFor, type SizeCase } from "./bench-scenarios.ts";
@@ -26,13 +27,7 @@ import { percentile, sortNums } from "./stream-client.ts";
 import { smapsSummary } from "./smaps-summary.ts";
 
 const argv = process.argv.slice(2);
-const valued = new Set(["--bytes", "--rounds", "--what", "--c1", "--c64", "--settle"]);
-const opt = (name: string, dflt: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
-const trees = argv.filter((a, i) => !a.startsWith("--") && !valued.has(argv[i - 1] ?? "")).map((t) => resolve(t));
-if (!trees.length) {
-  console.error("usage: node bench/ab-rss.ts TREE_A [TREE_B …] [--bytes 250000] [--rounds 3] [--what daemon,child,passthrough] [--c1 15] [--c64 64] [--settle 5]");
-  process.exit(2);
-}
+const { trees, opt } = treeArgs(argv, ["--bytes", "--rounds", "--what", "--c1", "--c64", "--settle"], "node bench/ab-rss.ts TREE_A [TREE_B …] [--bytes 250000] [--rounds 3] [--what daemon,child,passthrough] [--c1 15] [--c64 64] [--settle 5] [--smaps]");
 const BYTES = Number(opt("--bytes", "250000"));
 const ROUNDS = Number(opt("--rounds", "3"));
 const WHAT = new Set(opt("--what", "daemon,child,passthrough").split(","));

@@ -9,8 +9,9 @@
  * (TREE = a checkout of codex-shim, e.g. /work/main and a worktree; routes as in `npm run bench`.)
  */
 import { Agent } from "node:http";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { treeArgs } from "./tree-args.ts";
 import { startBenchFixture } from "./bench-fixture.ts";
 import { startChild, cpuUs, type ChildServer } from "./child-server.ts";
 import { benchSettings, endpointsFor, type Endpoint, type Route, type SizeCase } from "./bench-scenarios.ts";
@@ -22,14 +23,7 @@ import { convertResponsesRequestToAnthropic } from "../adapters/anthropic/conver
 import { parseSettings } from "../adapters/settings/parse-settings.ts";
 import type { ResponsesRequest } from "../adapters/responses/responses-types.ts";
 
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
-const optionNames = new Set(["--bytes", "--route", "--kind", "--rounds", "--n"]);
-const trees = argv.filter((a, i) => !a.startsWith("--") && !optionNames.has(argv[i - 1] ?? "")).map((t) => resolve(t));
-if (!trees.length) {
-  console.error("usage: node --expose-gc bench/ab-shim.ts TREE_A [TREE_B …] [--bytes 30000] [--route chat] [--kind text] [--rounds 8] [--n 25]");
-  process.exit(2);
-}
+const { trees, opt } = treeArgs(process.argv.slice(2), ["--bytes", "--route", "--kind", "--rounds", "--n"], "node --expose-gc bench/ab-shim.ts TREE_A [TREE_B …] [--bytes 30000] [--route chat] [--kind text] [--rounds 8] [--n 25]");
 const BYTES = Number(opt("--bytes", "30000"));
 const ROUTE = opt("--route", "chat") as Route;
 const KIND = opt("--kind", "text") as StreamKind;

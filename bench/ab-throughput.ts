@@ -7,8 +7,9 @@
  * Usage: node bench/ab-throughput.ts TREE_A [TREE_B …] [--bytes 30000] [--concurrency 64] [--seconds 6] [--rounds 3]
  */
 import { Agent } from "node:http";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { treeArgs } from "./tree-args.ts";
 import { startBenchFixture } from "./bench-fixture.ts";
 import { startChild, cpuUs, type ChildServer } from "./child-server.ts";
 import { endpointsFor, type Endpoint, type SizeCase } from "./bench-scenarios.ts";
@@ -16,14 +17,7 @@ import { codexShapedBody } from "./codex-shaped-requests.ts";
 import { runConcurrent } from "./bench-phases.ts";
 import { percentile, sortNums } from "./stream-client.ts";
 
-const argv = process.argv.slice(2);
-const valued = new Set(["--bytes", "--concurrency", "--seconds", "--rounds"]);
-const opt = (name: string, dflt: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
-const trees = argv.filter((a, i) => !a.startsWith("--") && !valued.has(argv[i - 1] ?? "")).map((t) => resolve(t));
-if (!trees.length) {
-  console.error("usage: node bench/ab-throughput.ts TREE_A [TREE_B …] [--bytes 30000] [--concurrency 64] [--seconds 6] [--rounds 3]");
-  process.exit(2);
-}
+const { trees, opt } = treeArgs(process.argv.slice(2), ["--bytes", "--concurrency", "--seconds", "--rounds"], "node bench/ab-throughput.ts TREE_A [TREE_B …] [--bytes 30000] [--concurrency 64] [--seconds 6] [--rounds 3]");
 const BYTES = Number(opt("--bytes", "30000"));
 const C = Number(opt("--concurrency", "64"));
 const SECONDS = Number(opt("--seconds", "6"));
