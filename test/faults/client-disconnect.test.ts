@@ -109,8 +109,9 @@ describe("client disconnects at every phase", () => {
     const res = await response;
     res.pause(); // never read: the shim must stop pulling from the upstream
     await sleep(300);
-    // 80 MB on offer: backpressure must have stopped the shim from pulling it all in.
-    expect(written).toBeLessThan(1000);
+    // 80 MB on offer: backpressure must have stopped the shim from pulling it all in (the bound
+    // leaves room for the kernel's autotuned loopback buffers, tcp_rmem up to 32 MiB here).
+    expect(written).toBeLessThan(2500);
     const t = performance.now();
     req.destroy();
     await expectCleanAbort(t, n);

@@ -219,7 +219,10 @@ describe("Responses WebSocket: client going away, slow clients", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(written).toBe(stalledAt);
-    expect(stalledAt).toBeLessThan(600);
+    // Half of what is on offer: without backpressure the shim would pull all of it. What stays in
+    // flight is the kernel's loopback buffers (autotuned, tcp_rmem up to 32 MiB here: 5–12 MB
+    // measured) plus the shim's own high-water marks, so a tighter bound fails by luck.
+    expect(stalledAt).toBeLessThan(chunks / 2);
     let received = 0;
     sock.on("data", (d: Buffer) => (received += d.length));
     sock.resume();
