@@ -184,7 +184,7 @@ async function measure(label: string, start: () => Promise<Subject>, last: boole
 }
 
 const subjects: [string, () => Promise<Subject>][] = [];
-if (WHAT.has("passthrough")) subjects.push(["pass-through", async () => fromChild("pass-through", await startChild("passthrough", here("./passthrough-child.ts"), [mock.url], { execArgv: ["--expose-gc"] }))]);
+if (WHAT.has("passthrough")) subjects.push(["pass-through", async () => fromChild("pass-through", await startChild("passthrough", here("./passthrough-child.mjs"), [mock.url], { execArgv: ["--expose-gc"] }))]);
 for (const t of trees) {
   if (WHAT.has("daemon")) subjects.push([`daemon ${t}`, () => startDaemon(t)]);
   if (WHAT.has("child"))

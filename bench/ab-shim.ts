@@ -38,7 +38,7 @@ const anthropicRow = parseSettings(benchSettings(mock.url), null).models.find((m
 const messages = JSON.stringify({ ...convertResponsesRequestToAnthropic(JSON.parse(made.json) as ResponsesRequest, anthropicRow, []).body, model: "MODEL", stream: true });
 const size: SizeCase = { label: `${BYTES}`, bytes: made.bytes, floorMs: jsonFloorMs(made.json), responses: made.json, messages, messagesBytes: Buffer.byteLength(messages) };
 
-const proxy = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
+const proxy = await startChild("passthrough", here("./passthrough-child.mjs"), [mock.url]);
 const shims: ChildServer[] = [];
 for (const t of trees) {
   // each tree with its own Node flags and environment (so a flag change can be A/B'd too)

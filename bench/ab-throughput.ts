@@ -37,7 +37,7 @@ interface Subject {
 }
 const agent = () => new Agent({ keepAlive: true, maxSockets: 256 });
 const subjects: Subject[] = [];
-const proxy = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
+const proxy = await startChild("passthrough", here("./passthrough-child.mjs"), [mock.url]);
 subjects.push({ name: "pass-through", child: proxy, ep: endpointsFor(size, "chat", "text", { mock: mock.url, proxy: proxy.url, shim: proxy.url }, { direct: agent(), passthrough: agent(), shim: agent() }).passthrough, rps: [], cpuMs: [] });
 for (const t of trees) {
   const own = (await import(join(t, "cli/daemon/server-node-flags.ts"))) as { SERVER_NODE_FLAGS: readonly string[]; SERVER_ENV?: Record<string, string> };

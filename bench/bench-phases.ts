@@ -90,7 +90,7 @@ const AFTER_LOAD_SETTLE_MS = 5000;
  */
 export async function measureRss(o: { mock: MockUpstream; settingsFile: string; shimExecArgv: string[]; size: SizeCase; quick: boolean; here: (p: string) => string }): Promise<Record<"shim" | "passthrough", RssFigures>> {
   const out = {} as Record<"shim" | "passthrough", RssFigures>;
-  const proxy = await startChild("passthrough-rss", o.here("./passthrough-child.ts"), [o.mock.url], { execArgv: ["--expose-gc"] });
+  const proxy = await startChild("passthrough-rss", o.here("./passthrough-child.mjs"), [o.mock.url], { execArgv: ["--expose-gc"] });
   const shim = await startChild("shim-rss", o.here("./shim-child-entry.mjs"), [o.settingsFile], { execArgv: [...o.shimExecArgv, "--expose-gc"], env: SERVER_ENV });
   const agents = { direct: new Agent({ keepAlive: true }), passthrough: new Agent({ keepAlive: true, maxSockets: 256 }), shim: new Agent({ keepAlive: true, maxSockets: 256 }) };
   const eps = endpointsFor(o.size, "chat", "text", { mock: o.mock.url, proxy: proxy.url, shim: shim.url }, agents);

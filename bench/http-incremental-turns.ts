@@ -104,7 +104,7 @@ export async function runHttpIncrementalTurnsBench(opts: { quick?: boolean; exec
     execArgv: opts.execArgv ?? [],
     env: { CODEX_SHIM_HTTP_TURN_REUSE: "0", CODEX_SHIM_BODY_PREFIX_REUSE: "0" },
   });
-  const proxy = await startChild("passthrough-turns", here("./passthrough-child.ts"), [up.url]);
+  const proxy = await startChild("passthrough-turns", here("./passthrough-child.mjs"), [up.url]);
   try {
     const turns = opts.quick ? 20 : 60;
     const out: HttpTurnFigures[] = [];

@@ -48,7 +48,7 @@ async function main() {
   const { mock, settingsFile } = await startBenchFixture("codex-shim-bench-");
   const profDir = here("./profiles");
   if (PROFILE) mkdirSync(profDir, { recursive: true });
-  const proxy = await startChild("passthrough", here("./passthrough-child.ts"), [mock.url]);
+  const proxy = await startChild("passthrough", here("./passthrough-child.mjs"), [mock.url]);
   const shim = await startChild("shim", here("./shim-child-entry.mjs"), [settingsFile], { execArgv: [...SHIM_EXEC_ARGV, ...(PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])], env: SERVER_ENV });
   const agents: Record<Target, Agent> = { direct: new Agent({ keepAlive: true, maxSockets: 512 }), passthrough: new Agent({ keepAlive: true, maxSockets: 512 }), shim: new Agent({ keepAlive: true, maxSockets: 512 }) };
   const urls = { mock: mock.url, proxy: proxy.url, shim: shim.url };

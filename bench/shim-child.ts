@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { startServer } from "../server/start-server.ts";
-import { serveStats } from "./bench-ipc.ts";
+import { serveStats } from "./serve-stats.mjs";
 import { releaseMemoryWhenIdle } from "../cli/daemon/release-memory-when-idle.ts";
 
 /**

@@ -1,12 +1,9 @@
+// The baseline: a minimal byte pass-through proxy (node:http in, node:http out, piped, pooled
+// keep-alive upstream connections). No parsing, no translation — the least any Node gateway can
+// do. Plain JavaScript, so Node loads no TypeScript stripper for it. argv: <upstream origin>.
 import { Agent, createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
-import { serveStats } from "./bench-ipc.ts";
+import { serveStats } from "./serve-stats.mjs";
 
-/**
- * The baseline: a minimal byte pass-through proxy (node:http in, node:http out, piped, pooled
- * keep-alive upstream connections). No parsing, no translation — the least any Node gateway
- * can do. argv: <upstream origin>.
- */
 const upstream = new URL(process.argv[2]);
 const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
 
@@ -25,5 +22,5 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.listen(0, "127.0.0.1", () => {
   serveStats();
-  process.send?.({ type: "ready", port: (server.address() as AddressInfo).port });
+  process.send?.({ type: "ready", port: server.address().port });
 });
