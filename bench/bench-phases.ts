@@ -82,6 +82,19 @@ async function peakWhile(child: ChildServer, work: Promise<unknown>): Promise<nu
 
 const AFTER_LOAD_SETTLE_MS = 5000;
 
+type RssFigure = "idle" | "c1" | "c64" | "after";
+
+/** Each figure's median over runs of fresh processes (a peak under load depends on when V8's major GCs fall: one run is one sample), and its range for the log. */
+export function medianRss(runs: readonly RssFigures[]): { median: RssFigures; range: (k: RssFigure) => string } {
+  const of = (k: RssFigure) => sortNums(runs.map((r) => r[k]));
+  const mid = (k: RssFigure) => percentile(of(k), 50);
+  const middle = runs[Math.floor(runs.length / 2)];
+  return {
+    median: { idle: mid("idle"), c1: mid("c1"), c64: mid("c64"), after: mid("after"), afterHeap: middle.afterHeap },
+    range: (k) => (runs.length > 1 ? ` (${of(k)[0].toFixed(0)}–${of(k).at(-1)!.toFixed(0)})` : ""),
+  };
+}
+
 /**
  * RSS of fresh shim and pass-through processes with `size` bodies on the chat route: idle after a
  * warm-up, peak at concurrency 1, peak under 64 concurrent (paced) streams, and 5 s after the load

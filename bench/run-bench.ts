@@ -5,7 +5,8 @@
  * each sent (a) straight to a loopback mock upstream, (b) through a minimal byte pass-through
  * proxy, (c) through codex-shim, interleaved in one run. For each size it prints the JSON floor
  * (parse + stringify + encode of that body in this Node), the added time to first token, CPU per
- * request, then throughput at concurrency 16/64 (30 KB), RSS and cold start, with the targets.
+ * request, then throughput at concurrency 16/64 (30 KB), RSS (median of 3 fresh processes; 1 with
+ * --quick) and cold start, with the targets.
  *
  * Options: --quick (fewer samples, no 250 KB row in the matrix; it is still used for RSS), --json FILE (write the figures),
  * --profile (shim child under `node --cpu-prof`, profile in bench/profiles/), --only ROUTE/KIND
@@ -21,7 +22,7 @@ import { cpuUs, startChild, type ChildServer } from "./child-server.ts";
 import { runIncrementalTurnsBench } from "./ws-incremental-turns.ts";
 import { runHttpIncrementalTurnsBench } from "./http-incremental-turns.ts";
 import { buildSizes, endpointsFor, KINDS, ROUTES, TARGETS, type Endpoint, type Target } from "./bench-scenarios.ts";
-import { coldStart, measureRss, routerCachedDecisionAdded, runConcurrent } from "./bench-phases.ts";
+import { coldStart, measureRss, medianRss, routerCachedDecisionAdded, runConcurrent } from "./bench-phases.ts";
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
@@ -143,9 +144,14 @@ async function main() {
 
   // RSS with 250 KB bodies, fresh processes (the phases above grew the first children's heaps)
   const s250 = sizes.find((s) => s.label.startsWith("~250")) ?? sizes.at(-1)!;
-  const rss = await measureRss({ mock, settingsFile, shimExecArgv: SHIM_EXEC_ARGV, size: s250, quick: QUICK, here });
-  results.rss_mib = rss;
-  log(`\nRSS with ${s250.label} bodies (MiB): codex-shim idle ${fmt(rss.shim.idle, 1)}, concurrency 1 peak ${fmt(rss.shim.c1, 1)}, 64 concurrent streams peak ${fmt(rss.shim.c64, 1)}, 5 s after the load ${fmt(rss.shim.after, 1)}; pass-through idle ${fmt(rss.passthrough.idle, 1)}, c1 ${fmt(rss.passthrough.c1, 1)}, c64 ${fmt(rss.passthrough.c64, 1)}`);
+  const rssRuns: Awaited<ReturnType<typeof measureRss>>[] = [];
+  for (let i = 0; i < (QUICK ? 1 : 3); i++) rssRuns.push(await measureRss({ mock, settingsFile, shimExecArgv: SHIM_EXEC_ARGV, size: s250, quick: QUICK, here }));
+  const shimRss = medianRss(rssRuns.map((r) => r.shim));
+  const passRss = medianRss(rssRuns.map((r) => r.passthrough));
+  const rss = { shim: shimRss.median, passthrough: passRss.median };
+  results.rss_mib = { ...rss, runs: rssRuns };
+  const sr = shimRss.range;
+  log(`\nRSS with ${s250.label} bodies (MiB${rssRuns.length > 1 ? `, median of ${rssRuns.length} fresh processes (min–max)` : ""}): codex-shim idle ${fmt(rss.shim.idle, 1)}${sr("idle")}, concurrency 1 peak ${fmt(rss.shim.c1, 1)}${sr("c1")}, 64 concurrent streams peak ${fmt(rss.shim.c64, 1)}${sr("c64")}, 5 s after the load ${fmt(rss.shim.after, 1)}${sr("after")}; pass-through idle ${fmt(rss.passthrough.idle, 1)}, c1 ${fmt(rss.passthrough.c1, 1)}, c64 ${fmt(rss.passthrough.c64, 1)}${passRss.range("c64")}`);
   checks.push([`RSS concurrency 1, ${s250.label} ≤ 100 MiB`, rss.shim.c1 <= 100, `${fmt(rss.shim.c1, 1)} MiB`]);
   checks.push([`RSS 64 concurrent ${s250.label} streams ≤ 250 MiB`, rss.shim.c64 <= 250, `${fmt(rss.shim.c64, 1)} MiB`]);
   checks.push(["RSS back to baseline after load (≤ idle + 15 MiB)", rss.shim.after <= rss.shim.idle + 15, `${fmt(rss.shim.after, 1)} vs idle ${fmt(rss.shim.idle, 1)} MiB`]);
