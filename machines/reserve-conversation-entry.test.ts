@@ -42,4 +42,11 @@ describe("reserveConversationEntry", () => {
     expect(reserveConversationEntry({ conversations: cache, conversation: undefined, responseId: "req_2", slug: "m", body: r.body, prepared: r.prepared })).toBeUndefined();
     expect(r.body.input).toBe(r.input);
   });
+
+  it("a cache that fails to reserve costs the request nothing: no reservation, the history left where it was", () => {
+    const r = request();
+    const broken = { reserve: () => { throw new Error("cache bug"); } } as unknown as ConversationCache;
+    expect(reserveConversationEntry({ conversations: broken, conversation: { threadKey: "t", releaseHistory: true }, responseId: "req_1", slug: "m", body: r.body, prepared: r.prepared })).toBeUndefined();
+    expect([r.body.input, r.prepared.upstreamMessages]).toEqual([r.input, r.messages]);
+  });
 });

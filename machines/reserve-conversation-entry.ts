@@ -30,14 +30,20 @@ export interface ReserveConversationInput {
 export function reserveConversationEntry(o: ReserveConversationInput): ConversationReservation | undefined {
   const conversation = o.conversation;
   if (!conversation) return undefined;
-  const reservation = o.conversations.reserve({
-    responseId: o.responseId,
-    threadKey: conversation.threadKey,
-    model: o.slug,
-    input: inputItemsOf(o.body.input),
-    upstreamMessages: o.prepared?.upstreamMessages,
-    sizeHint: conversation.bodyBytes,
-  });
+  let reservation: ConversationReservation;
+  try {
+    reservation = o.conversations.reserve({
+      responseId: o.responseId,
+      threadKey: conversation.threadKey,
+      model: o.slug,
+      input: inputItemsOf(o.body.input),
+      upstreamMessages: o.prepared?.upstreamMessages,
+      sizeHint: conversation.bodyBytes,
+    });
+  } catch {
+    // a cache failure is not the request's: it streams on, and is not remembered
+    return undefined;
+  }
   if (conversation.releaseHistory) {
     (o.body as { input: ResponsesRequest["input"] }).input = [];
     if (o.prepared) {
