@@ -66,7 +66,8 @@ async function peakDuring(pid: number, work: Promise<unknown>): Promise<number> 
 /** smaps and heap figures at the highest RSS seen while `work` runs (sampled every 100 ms). */
 async function sampleAtPeak(s: Subject, work: Promise<unknown>): Promise<string> {
   let done = false;
-  void work.finally(() => (done = true));
+  const finish = () => (done = true);
+  work.then(finish, finish);
   let best = { rss: 0, text: "" };
   while (!done) {
     const { rss } = procStatus(s.pid);

@@ -11,8 +11,7 @@ import { mapUpstreamNetworkError } from "../adapters/errors/map-upstream-http-er
 import { ParamRetry } from "../adapters/transport/unsupported-params.ts";
 import { pumpUpstreamToResponses } from "../adapters/stream/pump-upstream-to-responses.ts";
 import type { ByteSink } from "../adapters/stream/sse-body-sink.ts";
-import type { ConversationCache } from "../adapters/responses/conversation-cache.ts";
-import type { ConversationReservation } from "../adapters/responses/conversation-cache.ts";
+import type { ConversationCache, ConversationReservation } from "../adapters/responses/conversation-cache.ts";
 import { reserveConversationEntry } from "./reserve-conversation-entry.ts";
 import { buildResponseEcho, type ResponseEcho } from "../adapters/responses/build-response-resource.ts";
 import type { ClassifyInput, ClassifyResult } from "../adapters/router/classify-types.ts";

@@ -7,12 +7,6 @@
  * array takes), a written chunk is freed once the socket is done with it.
  */
 export function* releaseBodyChunksAsWritten(chunks: Buffer[]): Generator<Buffer, void, undefined> {
-  for (let i = 0; i < chunks.length; i++) {
-    const chunk = chunks[i];
-    chunks[i] = EMPTY;
-    yield chunk;
-  }
-  chunks.length = 0;
+  // `chunks` is the caller's own array (coalesceBodyPieces builds it); a few dozen at most
+  for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) yield chunk;
 }
-
-const EMPTY = Buffer.alloc(0);
